@@ -1,0 +1,41 @@
+package io.oobwatch.probes;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One look for a canary at one stage.
+ *
+ * @param status found, not (yet) found, or the stage could not be queried
+ * @param count how many copies were found (more than one is a duplicate in the pipeline)
+ * @param seenAt when the stage was first seen to hold the canary, on oobwatch's clock; null unless
+ *     found
+ * @param reason for not-found and unreachable, what was seen, in words for the person paged
+ */
+public record Lookup(Status status, int count, Instant seenAt, String reason) {
+  public enum Status {
+    FOUND,
+    NOT_FOUND,
+    UNREACHABLE
+  }
+
+  public Lookup {
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(reason, "reason");
+    if (status == Status.FOUND) {
+      Objects.requireNonNull(seenAt, "seenAt is required when found");
+    }
+  }
+
+  public static Lookup found(int count, Instant seenAt) {
+    return new Lookup(Status.FOUND, count, seenAt, "");
+  }
+
+  public static Lookup notFound(String reason) {
+    return new Lookup(Status.NOT_FOUND, 0, null, reason);
+  }
+
+  public static Lookup unreachable(String reason) {
+    return new Lookup(Status.UNREACHABLE, 0, null, reason);
+  }
+}

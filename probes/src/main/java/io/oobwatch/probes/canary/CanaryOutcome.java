@@ -1,0 +1,95 @@
+package io.oobwatch.probes.canary;
+
+import io.oobwatch.probes.Injection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The finished journey of one canary: its injection and, per stage in pipeline order, whether and
+ * when it arrived.
+ *
+ * @param pipeline pipeline name
+ * @param canaryId the canary's id
+ * @param seq the canary's sequence number
+ * @param emittedAt when it was emitted (oobwatch's clock)
+ * @param injector kind of the pipeline entry ("kafka", "http")
+ * @param injection what the entry said
+ * @param stages one result per stage, pipeline order; empty when the injection failed
+ * @param finishedAt when the journey was judged
+ */
+public record CanaryOutcome(
+    String pipeline,
+    String canaryId,
+    long seq,
+    Instant emittedAt,
+    String injector,
+    Injection injection,
+    List<StageResult> stages,
+    Instant finishedAt) {
+
+  public enum Verdict {
+    /** Every stage saw it within the objective. */
+    OK,
+    /** Every stage saw it, at least one late. */
+    SLOW,
+    /** A stage answered but did not have it by the deadline. */
+    LOST,
+    /** A stage (or the entry) could not be queried. */
+    UNREACHABLE
+  }
+
+  public CanaryOutcome {
+    Objects.requireNonNull(pipeline, "pipeline");
+    Objects.requireNonNull(injection, "injection");
+    stages = List.copyOf(stages);
+  }
+
+  /** The hop where the canary was last seen before the failure ("kafka"), or the entry. */
+  public String lastSeenBefore(StageResult failed) {
+    String previous = "inject:" + injector;
+    for (StageResult s : stages) {
+      if (s == failed) {
+        return previous;
+      }
+      previous = s.stage();
+    }
+    return previous;
+  }
+
+  public Verdict verdict() {
+    if (!injection.ok()) {
+      return Verdict.UNREACHABLE;
+    }
+    Optional<StageResult> failed = firstFailure();
+    if (failed.isPresent()) {
+      return failed.get().status() == StageResult.Status.LOST ? Verdict.LOST : Verdict.UNREACHABLE;
+    }
+    return stages.stream().anyMatch(s -> s.status() == StageResult.Status.SLOW)
+        ? Verdict.SLOW
+        : Verdict.OK;
+  }
+
+  /**
+   * The first stage in pipeline order that did not see the canary: the broken hop (the stages
+   * before it saw the canary).
+   */
+  public Optional<StageResult> firstFailure() {
+    return stages.stream().filter(s -> !s.status().arrived()).findFirst();
+  }
+
+  /** Total copies beyond the first, over all stages (a pipeline that delivers twice). */
+  public int duplicates() {
+    return stages.stream().mapToInt(s -> Math.max(0, s.count() - 1)).sum();
+  }
+
+  /** End-to-end latency: emitted to seen at the last stage, when every stage saw it. */
+  public Optional<Duration> endToEnd() {
+    if (stages.isEmpty() || !stages.stream().allMatch(s -> s.status().arrived())) {
+      return Optional.empty();
+    }
+    return Optional.of(stages.get(stages.size() - 1).latency());
+  }
+}

@@ -1,0 +1,37 @@
+package io.oobwatch.probes.canary;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What one stage did with one canary.
+ *
+ * @param stage the stage name
+ * @param status see {@link Status}
+ * @param latency emitted-to-seen on oobwatch's clock for SEEN/SLOW; time waited for LOST/UNREACHABLE
+ * @param count copies seen (more than one: a duplicate)
+ * @param reason words for the person paged; empty when seen in time
+ */
+public record StageResult(String stage, Status status, Duration latency, int count, String reason) {
+  public enum Status {
+    /** Arrived within the latency objective. */
+    SEEN,
+    /** Arrived, but later than the latency objective. */
+    SLOW,
+    /** The stage answered, but did not hold the canary by the deadline. */
+    LOST,
+    /** The stage could not be queried at the deadline (refused, timeout, 5xx, auth). */
+    UNREACHABLE;
+
+    public boolean arrived() {
+      return this == SEEN || this == SLOW;
+    }
+  }
+
+  public StageResult {
+    Objects.requireNonNull(stage, "stage");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(latency, "latency");
+    Objects.requireNonNull(reason, "reason");
+  }
+}
