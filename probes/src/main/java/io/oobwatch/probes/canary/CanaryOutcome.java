@@ -47,18 +47,6 @@ public record CanaryOutcome(
     stages = List.copyOf(stages);
   }
 
-  /** The hop where the canary was last seen before the failure ("kafka"), or the entry. */
-  public String lastSeenBefore(StageResult failed) {
-    String previous = "inject:" + injector;
-    for (StageResult s : stages) {
-      if (s == failed) {
-        return previous;
-      }
-      previous = s.stage();
-    }
-    return previous;
-  }
-
   public Verdict verdict() {
     if (!injection.ok()) {
       return Verdict.UNREACHABLE;

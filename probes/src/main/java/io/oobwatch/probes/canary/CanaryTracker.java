@@ -74,12 +74,18 @@ public final class CanaryTracker implements AutoCloseable {
    */
   public List<CanaryOutcome> poll() {
     List<CanaryOutcome> finished = new ArrayList<>();
+    // A stage that could not be queried is not asked again in the same round: a hanging store
+    // would otherwise cost one timeout per canary in flight and delay the next canary.
+    Lookup[] unreachable = new Lookup[stages.size()];
     Iterator<InFlight> it = inFlight.values().iterator();
     while (it.hasNext()) {
       InFlight f = it.next();
       for (int i = 0; i < stages.size(); i++) {
         if (f.seen[i] == null) {
-          Lookup l = stages.get(i).lookup(f.canary);
+          Lookup l = unreachable[i] != null ? unreachable[i] : stages.get(i).lookup(f.canary);
+          if (l.status() == Lookup.Status.UNREACHABLE) {
+            unreachable[i] = l;
+          }
           f.last[i] = l;
           if (l.status() == Lookup.Status.FOUND) {
             f.seen[i] = l;
