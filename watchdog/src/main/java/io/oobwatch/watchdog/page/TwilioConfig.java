@@ -44,8 +44,10 @@ public record TwilioConfig(String accountSid, String authToken, String from, Str
     }
   }
 
-  private static String checkedBase(String base) {
-    String trimmed = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  private static String checkedBase(String given) {
+    // What errors may echo: never a "user:password@" part, should someone have put one there.
+    String base = given.replaceFirst("//[^/@]*@", "//****@");
+    String trimmed = given.endsWith("/") ? given.substring(0, given.length() - 1) : given;
     URI uri;
     try {
       uri = new URI(trimmed);

@@ -38,6 +38,11 @@ class TwilioConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .message()
         .doesNotContain(TOKEN);
+    assertThatThrownBy(() -> new TwilioConfig(SID, TOKEN, "+1", "ftp://u:" + TOKEN + "@api.twilio.com"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .message()
+        .contains("http(s)")
+        .doesNotContain(TOKEN);
   }
 
   @Test
