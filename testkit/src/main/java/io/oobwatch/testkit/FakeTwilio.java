@@ -1,0 +1,383 @@
+package io.oobwatch.testkit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Twilio's REST API for sending SMS and placing calls, as a loopback HTTP server, checking what the
+ * real service checks: HTTP Basic auth as {@code AccountSid:AuthToken}, the account in the path,
+ * the method, the form parameters and the phone number format. Answers carry Twilio's status codes
+ * and error JSON ({@code {"code":21211,"message":...,"more_info":...,"status":400}}).
+ *
+ * <p>Endpoints: {@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json} (To, From, Body) and
+ * {@code POST /2010-04-01/Accounts/{AccountSid}/Calls.json} (To, From, and Twiml, Url or
+ * ApplicationSid). Anything else is a Twilio-style 404.
+ *
+ * <p>Scripted trouble: {@link #failNext} answers the next request with an error before looking at
+ * it (nothing is delivered); {@link #stallNext} holds the next request without answering until
+ * {@link #close}, for read-timeout tests. Thread-safe.
+ */
+public final class FakeTwilio implements AutoCloseable {
+
+  /** An SMS that the fake accepted (answered 201). */
+  public record Message(String sid, String to, String from, String body) {}
+
+  /** A call that the fake accepted (answered 201); {@code twiml} or {@code url} may be null. */
+  public record Call(String sid, String to, String from, String twiml, String url) {}
+
+  private static final Pattern ACCOUNT_PATH =
+      Pattern.compile("^/2010-04-01/Accounts/([^/]+)/(Messages|Calls)\\.json$");
+  // Twilio's E.164: a '+', a non-zero country code digit, at most 15 digits in all.
+  private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
+  private static final int MAX_BODY_CHARS = 1600;
+  private static final DateTimeFormatter RFC_2822 =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private record Failure(int status, int code) {}
+
+  private final String accountSid;
+  private final String authToken;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final ConcurrentLinkedDeque<Failure> failures = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger stalls = new AtomicInteger();
+  private final CountDownLatch closing = new CountDownLatch(1);
+  private final List<Message> delivered = new CopyOnWriteArrayList<>();
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final AtomicInteger requests = new AtomicInteger();
+
+  private FakeTwilio(String accountSid, String authToken) throws IOException {
+    this.accountSid = accountSid;
+    this.authToken = authToken;
+    this.server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this.executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "fake-twilio");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+  }
+
+  /** Starts a fake for one account on a free loopback port. */
+  public static FakeTwilio start(String accountSid, String authToken) {
+    try {
+      FakeTwilio fake = new FakeTwilio(accountSid, authToken);
+      fake.server.start();
+      return fake;
+    } catch (IOException e) {
+      throw new UncheckedIOException("fake twilio could not bind a loopback port", e);
+    }
+  }
+
+  /** "http://127.0.0.1:PORT", to use as the pager's api base. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public String accountSid() {
+    return accountSid;
+  }
+
+  /**
+   * Answers the next request with {@code httpStatus} and Twilio error {@code code}, before it is
+   * authenticated or accepted: nothing is delivered. Calls queue up, one failure per request.
+   */
+  public void failNext(int httpStatus, int code) {
+    failures.addLast(new Failure(httpStatus, code));
+  }
+
+  /** Holds the next request without answering until {@link #close}; nothing is delivered. */
+  public void stallNext() {
+    stalls.incrementAndGet();
+  }
+
+  /** Accepted messages, oldest first. */
+  public List<Message> delivered() {
+    return List.copyOf(delivered);
+  }
+
+  /** Accepted calls, oldest first. */
+  public List<Call> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** Every request received, answered or not, on any path. */
+  public int requests() {
+    return requests.get();
+  }
+
+  @Override
+  public void close() {
+    closing.countDown();
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      requests.incrementAndGet();
+      if (takeStall()) {
+        awaitClose();
+        return;
+      }
+      Failure failure = failures.pollFirst();
+      if (failure != null) {
+        error(ex, failure.status(), failure.code(), messageFor(failure.code(), null));
+        return;
+      }
+      String path = ex.getRequestURI().getPath();
+      Matcher m = ACCOUNT_PATH.matcher(path);
+      if (!m.matches()) {
+        error(ex, 404, 20404, "The requested resource " + path + " was not found");
+        return;
+      }
+      if (!authenticated(ex, m.group(1))) {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"Twilio API\"");
+        error(ex, 401, 20003, "Authenticate");
+        return;
+      }
+      if (!"POST".equals(ex.getRequestMethod())) {
+        ex.getResponseHeaders().set("Allow", "GET, POST");
+        error(ex, 405, 20004, "Method not allowed");
+        return;
+      }
+      Map<String, String> form = form(ex);
+      if (m.group(2).equals("Messages")) {
+        createMessage(ex, form);
+      } else {
+        createCall(ex, form);
+      }
+    }
+  }
+
+  private boolean takeStall() {
+    return stalls.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+  }
+
+  private void awaitClose() {
+    try {
+      closing.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // The path's account must be the authenticated one: subaccount or foreign credentials get 20003.
+  private boolean authenticated(HttpExchange ex, String pathSid) {
+    String header = ex.getRequestHeaders().getFirst("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return false;
+    }
+    String decoded;
+    try {
+      decoded =
+          new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return decoded.equals(accountSid + ":" + authToken) && pathSid.equals(accountSid);
+  }
+
+  private void createMessage(HttpExchange ex, Map<String, String> form) throws IOException {
+    String to = form.get("To");
+    String from = form.get("From");
+    String body = form.get("Body");
+    if (blank(to)) {
+      error(ex, 400, 21604, "A 'To' phone number is required.");
+    } else if (blank(from)) {
+      error(ex, 400, 21603, "A 'From' phone number is required.");
+    } else if (blank(body)) {
+      error(ex, 400, 21602, "Message body is required.");
+    } else if (!E164.matcher(to).matches()) {
+      error(ex, 400, 21211, messageFor(21211, to));
+    } else if (!E164.matcher(from).matches()) {
+      error(ex, 400, 21212, messageFor(21212, from));
+    } else if (body.length() > MAX_BODY_CHARS) {
+      error(ex, 400, 21617, messageFor(21617, null));
+    } else {
+      String sid = sid("SM");
+      String uri = "/2010-04-01/Accounts/" + accountSid + "/Messages/" + sid + ".json";
+      String now = RFC_2822.format(ZonedDateTime.now(ZoneOffset.UTC));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("account_sid", accountSid);
+      json.put("api_version", "2010-04-01");
+      json.put("body", body);
+      json.put("date_created", now);
+      json.put("date_sent", null);
+      json.put("date_updated", now);
+      json.put("direction", "outbound-api");
+      json.put("error_code", null);
+      json.put("error_message", null);
+      json.put("from", from);
+      json.put("messaging_service_sid", null);
+      json.put("num_media", "0");
+      json.put("num_segments", Integer.toString(FakeTwilioSegments.count(body)));
+      json.put("price", null);
+      json.put("price_unit", "USD");
+      json.put("sid", sid);
+      json.put("status", "queued");
+      json.put("subresource_uris", Map.of("media", uri.replace(".json", "/Media.json")));
+      json.put("to", to);
+      json.put("uri", uri);
+      delivered.add(new Message(sid, to, from, body));
+      send(ex, 201, json);
+    }
+  }
+
+  private void createCall(HttpExchange ex, Map<String, String> form) throws IOException {
+    String to = form.get("To");
+    String from = form.get("From");
+    String twiml = form.get("Twiml");
+    String url = form.get("Url");
+    if (blank(to)) {
+      error(ex, 400, 21201, "No 'To' number is specified");
+    } else if (blank(from)) {
+      error(ex, 400, 21213, "No 'From' number is specified");
+    } else if (blank(twiml) && blank(url) && blank(form.get("ApplicationSid"))) {
+      error(ex, 400, 21205, "A 'Url', 'Twiml' or 'ApplicationSid' parameter is required.");
+    } else if (!E164.matcher(to).matches()) {
+      error(ex, 400, 21211, messageFor(21211, to));
+    } else if (!E164.matcher(from).matches()) {
+      error(ex, 400, 21212, messageFor(21212, from));
+    } else {
+      String sid = sid("CA");
+      String uri = "/2010-04-01/Accounts/" + accountSid + "/Calls/" + sid + ".json";
+      String now = RFC_2822.format(ZonedDateTime.now(ZoneOffset.UTC));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("account_sid", accountSid);
+      json.put("annotation", null);
+      json.put("answered_by", null);
+      json.put("api_version", "2010-04-01");
+      json.put("caller_name", null);
+      json.put("date_created", now);
+      json.put("date_updated", now);
+      json.put("direction", "outbound-api");
+      json.put("duration", null);
+      json.put("end_time", null);
+      json.put("forwarded_from", null);
+      json.put("from", from);
+      json.put("from_formatted", from);
+      json.put("group_sid", null);
+      json.put("parent_call_sid", null);
+      json.put("phone_number_sid", null);
+      json.put("price", null);
+      json.put("price_unit", "USD");
+      json.put("queue_time", "0");
+      json.put("sid", sid);
+      json.put("start_time", null);
+      json.put("status", "queued");
+      json.put("subresource_uris", Map.of("notifications", uri.replace(".json", "/Notifications.json")));
+      json.put("to", to);
+      json.put("to_formatted", to);
+      json.put("trunk_sid", null);
+      json.put("uri", uri);
+      calls.add(new Call(sid, to, from, blank(twiml) ? null : twiml, blank(url) ? null : url));
+      send(ex, 201, json);
+    }
+  }
+
+  // Twilio reads form parameters only from a form-encoded body; anything else has none.
+  private static Map<String, String> form(HttpExchange ex) throws IOException {
+    Map<String, String> form = new HashMap<>();
+    String type = ex.getRequestHeaders().getFirst("Content-Type");
+    String raw;
+    try (InputStream in = ex.getRequestBody()) {
+      raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+      return form;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      form.putIfAbsent(name, value);
+    }
+    return form;
+  }
+
+  private static String messageFor(int code, String number) {
+    return switch (code) {
+      case 20003 -> "Authenticate";
+      case 20429 -> "Too Many Requests";
+      case 20500 -> "An internal server error has occurred";
+      case 20503 -> "Service unavailable";
+      case 21211 -> "Invalid 'To' Phone Number: " + (number == null ? "" : number);
+      case 21212 -> "Invalid From Number (caller ID): " + (number == null ? "" : number);
+      case 21408 -> "Permission to send an SMS has not been enabled for the region indicated by the 'To' number";
+      case 21610 -> "Attempt to send to unsubscribed recipient";
+      case 21614 -> "'To' number is not a valid mobile number";
+      case 21617 -> "The concatenated message body exceeds the 1600 character limit.";
+      default -> "Error " + code;
+    };
+  }
+
+  private static void error(HttpExchange ex, int status, int code, String message) throws IOException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("code", code);
+    json.put("message", message);
+    json.put("more_info", "https://www.twilio.com/docs/errors/" + code);
+    json.put("status", status);
+    send(ex, status, json);
+  }
+
+  private static void send(HttpExchange ex, int status, Map<String, Object> json) throws IOException {
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("fake twilio could not write its JSON", e);
+    }
+    ex.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
+    ex.getResponseHeaders().set("Twilio-Request-Id", sid("RQ"));
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static String sid(String prefix) {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return prefix + String.format("%016x%016x", r.nextLong(), r.nextLong());
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

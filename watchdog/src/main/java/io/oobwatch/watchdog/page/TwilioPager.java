@@ -1,0 +1,132 @@
+package io.oobwatch.watchdog.page;
+
+import com.twilio.exception.ApiException;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.Message;
+import com.twilio.type.PhoneNumber;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * SMS through Twilio's REST API with the official twilio-sdk, one attempt per {@link #send} (see
+ * {@link TwilioHttp} for how the SDK's own retries are switched off and the api base applied).
+ *
+ * <p>Outcomes: Twilio's message SID; or a {@link PageException} that is retryable for 429, 5xx, a
+ * network error or a timeout, and not retryable for the 4xx answers a retry cannot fix (21211
+ * invalid number, 21610 recipient sent STOP, 21614 not a mobile number, 20003 bad credentials, and
+ * any other 4xx), carrying Twilio's error code. A timeout is retryable although Twilio may have
+ * accepted the message: a duplicate page is better than a missed one. Exception messages never
+ * contain the auth token. Thread-safe.
+ */
+public final class TwilioPager implements Pager {
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final TwilioConfig cfg;
+  private final PhoneNumber from;
+  private final TwilioRestClient client;
+
+  public TwilioPager(TwilioConfig cfg) {
+    this(cfg, DEFAULT_TIMEOUT);
+  }
+
+  /** @param timeout bound on connecting, and separately on the whole answer */
+  TwilioPager(TwilioConfig cfg, Duration timeout) {
+    this.cfg = Objects.requireNonNull(cfg, "cfg");
+    this.from = new PhoneNumber(cfg.from());
+    this.client =
+        new TwilioRestClient.Builder(cfg.accountSid(), cfg.authToken())
+            .httpClient(new TwilioHttp(cfg.apiBase(), timeout))
+            .userAgentExtensions(List.of("oobwatch"))
+            .build();
+  }
+
+  @Override
+  public String send(Page page) throws PageException {
+    Message message;
+    try {
+      message = Message.creator(new PhoneNumber(page.phone()), from, page.body()).create(client);
+    } catch (TwilioHttp.Unreachable e) {
+      throw new PageException(
+          scrub("SMS to " + page.phone() + " not sent: " + e.getMessage()), true, 0, e);
+    } catch (ApiException e) {
+      throw rejected(page, e);
+    } catch (RuntimeException e) {
+      throw new PageException(
+          "SMS to " + page.phone() + " not sent: twilio-sdk failed (" + e.getClass().getSimpleName()
+              + ")", false, 0, e);
+    }
+    if (message.getSid() == null) {
+      throw new PageException(
+          "twilio accepted the SMS to " + page.phone() + " but returned no message id; not"
+              + " retrying, it may have been sent", false, 0);
+    }
+    return message.getSid();
+  }
+
+  @Override
+  public String describe() {
+    return "twilio SMS from " + cfg.from() + " via " + cfg.apiBase();
+  }
+
+  private PageException rejected(Page page, ApiException e) {
+    Integer status = e.getStatusCode();
+    int code = e.getCode() == null ? 0 : e.getCode();
+    String to = page.phone();
+    String codeText = code == 0 ? "" : ", code " + code;
+    if (status == null) {
+      // TwilioHttp gives every error answer a status, so this is a success answer the SDK could
+      // not read: the message was probably accepted, and sending again would duplicate it.
+      return new PageException(
+          "twilio answered the SMS to " + to + " but the answer could not be read; not retrying,"
+              + " it may have been sent", false, code, e);
+    }
+    if (status == 429) {
+      return new PageException(
+          "twilio at " + cfg.apiBase() + " is rate limiting (HTTP 429" + codeText + "); SMS to "
+              + to + " not sent, retryable", true, code, e);
+    }
+    if (status >= 500) {
+      return new PageException(
+          "twilio at " + cfg.apiBase() + " failed with HTTP " + status + codeText + "; SMS to "
+              + to + " not sent, retryable", true, code, e);
+    }
+    if (status == 401 || code == 20003) {
+      return new PageException(
+          "twilio rejected the credentials for account " + maskedSid() + " (20003): check the"
+              + " account sid and auth token", false, code == 0 ? 20003 : code, e);
+    }
+    String reason =
+        switch (code) {
+          case 21211 -> "invalid 'To' number";
+          case 21610 -> "the recipient unsubscribed (replied STOP)";
+          case 21614 -> "not a mobile number";
+          case 21408 -> "SMS to that region is not enabled on the account";
+          case 21612 -> "that route cannot be reached from the 'From' number";
+          case 21212, 21606, 21659, 21660 -> "the 'From' number " + cfg.from() + " cannot send SMS";
+          case 21617 -> "message body too long";
+          default -> twilioSays(e, status);
+        };
+    return new PageException(
+        scrub("twilio rejected " + to + ": " + reason + " (" + (code == 0 ? "HTTP " + status : code)
+            + ")"), false, code, e);
+  }
+
+  private static String twilioSays(ApiException e, int status) {
+    String said = e.getMessage() == null ? "" : e.getMessage().strip();
+    if (said.length() > 200) {
+      said = said.substring(0, 200) + "...";
+    }
+    return said.isEmpty() ? "HTTP " + status : said;
+  }
+
+  private String maskedSid() {
+    String sid = cfg.accountSid();
+    return sid.length() <= 4 ? "****" : "****" + sid.substring(sid.length() - 4);
+  }
+
+  // Defense in depth: no text that reaches a log may carry the token, whatever Twilio echoed.
+  private String scrub(String message) {
+    return message.replace(cfg.authToken(), "****");
+  }
+}
