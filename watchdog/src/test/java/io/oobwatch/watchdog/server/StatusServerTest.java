@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class StatusServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final InetSocketAddress ANY_LOOPBACK_PORT =
-      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+      new InetSocketAddress("127.0.0.1", 0);
 
   private final AtomicReference<Supplier<Health>> health = new AtomicReference<>(Health::healthy);
   private final AtomicReference<Supplier<Object>> status =
