@@ -1,0 +1,17 @@
+package io.oobwatch.watchdog.server;
+
+/**
+ * What the daemon tells the HTTP server. Both methods are called on a netty I/O thread for each
+ * request, so they must answer quickly from state already in memory (a snapshot), never by probing
+ * a target. An exception thrown here becomes a 500 for that one request; the server keeps serving.
+ */
+public interface StatusSource {
+  /** Whether the daemon is healthy, for {@code GET /healthz}. */
+  Health health();
+
+  /**
+   * The document for {@code GET /status}: a tree Jackson can serialise (maps, lists, records,
+   * {@code JsonNode}). {@code java.time} values are written as ISO-8601 strings.
+   */
+  Object status();
+}
