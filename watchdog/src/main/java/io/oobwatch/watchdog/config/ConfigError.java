@@ -1,0 +1,28 @@
+package io.oobwatch.watchdog.config;
+
+/**
+ * One problem in a config file, formatted {@code file:line:column: key.path: what is wrong; what to
+ * do}. Never contains a secret's value.
+ */
+record ConfigError(String file, YamlNode.Mark mark, String path, String message) {
+  static ConfigError at(String file, YamlNode.Mark mark, String path, String message) {
+    return new ConfigError(file, mark, path, message);
+  }
+
+  static ConfigError of(String file, String message) {
+    return new ConfigError(file, null, "", message);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder(file);
+    if (mark != null) {
+      b.append(':').append(mark.line()).append(':').append(mark.column());
+    }
+    b.append(": ");
+    if (!path.isEmpty()) {
+      b.append(path).append(": ");
+    }
+    return b.append(message).toString();
+  }
+}

@@ -1,0 +1,358 @@
+package io.oobwatch.watchdog.config;
+
+import io.oobwatch.watchdog.page.TwilioConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Loads and validates a config file. Unknown keys, wrong types, bad durations, missing required
+ * keys and references to undefined on-call people are all reported, each with
+ * {@code file:line:column}, the key path, and what to do.
+ */
+public final class ConfigLoader {
+  public static final Path DEFAULT_PATH = Path.of("/etc/oobwatch/oobwatch.yaml");
+  public static final String ENV_VAR = "OOBWATCH_CONFIG";
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
+  private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+
+  private final Function<String, String> env;
+
+  /** A loader that expands {@code ${VAR}} from the process environment. */
+  public ConfigLoader() {
+    this(System::getenv);
+  }
+
+  public ConfigLoader(Function<String, String> env) {
+    this.env = env;
+  }
+
+  /** Which file to read: {@code -c FILE}, else {@code $OOBWATCH_CONFIG}, else the default path. */
+  public Path locate(Path option) {
+    if (option != null) {
+      return option;
+    }
+    String fromEnv = env.apply(ENV_VAR);
+    return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : DEFAULT_PATH;
+  }
+
+  public Config load(Path file) throws ConfigException {
+    String name = file.toString();
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(ConfigError.of(name,
+          "no such file; pass -c FILE, set " + ENV_VAR + ", or start from deploy/oobwatch.yaml.example"));
+    } catch (IOException e) {
+      throw new ConfigException(ConfigError.of(name, "cannot read: " + e.getMessage()));
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(name, dir, text);
+  }
+
+  /** Parses config text; {@code baseDir} anchors relative paths (state_dir, secret files). */
+  public Config parse(String file, Path baseDir, String text) throws ConfigException {
+    YamlNode root = YamlTree.parse(file, text);
+    if (root == null) {
+      throw new ConfigException(ConfigError.of(file, "the file is empty; start from deploy/oobwatch.yaml.example"));
+    }
+    Reader r = new Reader(file, baseDir, env);
+    Config config = read(r, root);
+    if (!r.errors.isEmpty()) {
+      throw new ConfigException(r.errors);
+    }
+    return config;
+  }
+
+  private Config read(Reader r, YamlNode root) {
+    Reader.Obj top = r.obj(root, "");
+    if (top == null) {
+      return null;
+    }
+    String instance = top.string("instance", hostname());
+    if (instance != null && !NAME.matcher(instance).matches()) {
+      top.error("instance", "\"" + instance + "\" is not a usable name; use lower-case letters, digits, '-', '_' or '.'");
+    }
+    String stateDir = top.string("state_dir", "/var/lib/oobwatch");
+    Config.Http http = http(r, top.obj("http"));
+    List<Config.Pipeline> pipelines = pipelines(r, top);
+    Config.Paging paging = paging(r, top.obj("paging"));
+    top.done();
+    return new Config(
+        Path.of(r.file), instance, stateDir == null ? null : r.baseDir.resolve(stateDir), http, pipelines, paging);
+  }
+
+  private static Config.Http http(Reader r, Reader.Obj o) {
+    InetSocketAddress dflt = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9107);
+    if (o == null) {
+      return new Config.Http(dflt, null);
+    }
+    String listen = o.string("listen", null);
+    InetSocketAddress address = dflt;
+    if (listen != null) {
+      address = hostPort(listen);
+      if (address == null) {
+        o.error("listen", "\"" + listen + "\" is not HOST:PORT; write e.g. 127.0.0.1:9107 or 0.0.0.0:9107");
+        address = dflt;
+      }
+    }
+    String publicUrl = o.string("public_url", null);
+    if (publicUrl != null && !publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
+      o.error("public_url", "\"" + publicUrl + "\" is not an http:// or https:// URL");
+    }
+    o.done();
+    return new Config.Http(address, publicUrl);
+  }
+
+  static InetSocketAddress hostPort(String text) {
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || colon == text.length() - 1) {
+      return null;
+    }
+    String host = text.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    try {
+      int port = Integer.parseInt(text.substring(colon + 1));
+      if (port < 0 || port > 65535) {
+        return null;
+      }
+      return InetSocketAddress.createUnresolved(host, port);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static List<Config.Pipeline> pipelines(Reader r, Reader.Obj top) {
+    List<Config.Pipeline> out = new ArrayList<>();
+    if (!top.has("pipelines")) {
+      top.missing("pipelines", "describe at least one pipeline to watch (see deploy/oobwatch.yaml.example)");
+      return out;
+    }
+    List<YamlNode> items = top.list("pipelines");
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      Reader.Obj p = r.obj(items.get(i), "pipelines[" + i + "]");
+      if (p == null) {
+        continue;
+      }
+      String name = p.requiredString("name", "name the pipeline, e.g. name: inference-logs");
+      if (name != null && !NAME.matcher(name).matches()) {
+        p.error("name", "\"" + name + "\" is not a usable name; use lower-case letters, digits, '-', '_' or '.'");
+      } else if (name != null && !names.add(name)) {
+        p.error("name", "pipeline \"" + name + "\" is defined twice; pipeline names must be unique");
+      }
+      Config.Canary canary = null;
+      Reader.Obj c = p.obj("canary");
+      if (c == null && !p.has("canary")) {
+        p.missing("canary", "add a canary: section (every, deadline, inject, stages)");
+      } else if (c != null) {
+        canary = canary(r, c);
+      }
+      p.done();
+      out.add(new Config.Pipeline(name, canary));
+    }
+    if (items.isEmpty() && r.errors.isEmpty()) {
+      top.error("pipelines", "the list is empty; describe at least one pipeline to watch");
+    }
+    return out;
+  }
+
+  private static Config.Canary canary(Reader r, Reader.Obj c) {
+    Duration every = c.duration("every", Duration.ofSeconds(30));
+    Duration deadline = c.duration("deadline", Duration.ofSeconds(90));
+    Duration slo = c.duration("slo", deadline.dividedBy(2));
+    Duration poll = c.duration("poll", Duration.ofSeconds(1));
+    if (slo.compareTo(deadline) >= 0 && c.has("slo")) {
+      c.error("slo", "must be shorter than the deadline (" + io.oobwatch.probes.canary.Durations.format(deadline) + ")");
+    }
+    int losses = c.integer("losses_to_fire", 2, 1);
+    int passes = c.integer("passes_to_resolve", 2, 1);
+    Map<String, Object> record = c.values("record");
+    for (String reserved : List.of("synthetic", "canary")) {
+      if (record.containsKey(reserved)) {
+        r.error(c.mark(), c.child("record." + reserved), "\"" + reserved + "\" is set by oobwatch on every canary; remove it from record");
+      }
+    }
+    Config.InjectorSpec inject = null;
+    Reader.Obj in = c.obj("inject");
+    if (in == null && !c.has("inject")) {
+      c.missing("inject", "where canaries enter the pipeline, e.g. inject: { kafka: { bootstrap: \"kafka-1:9092\", topic: inference-logs } }");
+    } else if (in != null) {
+      Map.Entry<String, Reader.Obj> kind = oneKind(r, in, Kinds.INJECTORS, "injector");
+      if (kind != null) {
+        inject = new Config.InjectorSpec(kind.getKey(), Kinds.injector(kind.getKey(), kind.getValue()));
+        kind.getValue().done();
+      }
+    }
+    List<Config.StageSpec> stages = new ArrayList<>();
+    if (!c.has("stages")) {
+      c.missing("stages", "list where the canary must arrive, in pipeline order, e.g. - kafka: {...} then - elasticsearch: {...}");
+    }
+    List<YamlNode> items = c.list("stages");
+    if (c.has("stages") && items.isEmpty() && c.get("stages") instanceof YamlNode.Sequence) {
+      c.error("stages", "the list is empty; list where the canary must arrive, in pipeline order");
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      Reader.Obj s = r.obj(items.get(i), c.child("stages[" + i + "]"));
+      if (s == null) {
+        continue;
+      }
+      Map.Entry<String, Reader.Obj> kind = oneKind(r, s, Kinds.STAGES, "stage");
+      if (kind == null) {
+        continue;
+      }
+      Reader.Obj settings = kind.getValue();
+      String name = settings.string("name", kind.getKey());
+      if (name != null && !names.add(name)) {
+        settings.error("name", "two stages are named \"" + name + "\"; give each a unique name: key");
+      }
+      stages.add(new Config.StageSpec(kind.getKey(), name, Kinds.stage(kind.getKey(), settings)));
+      settings.done();
+    }
+    c.done();
+    return new Config.Canary(every, deadline, slo, poll, losses, passes, record, inject, stages);
+  }
+
+  /** A map that must hold exactly one key naming a kind ({@code kafka: {...}}). */
+  private static Map.Entry<String, Reader.Obj> oneKind(Reader r, Reader.Obj o, List<String> kinds, String what) {
+    Map<String, YamlNode.Mapping.Entry> entries = o.node.view();
+    if (entries.size() != 1) {
+      r.error(o.mark(), o.path, "expected exactly one " + what + " kind (" + String.join(", ", kinds) + "), found "
+          + (entries.isEmpty() ? "none" : String.join(", ", entries.keySet())));
+      return null;
+    }
+    YamlNode.Mapping.Entry e = entries.values().iterator().next();
+    String kind = e.key().name();
+    if (!kinds.contains(kind)) {
+      String near = Reader.nearest(kind, new java.util.LinkedHashSet<>(kinds));
+      r.error(e.key().mark(), o.child(kind), "unknown " + what + " kind \"" + kind + "\""
+          + (near == null ? "" : "; did you mean \"" + near + "\"?") + " (known: " + String.join(", ", kinds) + ")");
+      return null;
+    }
+    Reader.Obj settings = o.obj(kind);
+    if (settings == null) {
+      return null;
+    }
+    return Map.entry(kind, settings);
+  }
+
+  private static Config.Paging paging(Reader r, Reader.Obj o) {
+    if (o == null) {
+      return null;
+    }
+    TwilioConfig twilio = null;
+    Reader.Obj t = o.obj("twilio");
+    if (t != null) {
+      String sid = t.secret("account_sid", true);
+      String token = t.secret("auth_token", true);
+      String from = t.requiredString("from", "the Twilio number pages are sent from, e.g. from: \"+15550001111\"");
+      if (from != null && !E164.matcher(from).matches()) {
+        t.error("from", "\"" + from + "\" is not an E.164 phone number; write it like \"+15550001111\"");
+      }
+      String apiBase = t.string("api_base", TwilioConfig.DEFAULT_API_BASE);
+      t.done();
+      if (sid != null && token != null && from != null && apiBase != null) {
+        try {
+          twilio = new TwilioConfig(sid, token, from, apiBase);
+        } catch (IllegalArgumentException e) {
+          t.error(e.getMessage().contains("api base") ? "api_base" : "from", e.getMessage());
+        }
+      }
+    }
+    Map<String, Config.OnCall> people = new LinkedHashMap<>();
+    if (!o.has("oncall")) {
+      o.missing("oncall", "list the people who can be paged, e.g. - { name: alice, phone: \"+15550002222\" }");
+    }
+    List<YamlNode> items = o.list("oncall");
+    for (int i = 0; i < items.size(); i++) {
+      Reader.Obj p = r.obj(items.get(i), o.child("oncall[" + i + "]"));
+      if (p == null) {
+        continue;
+      }
+      String name = p.requiredString("name", "e.g. name: alice");
+      String phone = p.requiredString("phone", "an E.164 number, e.g. phone: \"+15550002222\"");
+      if (phone != null && !E164.matcher(phone).matches()) {
+        p.error("phone", "\"" + phone + "\" is not an E.164 phone number; write it like \"+15550002222\" (country code, no spaces)");
+      }
+      if (name != null && people.containsKey(name)) {
+        p.error("name", "\"" + name + "\" is listed twice in paging.oncall");
+      }
+      p.done();
+      if (name != null) {
+        people.put(name, new Config.OnCall(name, phone));
+      }
+    }
+    List<Config.Step> steps = new ArrayList<>();
+    if (!o.has("escalation")) {
+      o.missing("escalation", "say who is paged first, e.g. - { after: 0s, sms: [alice] }");
+    }
+    List<YamlNode> stepNodes = o.list("escalation");
+    for (int i = 0; i < stepNodes.size(); i++) {
+      Reader.Obj s = r.obj(stepNodes.get(i), o.child("escalation[" + i + "]"));
+      if (s == null) {
+        continue;
+      }
+      Duration after = s.duration("after", Duration.ZERO, true);
+      List<String> sms = names(r, s, "sms", people);
+      List<String> call = names(r, s, "call", people);
+      if (sms.isEmpty() && call.isEmpty() && !s.has("sms") && !s.has("call")) {
+        r.error(s.mark(), s.path, "a step must page someone: add sms: [NAME] or call: [NAME]");
+      }
+      s.done();
+      steps.add(new Config.Step(after, sms, call));
+    }
+    Duration repeat = o.duration("repeat_every", Duration.ofMinutes(30));
+    boolean notifyResolved = o.bool("notify_resolved", true);
+    int cap = o.integer("max_pages_per_hour", 20, 1);
+    o.done();
+    return new Config.Paging(twilio, List.copyOf(people.values()), steps, repeat, notifyResolved, cap);
+  }
+
+  private static List<String> names(Reader r, Reader.Obj s, String key, Map<String, Config.OnCall> people) {
+    List<String> out = new ArrayList<>();
+    List<YamlNode> items = s.list(key);
+    for (int i = 0; i < items.size(); i++) {
+      String path = s.child(key + "[" + i + "]");
+      String name = r.text(items.get(i), path);
+      if (name == null) {
+        continue;
+      }
+      if (!people.containsKey(name)) {
+        r.error(items.get(i).mark(), path, "\"" + name + "\" is not in paging.oncall (known: "
+            + (people.isEmpty() ? "nobody" : String.join(", ", people.keySet())) + "); add them to paging.oncall or fix the name");
+        continue;
+      }
+      out.add(name);
+    }
+    return out;
+  }
+
+  private static String hostname() {
+    try {
+      String h = InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
+      int dot = h.indexOf('.');
+      String shortName = dot > 0 ? h.substring(0, dot) : h;
+      return NAME.matcher(shortName).matches() ? shortName : "oobwatch";
+    } catch (IOException e) {
+      return "oobwatch";
+    }
+  }
+}

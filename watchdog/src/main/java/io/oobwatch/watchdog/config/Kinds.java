@@ -1,0 +1,90 @@
+package io.oobwatch.watchdog.config;
+
+import io.oobwatch.probes.elasticsearch.ElasticsearchConfig;
+import io.oobwatch.probes.http.HttpInjectorConfig;
+import io.oobwatch.probes.http.HttpStageConfig;
+import io.oobwatch.probes.kafka.KafkaConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one central list of probe kinds: which injector and stage kinds exist and how each one's
+ * settings are read from the config. Building them is the daemon wiring's job.
+ */
+final class Kinds {
+  static final List<String> INJECTORS = List.of("kafka", "http");
+  static final List<String> STAGES = List.of("kafka", "elasticsearch", "http");
+
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  private Kinds() {}
+
+  static Object injector(String kind, Reader.Obj o) {
+    switch (kind) {
+      case "kafka":
+        return kafka(o);
+      case "http":
+        {
+          String url = url(o, "url", "the collector URL that accepts a JSON record, e.g. url: http://collector:8080/ingest");
+          return new HttpInjectorConfig(url, o.strings("headers"), o.duration("timeout", DEFAULT_TIMEOUT));
+        }
+      default:
+        throw new IllegalArgumentException(kind);
+    }
+  }
+
+  static Object stage(String kind, Reader.Obj o) {
+    switch (kind) {
+      case "kafka":
+        return kafka(o);
+      case "elasticsearch":
+        {
+          String url = url(o, "url", "e.g. url: https://es:9200");
+          String index = o.requiredString("index", "the index or pattern the connector writes to, e.g. index: inference-logs-*");
+          String apiKey = o.secret("api_key", false);
+          String user = o.string("username", null);
+          String password = o.secret("password", false);
+          if (apiKey != null && user != null) {
+            o.error("username", "give either api_key_file or username/password_file, not both");
+          }
+          if (user != null && password == null && !o.has("password") && !o.has("password_file")) {
+            o.error("username", "username needs password_file (or password: ${ENV_VAR})");
+          }
+          return new ElasticsearchConfig(url, index, apiKey, user, password, o.duration("timeout", DEFAULT_TIMEOUT));
+        }
+      case "http":
+        {
+          String url = url(o, "url", "a query URL with {canary_id} in it, e.g. url: \"http://loki:3100/...?query=...{canary_id}\"");
+          String method = o.string("method", "GET");
+          String body = o.string("body", null);
+          if (method != null) {
+            method = method.toUpperCase(Locale.ROOT);
+            if (!method.equals("GET") && !method.equals("POST")) {
+              o.error("method", "expected GET or POST, found \"" + method + "\"");
+            }
+          }
+          if (url != null && !url.contains("{canary_id}") && (body == null || !body.contains("{canary_id}"))) {
+            o.error("url", "the url (or the body) must contain {canary_id}, where oobwatch puts the id it looks for");
+          }
+          return new HttpStageConfig(url, method, body, o.strings("headers"), o.duration("timeout", DEFAULT_TIMEOUT));
+        }
+      default:
+        throw new IllegalArgumentException(kind);
+    }
+  }
+
+  private static KafkaConfig kafka(Reader.Obj o) {
+    String bootstrap = o.requiredString("bootstrap", "the Kafka bootstrap servers, e.g. bootstrap: \"kafka-1:9092\"");
+    String topic = o.requiredString("topic", "the topic inference logs are written to, e.g. topic: inference-logs");
+    return new KafkaConfig(bootstrap, topic, o.strings("properties"), o.duration("timeout", DEFAULT_TIMEOUT));
+  }
+
+  static String url(Reader.Obj o, String key, String hint) {
+    String url = o.requiredString(key, hint);
+    if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
+      o.error(key, "\"" + url + "\" is not an http:// or https:// URL");
+    }
+    return url;
+  }
+}
