@@ -1,0 +1,113 @@
+package io.oobwatch.watchdog.schedule;
+
+import io.oobwatch.probes.CanaryRecord;
+import io.oobwatch.probes.canary.CanaryOutcome;
+import io.oobwatch.probes.canary.CanaryTracker;
+import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.detect.CanaryRule;
+import io.oobwatch.watchdog.store.OutcomeRow;
+import io.oobwatch.watchdog.store.Store;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches one pipeline: emits a canary every {@code every}, follows the canaries in flight, judges
+ * them, feeds the canary rule and carries out its decisions. Driven by {@link #tick()} from one
+ * thread; {@link #snapshot()} may be read from any thread.
+ *
+ * <p>On start the rule's state is rebuilt from the judged canaries in the store, so a restart
+ * neither forgets a failure streak nor re-pages an alert that is already firing.
+ */
+public final class PipelineWatch implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PipelineWatch.class);
+
+  private final String instance;
+  private final Config.Pipeline pipeline;
+  private final CanaryTracker tracker;
+  private final CanaryRule rule;
+  private final Store store;
+  private final Alerts alerts;
+  private final Clock clock;
+
+  private CanaryRule.State state = CanaryRule.State.START;
+  private Instant nextCanaryAt;
+  private volatile Snapshot snapshot;
+
+  /** What the watch last saw, for status and health. */
+  public record Snapshot(
+      String pipeline, Instant lastTick, long lastSeq, int inFlight, CanaryOutcome last, CanaryRule.State rule, String error) {}
+
+  public PipelineWatch(
+      String instance, Config.Pipeline pipeline, CanaryTracker tracker, Store store, Alerts alerts, Clock clock) {
+    this.instance = instance;
+    this.pipeline = pipeline;
+    this.tracker = tracker;
+    this.store = store;
+    this.alerts = alerts;
+    this.clock = clock;
+    Config.Canary c = pipeline.canary();
+    this.rule = new CanaryRule(c.lossesToFire(), c.passesToResolve());
+    for (OutcomeRow row : store.recentOutcomes(pipeline.name(), c.lossesToFire() + c.passesToResolve() + 8)) {
+      state = rule.apply(state, row.verdict(), row.failedStage(), true).state();
+    }
+    this.nextCanaryAt = clock.instant();
+    this.snapshot = new Snapshot(pipeline.name(), null, store.lastSeq(pipeline.name()), 0, null, state, null);
+  }
+
+  public String name() {
+    return pipeline.name();
+  }
+
+  /** One step: emit a canary when one is due, then look for every canary in flight. */
+  public void tick() {
+    CanaryOutcome last = snapshot.last();
+    String error = null;
+    try {
+      Instant now = clock.instant();
+      if (!now.isBefore(nextCanaryAt)) {
+        long seq = store.nextSeq(pipeline.name());
+        CanaryRecord canary = CanaryRecord.create(seq, now, pipeline.name(), instance, pipeline.canary().record());
+        CanaryOutcome refused = tracker.launch(canary);
+        if (refused != null) {
+          last = judged(refused);
+        }
+        nextCanaryAt = nextCanaryAt.plus(pipeline.canary().every());
+        if (!nextCanaryAt.isAfter(now)) {
+          nextCanaryAt = now.plus(pipeline.canary().every());
+        }
+      }
+      for (CanaryOutcome o : tracker.poll()) {
+        last = judged(o);
+      }
+    } catch (RuntimeException e) {
+      error = e.getMessage() == null ? e.toString() : e.getMessage();
+      log.error("pipeline {}: evaluation failed: {}", pipeline.name(), error, e);
+    }
+    snapshot = new Snapshot(pipeline.name(), clock.instant(), store.lastSeq(pipeline.name()), tracker.inFlight(), last,
+        state, error);
+  }
+
+  private CanaryOutcome judged(CanaryOutcome o) {
+    store.saveOutcome(o);
+    boolean firing = alerts.firing(pipeline.name()).isPresent();
+    String failedStage = io.oobwatch.watchdog.alert.AlertText.stage(o);
+    CanaryRule.Step step = rule.apply(state, o.verdict(), failedStage.isEmpty() ? null : failedStage, firing);
+    state = step.state();
+    log.info("pipeline {} canary #{} {}{}", pipeline.name(), o.seq(), o.verdict(),
+        failedStage.isEmpty() ? "" : " at " + failedStage);
+    alerts.apply(step.decision(), o, state.failures());
+    return o;
+  }
+
+  public Snapshot snapshot() {
+    return snapshot;
+  }
+
+  @Override
+  public void close() {
+    tracker.close();
+  }
+}

@@ -1,0 +1,23 @@
+package io.oobwatch.watchdog.store;
+
+import java.time.Instant;
+
+/**
+ * An alert as oobwatch keeps it in its own store.
+ *
+ * @param id small number people type to acknowledge ("ACK 17")
+ * @param pipeline the pipeline it is about
+ * @param rule which rule raised it ("canary")
+ * @param state firing or resolved
+ * @param stage the hop it names (the first stage that missed the canary)
+ * @param summary one line for people: what is wrong
+ * @param openedAt when it fired
+ * @param resolvedAt when it resolved; null while firing
+ */
+public record Alert(
+    long id, String pipeline, String rule, State state, String stage, String summary, Instant openedAt, Instant resolvedAt) {
+  public enum State {
+    FIRING,
+    RESOLVED
+  }
+}

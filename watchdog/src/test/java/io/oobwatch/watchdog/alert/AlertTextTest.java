@@ -1,0 +1,68 @@
+package io.oobwatch.watchdog.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.oobwatch.probes.Injection;
+import io.oobwatch.probes.canary.CanaryOutcome;
+import io.oobwatch.probes.canary.StageResult;
+import io.oobwatch.watchdog.page.SmsText;
+import io.oobwatch.watchdog.store.Alert;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AlertTextTest {
+  final Instant t0 = Instant.parse("2026-11-27T08:41:12Z");
+
+  CanaryOutcome outcome(StageResult es) {
+    return new CanaryOutcome("inference-logs", "c-1", 7, t0, "kafka", Injection.accepted(Duration.ofMillis(4), "partition 0 offset 9"),
+        List.of(new StageResult("kafka", StageResult.Status.SEEN, Duration.ofMillis(412), 1, ""), es), t0.plusSeconds(90));
+  }
+
+  Alert alert(CanaryOutcome o) {
+    return new Alert(3, "inference-logs", "canary", Alert.State.FIRING, AlertText.stage(o), AlertText.summary(o), t0, null);
+  }
+
+  @Test
+  void aLostCanaryPageNamesTheBrokenHopWithEvidenceInOneSegment() {
+    CanaryOutcome o = outcome(new StageResult("elasticsearch", StageResult.Status.LOST, Duration.ofSeconds(90), 0, "not in index"));
+    String text = AlertText.fire("wd-eu-1", alert(o), o, 2);
+    assertThat(AlertText.summary(o)).isEqualTo("canary lost between kafka and elasticsearch");
+    assertThat(text).isEqualTo("[wd-eu-1] ALERT 3 inference-logs: canary lost between kafka and elasticsearch. "
+        + "Reached kafka in 0.4s; not in elasticsearch after 90s (2 in a row). Reply ACK 3.");
+    assertThat(SmsText.segments(text)).isEqualTo(1);
+  }
+
+  @Test
+  void anUnreachableStagePageSaysItCannotBeQueriedNotThatDataWasLost() {
+    CanaryOutcome o = outcome(new StageResult("elasticsearch", StageResult.Status.UNREACHABLE, Duration.ofSeconds(90), 0,
+        "elasticsearch at http://127.0.0.1:9200 refused the connection"));
+    String text = AlertText.fire("wd-eu-1", alert(o), o, 2);
+    assertThat(AlertText.summary(o)).isEqualTo("cannot query elasticsearch");
+    assertThat(text).contains("ALERT 3 inference-logs: cannot query elasticsearch").contains("refused the connection")
+        .contains("Reply ACK 3.").doesNotContain("lost");
+    assertThat(SmsText.isGsm7(text)).isTrue();
+  }
+
+  @Test
+  void aRefusedInjectionPageSaysTheEntryRefused() {
+    CanaryOutcome o = new CanaryOutcome("inference-logs", "c-1", 7, t0, "kafka",
+        Injection.failed(Duration.ofSeconds(10), "kafka at kafka-1:9092 did not acknowledge within 10s"), List.of(), t0);
+    assertThat(AlertText.stage(o)).isEqualTo("inject:kafka");
+    assertThat(AlertText.fire("wd-eu-1", alert(o), o, 2))
+        .contains("cannot inject canary into kafka").contains("did not acknowledge within 10s (2 in a row)");
+  }
+
+  @Test
+  void theResolveNoticeSaysWhatItWasAndForHowLong() {
+    CanaryOutcome lost = outcome(new StageResult("elasticsearch", StageResult.Status.LOST, Duration.ofSeconds(90), 0, ""));
+    CanaryOutcome ok = outcome(new StageResult("elasticsearch", StageResult.Status.SEEN, Duration.ofMillis(1200), 1, ""));
+    Alert a = alert(lost);
+    Alert resolved = new Alert(a.id(), a.pipeline(), a.rule(), Alert.State.RESOLVED, a.stage(), a.summary(), t0, t0.plusSeconds(240));
+    String text = AlertText.resolve("wd-eu-1", resolved, ok, t0.plusSeconds(240));
+    assertThat(text).startsWith("[oobwatch wd-eu-1] RESOLVED 3 inference-logs: canaries flow again (end to end 1.2s).")
+        .contains("Was: canary lost between kafka and elasticsearch, for 4m.");
+    assertThat(SmsText.segments(text)).isEqualTo(1);
+  }
+}
