@@ -1,0 +1,52 @@
+package io.oobwatch.watchdog.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code oobwatch} command. Each subcommand is one small class; its return value is the exit code. */
+@Command(
+    name = "oobwatch",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      CheckCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    description = {
+      "Out-of-band watchdog for AI inference log pipelines.",
+      "",
+      "Injects synthetic inference records (canaries) at the pipeline's entry, looks for them at every",
+      "stage (Kafka, Elasticsearch/OpenSearch, any HTTP query), and pages a person by SMS when a hop",
+      "loses them - from separate infrastructure, with its own state, through its own channel.",
+      "",
+      "Config: -c FILE, else $OOBWATCH_CONFIG, else /etc/oobwatch/oobwatch.yaml.",
+      "Try it with no other software: oobwatch demo"
+    },
+    footer = {
+      "",
+      "Exit codes of check: 0 OK, 1 WARNING (canary slow), 2 CRITICAL (lost or unreachable), 3 UNKNOWN.",
+      "Exit codes of validate: 0 valid, 2 invalid."
+    })
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this). */
+  public static int run(String... args) {
+    return new CommandLine(Main.class).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"oobwatch " + (v == null ? "dev" : v), "Java " + System.getProperty("java.version")};
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.oobwatch.watchdog.cli;
+
+import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.config.ConfigException;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+    name = "validate",
+    description = {
+      "Parse and check the config, reading every secret file it names.",
+      "Prints each problem as file:line:column: key.path: what is wrong; what to do.",
+      "Exit 0 valid, 2 invalid."
+    })
+final class ValidateCommand implements Callable<Integer> {
+  @Mixin ConfigOption config;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    try {
+      Config c = config.load();
+      String pipelines = c.pipelines().stream().map(Config.Pipeline::name).collect(Collectors.joining(", "));
+      String paging = c.paging() == null ? "console (dry run: no paging configured)"
+          : (c.paging().twilio() == null ? "console" : "twilio SMS from " + c.paging().twilio().from())
+              + " to " + String.join(", ", c.paging().escalation().isEmpty() ? java.util.List.of()
+                  : firstStep(c.paging().escalation().get(0)));
+      spec.commandLine().getOut().printf("%s: valid. instance %s; %d pipeline(s): %s; paging: %s%n", c.source(),
+          c.instance(), c.pipelines().size(), pipelines, paging);
+      spec.commandLine().getOut().flush();
+      return 0;
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println(e.getMessage());
+      spec.commandLine().getErr().printf("%d problem(s); the config was not loaded%n", e.count());
+      spec.commandLine().getErr().flush();
+      return 2;
+    }
+  }
+
+  private static java.util.List<String> firstStep(Config.Step s) {
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(s.sms());
+    names.addAll(s.call());
+    return new java.util.ArrayList<>(names);
+  }
+}

@@ -1,0 +1,163 @@
+package io.oobwatch.watchdog.daemon;
+
+import io.oobwatch.probes.canary.CanaryOutcome;
+import io.oobwatch.probes.canary.Durations;
+import io.oobwatch.probes.canary.StageResult;
+import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.page.PageDispatcher;
+import io.oobwatch.watchdog.schedule.PipelineWatch;
+import io.oobwatch.watchdog.server.Health;
+import io.oobwatch.watchdog.server.StatusSource;
+import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.OutboxEntry;
+import io.oobwatch.watchdog.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What {@code /status} and {@code /healthz} say: built from the watches' snapshots and the store. */
+final class DaemonStatus implements StatusSource {
+  /** A pipeline whose loop has not ticked for this long (plus its poll) is stalled. */
+  static final Duration STALLED = Duration.ofMinutes(2);
+
+  private final Config config;
+  private final Clock clock;
+  private final Store store;
+  private final List<PipelineWatch> watches;
+  private final PageDispatcher dispatcher;
+  private final Instant started;
+
+  DaemonStatus(Config config, Clock clock, Store store, List<PipelineWatch> watches, PageDispatcher dispatcher) {
+    this.config = config;
+    this.clock = clock;
+    this.store = store;
+    this.watches = watches;
+    this.dispatcher = dispatcher;
+    this.started = clock.instant();
+  }
+
+  @Override
+  public Health health() {
+    Instant now = clock.instant();
+    for (PipelineWatch w : watches) {
+      PipelineWatch.Snapshot s = w.snapshot();
+      Instant since = s.lastTick() == null ? started : s.lastTick();
+      if (Duration.between(since, now).compareTo(STALLED) > 0) {
+        return new Health(false, "evaluation of pipeline " + w.name() + " stalled since " + since);
+      }
+    }
+    return new Health(true, "ok");
+  }
+
+  @Override
+  public Object status() {
+    Instant now = clock.instant();
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("instance", config.instance());
+    doc.put("now", now.toString());
+    Health h = health();
+    doc.put("healthy", h.ok());
+    if (!h.ok()) {
+      doc.put("unhealthy_reason", h.reason());
+    }
+    List<Object> pipelines = new ArrayList<>();
+    for (PipelineWatch w : watches) {
+      pipelines.add(pipeline(w, now));
+    }
+    doc.put("pipelines", pipelines);
+    List<Object> alerts = new ArrayList<>();
+    for (Alert a : store.alerts(now.minus(Duration.ofDays(1)))) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", a.id());
+      m.put("pipeline", a.pipeline());
+      m.put("rule", a.rule());
+      m.put("state", a.state().name().toLowerCase(java.util.Locale.ROOT));
+      m.put("stage", a.stage());
+      m.put("summary", a.summary());
+      m.put("opened_at", a.openedAt().toString());
+      m.put("resolved_at", a.resolvedAt() == null ? null : a.resolvedAt().toString());
+      alerts.add(m);
+    }
+    doc.put("alerts", alerts);
+    Map<String, Object> paging = new LinkedHashMap<>();
+    paging.put("channel", dispatcher.pager().describe());
+    List<Object> pages = new ArrayList<>();
+    long pending = 0;
+    long failed = 0;
+    for (OutboxEntry e : store.pages(20)) {
+      pending += e.state() == OutboxEntry.State.PENDING ? 1 : 0;
+      failed += e.state() == OutboxEntry.State.FAILED ? 1 : 0;
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", e.id());
+      m.put("alert", e.alertId());
+      m.put("event", e.event());
+      m.put("to", e.recipient());
+      m.put("state", e.state().name().toLowerCase(java.util.Locale.ROOT));
+      m.put("attempts", e.attempts());
+      m.put("sid", e.sid());
+      m.put("error", e.lastError());
+      pages.add(m);
+    }
+    paging.put("pending", pending);
+    paging.put("failed", failed);
+    paging.put("recent", pages);
+    doc.put("paging", paging);
+    return doc;
+  }
+
+  private Map<String, Object> pipeline(PipelineWatch w, Instant now) {
+    PipelineWatch.Snapshot s = w.snapshot();
+    Config.Canary c = config.pipelines().stream().filter(p -> p.name().equals(w.name())).findFirst()
+        .orElseThrow().canary();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", w.name());
+    m.put("last_tick", s.lastTick() == null ? null : s.lastTick().toString());
+    if (s.error() != null) {
+      m.put("error", s.error());
+    }
+    Map<String, Object> canary = new LinkedHashMap<>();
+    canary.put("every", Durations.format(c.every()));
+    canary.put("deadline", Durations.format(c.deadline()));
+    canary.put("slo", Durations.format(c.slo()));
+    canary.put("last_seq", s.lastSeq());
+    canary.put("in_flight", s.inFlight());
+    canary.put("failure_streak", s.rule().failures());
+    canary.put("failing_at", s.rule().failure());
+    canary.put("pass_streak", s.rule().passes());
+    Store.OutcomeCounts counts = store.counts(w.name(), now.minus(Duration.ofHours(24)));
+    Map<String, Object> day = new LinkedHashMap<>();
+    day.put("ok", counts.ok());
+    day.put("slow", counts.slow());
+    day.put("lost", counts.lost());
+    day.put("unreachable", counts.unreachable());
+    day.put("duplicates", counts.duplicates());
+    canary.put("last_24h", day);
+    CanaryOutcome last = s.last();
+    if (last != null) {
+      Map<String, Object> l = new LinkedHashMap<>();
+      l.put("seq", last.seq());
+      l.put("id", last.canaryId());
+      l.put("emitted_at", last.emittedAt().toString());
+      l.put("verdict", last.verdict().name());
+      l.put("injection", last.injection().ok() ? "accepted: " + last.injection().reason() : "failed: " + last.injection().reason());
+      List<Object> stages = new ArrayList<>();
+      for (StageResult r : last.stages()) {
+        Map<String, Object> st = new LinkedHashMap<>();
+        st.put("stage", r.stage());
+        st.put("result", r.status().name());
+        st.put("latency_ms", r.latency().toMillis());
+        st.put("copies", r.count());
+        st.put("reason", r.reason());
+        stages.add(st);
+      }
+      l.put("stages", stages);
+      canary.put("last", l);
+    }
+    m.put("canary", canary);
+    return m;
+  }
+}

@@ -1,0 +1,85 @@
+package io.oobwatch.watchdog.daemon;
+
+import io.oobwatch.probes.Injector;
+import io.oobwatch.probes.Stage;
+import io.oobwatch.probes.canary.CanaryTracker;
+import io.oobwatch.probes.elasticsearch.ElasticsearchConfig;
+import io.oobwatch.probes.elasticsearch.ElasticsearchStage;
+import io.oobwatch.probes.http.HttpInjector;
+import io.oobwatch.probes.http.HttpInjectorConfig;
+import io.oobwatch.probes.http.HttpStage;
+import io.oobwatch.probes.http.HttpStageConfig;
+import io.oobwatch.probes.kafka.KafkaConfig;
+import io.oobwatch.probes.kafka.KafkaInjector;
+import io.oobwatch.probes.kafka.KafkaStage;
+import io.oobwatch.watchdog.config.Config;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds probes from their config records: the other half of the config's list of kinds. */
+public final class ProbeFactory {
+  private final HttpClient http;
+  private final Clock clock;
+
+  public ProbeFactory(Clock clock) {
+    this(HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build(), clock);
+  }
+
+  ProbeFactory(HttpClient http, Clock clock) {
+    this.http = http;
+    this.clock = clock;
+  }
+
+  /** A tracker for the pipeline's canary; closing the tracker's parts is the caller's (see {@link Tracked}). */
+  public Tracked tracker(Config.Pipeline p) {
+    Config.Canary c = p.canary();
+    Injector injector = injector(c.inject());
+    List<Stage> stages = new ArrayList<>();
+    for (Config.StageSpec s : c.stages()) {
+      stages.add(stage(s));
+    }
+    CanaryTracker tracker = new CanaryTracker(p.name(), injector, stages, c.deadline(), c.slo(), clock);
+    return new Tracked(tracker, injector, stages);
+  }
+
+  /** A tracker and the probes it uses, closed together. */
+  public record Tracked(CanaryTracker tracker, Injector injector, List<Stage> stages) implements AutoCloseable {
+    @Override
+    public void close() {
+      tracker.close();
+      injector.close();
+      stages.forEach(Stage::close);
+    }
+  }
+
+  Injector injector(Config.InjectorSpec spec) {
+    Object s = spec.settings();
+    if (s instanceof KafkaConfig) {
+      return new KafkaInjector((KafkaConfig) s, clock);
+    }
+    if (s instanceof HttpInjectorConfig) {
+      return new HttpInjector((HttpInjectorConfig) s, http, clock);
+    }
+    throw new IllegalArgumentException("no injector for kind " + spec.kind());
+  }
+
+  Stage stage(Config.StageSpec spec) {
+    Object s = spec.settings();
+    if (s instanceof KafkaConfig) {
+      return new KafkaStage(spec.name(), (KafkaConfig) s, clock);
+    }
+    if (s instanceof ElasticsearchConfig) {
+      return new ElasticsearchStage(spec.name(), (ElasticsearchConfig) s, http, clock);
+    }
+    if (s instanceof HttpStageConfig) {
+      return new HttpStage(spec.name(), (HttpStageConfig) s, http, clock);
+    }
+    throw new IllegalArgumentException("no stage for kind " + spec.kind());
+  }
+}

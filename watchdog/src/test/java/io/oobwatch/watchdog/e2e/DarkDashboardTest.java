@@ -1,0 +1,260 @@
+package io.oobwatch.watchdog.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.oobwatch.testkit.EmbeddedKafka;
+import io.oobwatch.testkit.EmbeddedOpenSearch;
+import io.oobwatch.testkit.FakeTwilio;
+import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.config.ConfigLoader;
+import io.oobwatch.watchdog.daemon.Daemon;
+import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.OutboxEntry;
+import io.oobwatch.watchdog.store.SqliteStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The incident oobwatch exists for, end to end, with real components: a real Kafka broker, a real
+ * OpenSearch node, a connector (consumer group → index) between them, the real daemon, and the
+ * real twilio-sdk talking to a loopback Twilio that checks path, Basic auth and form parameters.
+ */
+class DarkDashboardTest {
+  static final String SID = "AC" + "0123456789abcdef0123456789abcdef";
+  static final String TOKEN = "e2e-token-0123456789";
+  static final AtomicInteger RUN = new AtomicInteger();
+
+  @TempDir static Path shared;
+  static EmbeddedKafka kafka;
+  static EmbeddedOpenSearch opensearch;
+
+  @TempDir Path dir;
+  FakeTwilio twilio;
+  Connector connector;
+  Daemon daemon;
+  String topic;
+  final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+  @BeforeAll
+  static void startPipeline() {
+    kafka = EmbeddedKafka.start(shared.resolve("kafka"));
+    opensearch = EmbeddedOpenSearch.start(shared.resolve("opensearch"));
+  }
+
+  @AfterAll
+  static void stopPipeline() {
+    if (opensearch != null) {
+      opensearch.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (daemon != null) {
+      daemon.close();
+    }
+    if (connector != null) {
+      connector.close();
+    }
+    if (twilio != null) {
+      twilio.close();
+    }
+  }
+
+  /** A fresh topic, index and connector per test, so tests cannot see each other's canaries. */
+  Path pipeline() throws Exception {
+    int n = RUN.incrementAndGet();
+    topic = "inference-logs-" + n;
+    kafka.createTopic(topic, 3);
+    connector = new Connector(kafka.bootstrap(), topic, opensearch.url(), "t" + n + "-logs-2026.11.27");
+    twilio = FakeTwilio.start(SID, TOKEN);
+    Files.writeString(dir.resolve("twilio-sid"), SID + "\n");
+    Files.writeString(dir.resolve("twilio-token"), TOKEN + "\n");
+    Path config = dir.resolve("oobwatch.yaml");
+    Files.writeString(config, String.join("\n",
+        "instance: wd-e2e",
+        "state_dir: state",
+        "pipelines:",
+        "  - name: inference-logs",
+        "    canary:",
+        "      every: 1s",
+        "      deadline: 6s",
+        "      slo: 4s",
+        "      poll: 250ms",
+        "      losses_to_fire: 2",
+        "      passes_to_resolve: 2",
+        "      record: { service: support-bot }",
+        "      inject: { kafka: { bootstrap: \"" + kafka.bootstrap() + "\", topic: " + topic + " } }",
+        "      stages:",
+        "        - kafka: { bootstrap: \"" + kafka.bootstrap() + "\", topic: " + topic + " }",
+        "        - elasticsearch: { url: \"" + opensearch.url() + "\", index: \"t" + n + "-logs-*\", timeout: 2s }",
+        "paging:",
+        "  twilio:",
+        "    account_sid_file: twilio-sid",
+        "    auth_token_file: twilio-token",
+        "    from: \"+15550001111\"",
+        "    api_base: " + twilio.baseUrl(),
+        "  oncall:",
+        "    - { name: alice, phone: \"+15550002222\" }",
+        "    - { name: bob, phone: \"+15550003333\" }",
+        "  escalation:",
+        "    - { after: 0s, sms: [alice] }",
+        "    - { after: 15m, sms: [bob] }",
+        ""));
+    return config;
+  }
+
+  Daemon start(Path config) throws Exception {
+    Config c = new ConfigLoader().load(config);
+    daemon = Daemon.start(c, Clock.systemUTC(), new PrintStream(console, true, StandardCharsets.UTF_8),
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return daemon;
+  }
+
+  long ok() {
+    return daemon.store().counts("inference-logs", Instant.EPOCH).ok();
+  }
+
+  long failed() {
+    var c = daemon.store().counts("inference-logs", Instant.EPOCH);
+    return c.lost() + c.unreachable();
+  }
+
+  @Test
+  void inSteadyStateCanariesFlowEndToEndAndNobodyIsPaged() throws Exception {
+    start(pipeline());
+    await().atMost(Duration.ofSeconds(60)).until(() -> ok() >= 5);
+    assertThat(failed()).isZero();
+    assertThat(twilio.delivered()).isEmpty();
+    assertThat(twilio.requests()).isZero();
+    assertThat(daemon.store().firing("inference-logs", "canary")).isEmpty();
+  }
+
+  @Test
+  void aStalledConnectorPagesOnceNamingElasticsearchThenOnceMoreWhenItRecovers() throws Exception {
+    start(pipeline());
+    await().atMost(Duration.ofSeconds(60)).until(() -> ok() >= 2);
+    connector.stall();
+    await().atMost(Duration.ofSeconds(40)).until(() -> twilio.delivered().size() == 1);
+    FakeTwilio.Message page = twilio.delivered().get(0);
+    assertThat(page.to()).isEqualTo("+15550002222");
+    assertThat(page.from()).isEqualTo("+15550001111");
+    assertThat(page.body()).contains("ALERT 1 inference-logs: canary lost between kafka and elasticsearch")
+        .contains("Reached kafka in").contains("not in elasticsearch after 6s").contains("Reply ACK 1.");
+
+    long failedAtPage = failed();
+    await().atMost(Duration.ofSeconds(30)).until(() -> failed() >= failedAtPage + 3);
+    assertThat(twilio.delivered()).hasSize(1);
+
+    connector.resume();
+    await().atMost(Duration.ofSeconds(60)).until(() -> twilio.delivered().size() == 2);
+    assertThat(twilio.delivered().get(1).body()).contains("RESOLVED 1 inference-logs: canaries flow again");
+    long okAtResolve = ok();
+    await().atMost(Duration.ofSeconds(30)).until(() -> ok() >= okAtResolve + 3);
+    assertThat(twilio.delivered()).hasSize(2);
+    assertThat(daemon.store().alerts(Instant.EPOCH)).singleElement().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
+  }
+
+  @Test
+  void openSearchStoppedIsPagedAsUnreachableNotAsLost() throws Exception {
+    start(pipeline());
+    await().atMost(Duration.ofSeconds(60)).until(() -> ok() >= 2);
+    opensearch.stop();
+    try {
+      await().atMost(Duration.ofSeconds(40)).until(() -> twilio.delivered().size() == 1);
+      String body = twilio.delivered().get(0).body();
+      assertThat(body).contains("cannot query elasticsearch").contains("Reply ACK 1.").doesNotContain("lost");
+    } finally {
+      opensearch.restart();
+    }
+    await().atMost(Duration.ofSeconds(90)).until(() -> twilio.delivered().size() == 2);
+    assertThat(twilio.delivered().get(1).body()).contains("RESOLVED 1");
+  }
+
+  @Test
+  void twilioAnswering500ThenAcceptingDeliversExactlyOneSms() throws Exception {
+    start(pipeline());
+    await().atMost(Duration.ofSeconds(60)).until(() -> ok() >= 2);
+    twilio.failNext(500, 20500);
+    connector.stall();
+    await().atMost(Duration.ofSeconds(60)).until(() -> twilio.delivered().size() == 1);
+    assertThat(twilio.requests()).isEqualTo(2);
+    List<OutboxEntry> pages = daemon.store().pages(10);
+    assertThat(pages).singleElement().satisfies(p -> {
+      assertThat(p.state()).isEqualTo(OutboxEntry.State.SENT);
+      assertThat(p.attempts()).isEqualTo(2);
+      assertThat(p.sid()).isEqualTo(twilio.delivered().get(0).sid());
+    });
+    long failedNow = failed();
+    await().atMost(Duration.ofSeconds(30)).until(() -> failed() >= failedNow + 2);
+    assertThat(twilio.delivered()).hasSize(1);
+  }
+
+  /** The daemon as a real process, killed with SIGKILL: nothing it acknowledged may be lost. */
+  Process spawn(Path config) throws Exception {
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", cp, "io.oobwatch.watchdog.cli.Main",
+        "run", "-c", config.toString());
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(dir.resolve("daemon-" + RUN.get() + "-" + System.nanoTime() + ".log").toFile());
+    return pb.start();
+  }
+
+  @Test
+  void aDaemonKilledWhileAnAlertFiresDoesNotPageAgainAfterRestartAndSequenceNumbersContinue() throws Exception {
+    Path config = pipeline();
+    Files.writeString(config, Files.readString(config).replace("state_dir: state", "state_dir: state\nhttp: { listen: \"127.0.0.1:0\" }"));
+    Process first = spawn(config);
+    try (SqliteStore store = SqliteStore.open(dir.resolve("state"))) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> store.counts("inference-logs", Instant.EPOCH).ok() >= 2);
+      connector.stall();
+      await().atMost(Duration.ofSeconds(40)).until(() -> twilio.delivered().size() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.pages(10).stream().allMatch(p -> p.state() == OutboxEntry.State.SENT));
+      long seqBefore = store.lastSeq("inference-logs");
+      first.destroyForcibly().waitFor();
+
+      Process second = spawn(config);
+      try {
+        await().atMost(Duration.ofSeconds(60)).until(() -> store.lastSeq("inference-logs") >= seqBefore + 5);
+        long failedAfter = failures(store);
+        await().atMost(Duration.ofSeconds(30)).until(() -> failures(store) >= failedAfter + 3);
+        assertThat(twilio.delivered()).hasSize(1);
+        assertThat(store.firing("inference-logs", "canary")).isPresent();
+        assertThat(store.recentOutcomes("inference-logs", 1000)).extracting(r -> r.seq()).doesNotHaveDuplicates();
+
+        connector.resume();
+        await().atMost(Duration.ofSeconds(60)).until(() -> twilio.delivered().size() == 2);
+        assertThat(twilio.delivered().get(1).body()).contains("RESOLVED 1");
+      } finally {
+        second.destroyForcibly().waitFor();
+      }
+    } finally {
+      first.destroyForcibly().waitFor();
+    }
+  }
+
+  static long failures(SqliteStore store) {
+    var c = store.counts("inference-logs", Instant.EPOCH);
+    return c.lost() + c.unreachable();
+  }
+}
