@@ -38,7 +38,7 @@ import org.opensearch.transport.Netty4Plugin;
  */
 public final class EmbeddedOpenSearch implements AutoCloseable {
 
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
   private final Path dir;
   private final int httpPort;
