@@ -1,0 +1,108 @@
+package io.oobwatch.probes.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A loopback HTTP server for probe tests: records every request and answers what the test's
+ * responder says, or never answers at all ({@link Reply#NEVER}) to exercise timeouts.
+ */
+public final class StubHttpServer implements AutoCloseable {
+
+  /** One received request; header names lower-cased, first value only. */
+  public record Request(String method, String path, String rawQuery, Map<String, String> headers, String body) {
+    public String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** What to answer. */
+  public record Reply(int status, String body) {
+    /** Leaves the request hanging until the server closes. */
+    public static final Reply NEVER = new Reply(-1, "");
+
+    public static Reply json(int status, String body) {
+      return new Reply(status, body);
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newFixedThreadPool(2);
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final List<HttpExchange> hanging = new CopyOnWriteArrayList<>();
+
+  private StubHttpServer(Function<Request, Reply> responder) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(executor);
+    server.createContext("/", exchange -> handle(exchange, responder));
+    server.start();
+  }
+
+  public static StubHttpServer start(Function<Request, Reply> responder) {
+    try {
+      return new StubHttpServer(responder);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Base URL, e.g. {@code http://127.0.0.1:40123}. */
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** A URL on a loopback port where nothing listens: connecting is refused. */
+  public static String closedPortUrl() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return "http://127.0.0.1:" + s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void handle(HttpExchange ex, Function<Request, Reply> responder) throws IOException {
+    String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    Map<String, String> headers =
+        ex.getRequestHeaders().entrySet().stream()
+            .collect(Collectors.toMap(e -> e.getKey().toLowerCase(Locale.ROOT), e -> e.getValue().get(0), (a, b) -> a));
+    Request req =
+        new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(), headers, body);
+    requests.add(req);
+    Reply reply = responder.apply(req);
+    if (reply == Reply.NEVER) {
+      hanging.add(ex);
+      return;
+    }
+    byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+    ex.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
+    try (var out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    hanging.forEach(HttpExchange::close);
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
