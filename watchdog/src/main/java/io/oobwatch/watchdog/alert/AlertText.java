@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The words of pages: what broke, where, and the evidence, written for a person woken at 3 a.m.
- * Texts are GSM-7 and fit one SMS segment where possible (longer variants give way to shorter).
+ * Texts are GSM-7 and fit one SMS segment where possible: longer variants give way to shorter
+ * ones ("[" and "]" cost two GSM-7 septets each, so the short form drops them).
  */
 public final class AlertText {
   private AlertText() {}
@@ -58,8 +59,8 @@ public final class AlertText {
     }
     return SmsText.fit(
         "[oobwatch " + instance + "] " + head + ". " + evidence + ack,
-        "[" + instance + "] " + head + ". " + evidence + ack,
-        "[" + instance + "] " + head + ". " + shortEvidence + ack);
+        instance + ": " + head + ". " + evidence + ack,
+        instance + ": " + head + ". " + shortEvidence + ack);
   }
 
   /** The notice that an alert resolved. */
@@ -69,8 +70,8 @@ public final class AlertText {
     String head = "RESOLVED " + alert.id() + " " + alert.pipeline() + ": canaries flow again" + flow + ".";
     return SmsText.fit(
         "[oobwatch " + instance + "] " + head + " Was: " + alert.summary() + ", for " + lasted + ".",
-        "[" + instance + "] " + head + " Was: " + alert.summary() + ", for " + lasted + ".",
-        "[" + instance + "] " + head);
+        instance + ": " + head + " Was: " + alert.summary() + ", for " + lasted + ".",
+        instance + ": " + head);
   }
 
   private static String from(CanaryOutcome o, StageResult failed) {

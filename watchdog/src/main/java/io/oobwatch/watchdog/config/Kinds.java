@@ -21,6 +21,32 @@ final class Kinds {
   private Kinds() {}
 
   static Object injector(String kind, Reader.Obj o) {
+    int before = o.errors();
+    return build(o, before, () -> readInjector(kind, o));
+  }
+
+  static Object stage(String kind, Reader.Obj o) {
+    int before = o.errors();
+    return build(o, before, () -> readStage(kind, o));
+  }
+
+  /**
+   * Builds the probe's config record only when reading its keys found no problem (the records
+   * check their own invariants too; a violation becomes a config error, not a crash).
+   */
+  private static Object build(Reader.Obj o, int before, java.util.function.Supplier<Object> read) {
+    try {
+      Object settings = read.get();
+      return o.errors() > before ? null : settings;
+    } catch (IllegalArgumentException | NullPointerException e) {
+      if (o.errors() == before) {
+        o.invalid(String.valueOf(e.getMessage()));
+      }
+      return null;
+    }
+  }
+
+  private static Object readInjector(String kind, Reader.Obj o) {
     switch (kind) {
       case "kafka":
         return kafka(o);
@@ -34,7 +60,7 @@ final class Kinds {
     }
   }
 
-  static Object stage(String kind, Reader.Obj o) {
+  private static Object readStage(String kind, Reader.Obj o) {
     switch (kind) {
       case "kafka":
         return kafka(o);
@@ -63,6 +89,9 @@ final class Kinds {
             if (!method.equals("GET") && !method.equals("POST")) {
               o.error("method", "expected GET or POST, found \"" + method + "\"");
             }
+          }
+          if ("GET".equals(method) && body != null) {
+            o.error("body", "a GET request has no body; write method: POST, or remove body");
           }
           if (url != null && !url.contains("{canary_id}") && (body == null || !body.contains("{canary_id}"))) {
             o.error("url", "the url (or the body) must contain {canary_id}, where oobwatch puts the id it looks for");

@@ -128,6 +128,16 @@ final class Reader {
       return node.mark();
     }
 
+    /** How many problems the whole file has so far. */
+    int errors() {
+      return r.errors.size();
+    }
+
+    /** A problem with this map as a whole. */
+    void invalid(String message) {
+      r.error(node.mark(), path, message);
+    }
+
     /** The value at key, or null when absent or written empty. */
     YamlNode get(String key) {
       known.add(key);

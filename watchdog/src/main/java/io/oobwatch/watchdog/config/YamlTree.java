@@ -26,7 +26,7 @@ final class YamlTree {
       if (t == null) {
         return null;
       }
-      return read(file, p);
+      return read(file, p, "");
     } catch (JsonProcessingException e) {
       JsonLocation l = e.getLocation();
       String msg = e.getOriginalMessage().lines().findFirst().orElse("not valid YAML");
@@ -38,7 +38,7 @@ final class YamlTree {
     }
   }
 
-  private static YamlNode read(String file, JsonParser p) throws IOException, ConfigException {
+  private static YamlNode read(String file, JsonParser p, String path) throws IOException, ConfigException {
     YamlNode.Mark at = mark(p.currentTokenLocation());
     switch (p.currentToken()) {
       case START_OBJECT: {
@@ -47,10 +47,11 @@ final class YamlTree {
           String name = p.currentName();
           YamlNode.Key key = new YamlNode.Key(name, mark(p.currentTokenLocation()));
           p.nextToken();
-          YamlNode value = read(file, p);
+          String child = path.isEmpty() ? name : path + "." + name;
+          YamlNode value = read(file, p, child);
           if (entries.containsKey(name)) {
             YamlNode.Mark first = entries.get(name).key().mark();
-            throw new ConfigException(ConfigError.at(file, key.mark(), name,
+            throw new ConfigException(ConfigError.at(file, key.mark(), child,
                 "duplicate key \"" + name + "\" (first written at line " + first.line() + "); keep one"));
           }
           entries.put(name, new YamlNode.Mapping.Entry(key, value));
@@ -60,7 +61,7 @@ final class YamlTree {
       case START_ARRAY: {
         List<YamlNode> items = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-          items.add(read(file, p));
+          items.add(read(file, p, path + "[" + items.size() + "]"));
         }
         return new YamlNode.Sequence(at, items);
       }

@@ -29,7 +29,7 @@ class AlertTextTest {
     CanaryOutcome o = outcome(new StageResult("elasticsearch", StageResult.Status.LOST, Duration.ofSeconds(90), 0, "not in index"));
     String text = AlertText.fire("wd-eu-1", alert(o), o, 2);
     assertThat(AlertText.summary(o)).isEqualTo("canary lost between kafka and elasticsearch");
-    assertThat(text).isEqualTo("[wd-eu-1] ALERT 3 inference-logs: canary lost between kafka and elasticsearch. "
+    assertThat(text).isEqualTo("wd-eu-1: ALERT 3 inference-logs: canary lost between kafka and elasticsearch. "
         + "Reached kafka in 0.4s; not in elasticsearch after 90s (2 in a row). Reply ACK 3.");
     assertThat(SmsText.segments(text)).isEqualTo(1);
   }

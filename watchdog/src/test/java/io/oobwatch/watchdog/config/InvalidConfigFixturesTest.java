@@ -47,7 +47,8 @@ class InvalidConfigFixturesTest {
       loader.parse(name, file.getParent(), text);
       actual = "(valid)";
     } catch (ConfigException e) {
-      actual = e.getMessage();
+      // secret file paths are shown resolved; keep the fixture independent of where it lies
+      actual = e.getMessage().replace(file.getParent() + "/", "");
     }
     if (Boolean.getBoolean("fixtures.update")) {
       Path source = Path.of("src/test/resources/config/invalid").resolve(expectedFile.getFileName());
