@@ -9,6 +9,7 @@ import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.daemon.Daemon;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.OutboxEntry;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -52,8 +52,8 @@ public final class Demo {
         "pipelines:",
         "  - name: inference-logs",
         "    canary:",
-        "      every: " + t.every().toMillis() + "ms",
-        "      deadline: " + t.deadline().toMillis() + "ms",
+        "      every: " + Durations.format(t.every()),
+        "      deadline: " + Durations.format(t.deadline()),
         "      poll: 250ms",
         "      losses_to_fire: 2",
         "      passes_to_resolve: 2",
@@ -96,6 +96,7 @@ public final class Demo {
           return 1;
         }
         Alert alert = daemon.store().firing("inference-logs", "canary").orElseThrow();
+        await(() -> allSent(daemon), clock.instant().plus(Duration.ofSeconds(5)), printer);
         out.printf("%n%s >>> paged %s after the stall (above). Backlog in the queue: %d records.%n",
             TIME.format(clock.instant()), Durations.format(Duration.between(stalled, clock.instant())), pipeline.backlog());
         out.printf("             The connector recovers in %s.%n%n", Durations.format(t.recoverAfterPage()));
@@ -108,14 +109,17 @@ public final class Demo {
           return 1;
         }
         // let the dispatcher print the resolve page before the daemon closes
-        await(() -> daemon.store().pages(10).stream().noneMatch(p -> p.state() != io.oobwatch.watchdog.store.OutboxEntry.State.SENT),
-            clock.instant().plus(Duration.ofSeconds(5)), printer);
+        await(() -> allSent(daemon), clock.instant().plus(Duration.ofSeconds(5)), printer);
         out.printf("%n%s >>> resolved: alert %d (%s). Demo over: what you saw is what `oobwatch run` does%n"
             + "             against Kafka and Elasticsearch/OpenSearch, paging by Twilio SMS (see README).%n",
             TIME.format(clock.instant()), alert.id(), alert.summary());
         return 0;
       }
     }
+  }
+
+  private static boolean allSent(Daemon daemon) {
+    return daemon.store().pages(10).stream().allMatch(p -> p.state() == OutboxEntry.State.SENT);
   }
 
   /** Prints new canary results until the condition holds (true) or the time is up (false). */
@@ -136,30 +140,28 @@ public final class Demo {
     await(() -> false, until, printer);
   }
 
-  /** Prints each judged canary once. */
+  /** Prints each judged canary once, in the order they were judged. */
   private final class Printer {
     private final PipelineWatch watch;
-    private long lastSeq = -1;
+    private final java.util.Set<Long> printed = new java.util.HashSet<>();
 
     Printer(PipelineWatch watch) {
       this.watch = watch;
     }
 
     void print() {
-      CanaryOutcome o = watch.snapshot().last();
-      if (o == null || o.seq() == lastSeq) {
-        return;
+      for (CanaryOutcome o : watch.snapshot().recent()) {
+        if (!printed.add(o.seq())) {
+          continue;
+        }
+        StringBuilder b = new StringBuilder(String.format("%s  canary #%-3d", TIME.format(o.emittedAt()), o.seq()));
+        for (StageResult s : o.stages()) {
+          b.append(String.format("  %s %-12s", s.stage(),
+              s.status().arrived() ? Durations.format(s.latency()) : s.status() + " " + Durations.format(s.latency())));
+        }
+        b.append("  ").append(o.verdict());
+        out.println(b);
       }
-      lastSeq = o.seq();
-      StringBuilder b = new StringBuilder(String.format("%s  canary #%-3d", TIME.format(o.emittedAt()), o.seq()));
-      for (StageResult s : o.stages()) {
-        b.append(String.format("  %s %-12s", s.stage(),
-            s.status().arrived() ? Durations.format(s.latency()) : s.status() + " " + Durations.format(s.latency())));
-      }
-      b.append("  ").append(o.verdict());
-      Optional.ofNullable(watch.snapshot().rule()).filter(r -> r.failures() > 0)
-          .ifPresent(r -> b.append(" (").append(r.failures()).append(" in a row)"));
-      out.println(b);
     }
   }
 }

@@ -10,6 +10,8 @@ import io.oobwatch.watchdog.store.OutcomeRow;
 import io.oobwatch.watchdog.store.Store;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +38,22 @@ public final class PipelineWatch implements AutoCloseable {
   private Instant nextCanaryAt;
   private volatile Snapshot snapshot;
 
-  /** What the watch last saw, for status and health. */
+  /** How many judged canaries a snapshot carries. */
+  static final int RECENT = 20;
+
+  /**
+   * What the watch last saw, for status and health.
+   *
+   * @param recent the newest judged canaries, in the order they were judged (newest last)
+   */
   public record Snapshot(
-      String pipeline, Instant lastTick, long lastSeq, int inFlight, CanaryOutcome last, CanaryRule.State rule, String error) {}
+      String pipeline, Instant lastTick, long lastSeq, int inFlight, List<CanaryOutcome> recent, CanaryRule.State rule,
+      String error) {
+    /** The canary judged last, or null. */
+    public CanaryOutcome last() {
+      return recent.isEmpty() ? null : recent.get(recent.size() - 1);
+    }
+  }
 
   public PipelineWatch(
       String instance, Config.Pipeline pipeline, CanaryTracker tracker, Store store, Alerts alerts, Clock clock) {
@@ -54,7 +69,7 @@ public final class PipelineWatch implements AutoCloseable {
       state = rule.apply(state, row.verdict(), row.failedStage(), true).state();
     }
     this.nextCanaryAt = clock.instant();
-    this.snapshot = new Snapshot(pipeline.name(), null, store.lastSeq(pipeline.name()), 0, null, state, null);
+    this.snapshot = new Snapshot(pipeline.name(), null, store.lastSeq(pipeline.name()), 0, List.of(), state, null);
   }
 
   public String name() {
@@ -63,7 +78,7 @@ public final class PipelineWatch implements AutoCloseable {
 
   /** One step: emit a canary when one is due, then look for every canary in flight. */
   public void tick() {
-    CanaryOutcome last = snapshot.last();
+    List<CanaryOutcome> judged = new ArrayList<>();
     String error = null;
     try {
       Instant now = clock.instant();
@@ -72,7 +87,7 @@ public final class PipelineWatch implements AutoCloseable {
         CanaryRecord canary = CanaryRecord.create(seq, now, pipeline.name(), instance, pipeline.canary().record());
         CanaryOutcome refused = tracker.launch(canary);
         if (refused != null) {
-          last = judged(refused);
+          judged.add(judge(refused));
         }
         nextCanaryAt = nextCanaryAt.plus(pipeline.canary().every());
         if (!nextCanaryAt.isAfter(now)) {
@@ -80,17 +95,22 @@ public final class PipelineWatch implements AutoCloseable {
         }
       }
       for (CanaryOutcome o : tracker.poll()) {
-        last = judged(o);
+        judged.add(judge(o));
       }
     } catch (RuntimeException e) {
       error = e.getMessage() == null ? e.toString() : e.getMessage();
       log.error("pipeline {}: evaluation failed: {}", pipeline.name(), error, e);
     }
-    snapshot = new Snapshot(pipeline.name(), clock.instant(), store.lastSeq(pipeline.name()), tracker.inFlight(), last,
-        state, error);
+    List<CanaryOutcome> recent = new ArrayList<>(snapshot.recent());
+    recent.addAll(judged);
+    if (recent.size() > RECENT) {
+      recent = recent.subList(recent.size() - RECENT, recent.size());
+    }
+    snapshot = new Snapshot(pipeline.name(), clock.instant(), store.lastSeq(pipeline.name()), tracker.inFlight(),
+        List.copyOf(recent), state, error);
   }
 
-  private CanaryOutcome judged(CanaryOutcome o) {
+  private CanaryOutcome judge(CanaryOutcome o) {
     store.saveOutcome(o);
     boolean firing = alerts.firing(pipeline.name()).isPresent();
     String failedStage = io.oobwatch.watchdog.alert.AlertText.stage(o);

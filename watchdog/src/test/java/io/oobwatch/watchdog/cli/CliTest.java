@@ -1,0 +1,161 @@
+package io.oobwatch.watchdog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oobwatch.watchdog.demo.SimulatedPipeline;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI's exit codes and output, against a real (embedded) pipeline on loopback. */
+class CliTest {
+  @TempDir Path dir;
+  SimulatedPipeline pipeline;
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void start() {
+    pipeline = SimulatedPipeline.start();
+  }
+
+  @AfterEach
+  void stop() {
+    pipeline.close();
+  }
+
+  int run(String... args) {
+    CommandLine cmd = new CommandLine(Main.class);
+    cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cmd.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    return cmd.execute(args);
+  }
+
+  String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  Path config(String slo, String storeUrl) throws Exception {
+    Path file = dir.resolve("oobwatch.yaml");
+    Files.writeString(file, String.join("\n",
+        "instance: wd-cli",
+        "state_dir: state",
+        "pipelines:",
+        "  - name: inference-logs",
+        "    canary:",
+        "      deadline: 3s",
+        "      slo: " + slo,
+        "      poll: 100ms",
+        "      inject: { http: { url: \"" + pipeline.ingestUrl() + "\" } }",
+        "      stages:",
+        "        - http: { name: queue, url: \"" + pipeline.queueSearchUrl() + "\" }",
+        "        - http: { name: store, url: \"" + storeUrl + "\", timeout: 1s }",
+        ""));
+    return file;
+  }
+
+  @Test
+  void checkExitsZeroAndPrintsAStageTableWhenTheCanaryArrivesEverywhere() throws Exception {
+    assertThat(run("check", "-c", config("2s", pipeline.storeSearchUrl()).toString())).isZero();
+    assertThat(out()).startsWith("OOBWATCH OK - 1 pipeline(s) OK")
+        .containsPattern("inference-logs\\s+inject:http\\s+ACCEPTED")
+        .containsPattern("inference-logs\\s+queue\\s+SEEN")
+        .containsPattern("inference-logs\\s+store\\s+SEEN");
+  }
+
+  @Test
+  void checkExitsOneWhenTheCanaryArrivesLate() throws Exception {
+    assertThat(run("check", "-c", config("1ms", pipeline.storeSearchUrl()).toString())).isEqualTo(1);
+    assertThat(out()).startsWith("OOBWATCH WARNING - inference-logs: canary slow");
+  }
+
+  @Test
+  void checkExitsTwoNamingTheHopWhenTheConnectorIsStalled() throws Exception {
+    pipeline.stallConnector();
+    assertThat(run("check", "-c", config("2s", pipeline.storeSearchUrl()).toString())).isEqualTo(2);
+    assertThat(out()).startsWith("OOBWATCH CRITICAL - inference-logs: canary lost between queue and store")
+        .containsPattern("store\\s+LOST");
+  }
+
+  @Test
+  void checkExitsTwoAndSaysUnreachableWhenAStageCannotBeQueried() throws Exception {
+    String closedPort = "http://127.0.0.1:9/search?q={canary_id}";
+    assertThat(run("check", "-c", config("2s", closedPort).toString())).isEqualTo(2);
+    assertThat(out()).startsWith("OOBWATCH CRITICAL - inference-logs: cannot query store")
+        .containsPattern("store\\s+UNREACHABLE");
+  }
+
+  @Test
+  void checkJsonIsMachineReadable() throws Exception {
+    pipeline.stallConnector();
+    assertThat(run("check", "--json", "-c", config("2s", pipeline.storeSearchUrl()).toString())).isEqualTo(2);
+    JsonNode doc = new ObjectMapper().readTree(out());
+    assertThat(doc.path("status").asText()).isEqualTo("CRITICAL");
+    assertThat(doc.path("exit").asInt()).isEqualTo(2);
+    JsonNode p = doc.path("pipelines").get(0);
+    assertThat(p.path("verdict").asText()).isEqualTo("LOST");
+    assertThat(p.path("stages").get(0).path("result").asText()).isEqualTo("SEEN");
+    assertThat(p.path("stages").get(1).path("result").asText()).isEqualTo("LOST");
+  }
+
+  @Test
+  void checkExitsThreeOnAnInvalidConfigOrAnUnknownPipeline() throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "pipelines: 3\n");
+    assertThat(run("check", "-c", bad.toString())).isEqualTo(3);
+    assertThat(out()).startsWith("OOBWATCH UNKNOWN - invalid config");
+    out.reset();
+    assertThat(run("check", "--pipeline", "nope", "-c", config("2s", pipeline.storeSearchUrl()).toString())).isEqualTo(3);
+    assertThat(out()).contains("no pipeline named \"nope\"");
+  }
+
+  @Test
+  void validateExitsZeroForAValidConfigAndTwoWithEveryProblemForAnInvalidOne() throws Exception {
+    assertThat(run("validate", "-c", config("2s", pipeline.storeSearchUrl()).toString())).isZero();
+    assertThat(out()).contains("valid. instance wd-cli; 1 pipeline(s): inference-logs; paging: console");
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "pipelines:\n  - name: x\n    canary: { evry: 1s, inject: { http: { url: \"http://h\" } }, stages: [ { http: { url: nope } } ] }\n");
+    assertThat(run("validate", "-c", bad.toString())).isEqualTo(2);
+    String e = err.toString(StandardCharsets.UTF_8);
+    assertThat(e).contains("bad.yaml:3:").contains("unknown key \"evry\"; did you mean \"every\"?")
+        .contains("\"nope\" is not an http:// or https:// URL").contains("problem(s); the config was not loaded");
+  }
+
+  @Test
+  void validateExitsTwoForAMissingFile() {
+    assertThat(run("validate", "-c", dir.resolve("none.yaml").toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("none.yaml: no such file");
+  }
+
+  @Test
+  void helpTeachesTheCommandsAndVersionPrints() {
+    assertThat(run("--help")).isZero();
+    assertThat(out()).contains("run", "validate", "check", "demo", "Exit codes of check: 0 OK, 1 WARNING");
+    out.reset();
+    assertThat(run("--version")).isZero();
+    assertThat(out()).startsWith("oobwatch ");
+  }
+
+  @Test
+  void theShippedExampleConfigIsValid() throws Exception {
+    Path creds = Files.createDirectories(dir.resolve("creds"));
+    for (String f : new String[] {"es-api-key", "twilio-sid", "twilio-token"}) {
+      Files.writeString(creds.resolve(f), "secret-" + f + "\n");
+    }
+    var loader = new io.oobwatch.watchdog.config.ConfigLoader(name -> name.equals("CREDENTIALS_DIRECTORY") ? creds.toString() : null);
+    Path example = Path.of("..", "deploy", "oobwatch.yaml.example");
+    var config = loader.load(example);
+    assertThat(config.pipelines()).hasSize(1);
+    assertThat(config.pipelines().get(0).canary().stages()).extracting(s -> s.name()).containsExactly("kafka", "elasticsearch");
+    assertThat(config.paging().twilio().toString()).doesNotContain("secret-twilio-token");
+  }
+}
