@@ -293,8 +293,8 @@ public final class KafkaStage implements Stage {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs));
     p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs));
-    // partitions added to the topic are noticed within a minute
-    p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "60000");
+    // partitions added to the topic are noticed within a minute (tunable: not part of the contract)
+    p.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "60000");
     p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
     return p;
   }

@@ -7,6 +7,7 @@ import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Injection;
 import io.oobwatch.probes.Lookup;
 import io.oobwatch.testkit.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -154,6 +157,33 @@ class KafkaStageTest {
 
       // looked for again without arming: it was produced before this look, and not counted then
       assertThat(stage.lookup(canary).status()).isEqualTo(Lookup.Status.NOT_FOUND);
+    }
+  }
+
+  @Test
+  void aPartitionAddedToTheTopicIsReadFromItsBeginning() throws Exception {
+    kafka.createTopic("grows", 1);
+    KafkaConfig cfg =
+        new KafkaConfig(kafka.bootstrap(), "grows", Map.of("metadata.max.age.ms", "200"), TIMEOUT);
+    try (KafkaStage stage = new KafkaStage("kafka", cfg, CLOCK);
+        KafkaProducer<String, String> producer = producer();
+        Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrap()))) {
+      CanaryRecord first = canary();
+      stage.arm(first);
+      admin.createPartitions(Map.of("grows", NewPartitions.increaseTo(2))).all().get();
+      CanaryRecord canary = canary();
+      String json = new String(canary.toJson(), StandardCharsets.UTF_8);
+      assertThat(producer.send(new ProducerRecord<>("grows", 1, canary.id(), json))).succeedsWithin(TIMEOUT);
+
+      Lookup l =
+          await().until(
+              () -> {
+                stage.arm(canary);
+                return stage.lookup(canary);
+              },
+              r -> r.status() == Lookup.Status.FOUND);
+
+      assertThat(l.count()).isEqualTo(1);
     }
   }
 
