@@ -107,8 +107,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Stops the broker; the port stays reserved for {@link #restart()} (clients see connection
-   * refused). Does nothing if already stopped.
+   * Stops the broker (clients then see connection refused); {@link #restart()} brings it back on
+   * the same port with the same data. Does nothing if already stopped.
    */
   public void stop() {
     if (admin != null) {
@@ -132,7 +132,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  /** Stops the broker for good and frees its port. Idempotent. */
+  /** Stops the broker for good and frees its ports. Idempotent. */
   @Override
   public void close() {
     stop();

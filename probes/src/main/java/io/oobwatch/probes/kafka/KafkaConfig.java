@@ -1,0 +1,71 @@
+package io.oobwatch.probes.kafka;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Where a Kafka probe connects and what it reads or writes.
+ *
+ * @param bootstrap the bootstrap servers, {@code host:port[,host:port...]}
+ * @param topic the topic the canaries travel through
+ * @param clientProperties extra Kafka client settings (security.protocol, sasl.*, ssl.*); they
+ *     cannot override what the probe's contract depends on (acks, serializers, no consumer group,
+ *     timeouts)
+ * @param timeout bound of each blocking call to the cluster
+ */
+public record KafkaConfig(String bootstrap, String topic, Map<String, String> clientProperties, Duration timeout) {
+
+  private static final String MASK = "****";
+
+  public KafkaConfig {
+    Objects.requireNonNull(bootstrap, "bootstrap");
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(timeout, "timeout");
+    if (bootstrap.isBlank()) {
+      throw new IllegalArgumentException("kafka bootstrap is empty");
+    }
+    if (topic.isBlank()) {
+      throw new IllegalArgumentException("kafka topic is empty");
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("kafka timeout must be positive, got " + timeout);
+    }
+    clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+  }
+
+  /** A config without extra client settings. */
+  public KafkaConfig(String bootstrap, String topic, Duration timeout) {
+    this(bootstrap, topic, Map.of(), timeout);
+  }
+
+  /** Secret-looking values (passwords, JAAS configs, secrets, keys) are masked. */
+  @Override
+  public String toString() {
+    Map<String, String> shown = new TreeMap<>();
+    clientProperties.forEach((k, v) -> shown.put(k, isSecret(k) ? MASK : v));
+    return "KafkaConfig[bootstrap=" + bootstrap + ", topic=" + topic + ", clientProperties=" + shown
+        + ", timeout=" + timeout + "]";
+  }
+
+  /** The extra settings as client properties, before the probe adds its own. */
+  Properties baseProperties() {
+    Properties p = new Properties();
+    p.putAll(clientProperties);
+    p.put("bootstrap.servers", bootstrap);
+    return p;
+  }
+
+  /** The timeout in whole milliseconds, as Kafka client settings take it (at least 1). */
+  int timeoutMillis() {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+  }
+
+  static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("password") || k.contains("sasl.jaas") || k.contains("secret") || k.contains("key");
+  }
+}
