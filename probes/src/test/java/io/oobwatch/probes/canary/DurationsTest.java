@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 class DurationsTest {
   @Test
   void durationsReadTheWayPeopleWriteThem() {
+    assertThat(Durations.format(Duration.ofMillis(42))).isEqualTo("42ms");
     assertThat(Durations.format(Duration.ofMillis(412))).isEqualTo("0.4s");
     assertThat(Durations.format(Duration.ofSeconds(5))).isEqualTo("5s");
     assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");

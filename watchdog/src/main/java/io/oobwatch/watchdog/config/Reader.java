@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 final class Reader {
   private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
 
   final String file;
   final Path baseDir;
@@ -85,23 +85,25 @@ final class Reader {
     Duration total = Duration.ZERO;
     int at = 0;
     while (m.find() && m.start() == at) {
-      long n = Long.parseLong(m.group(1));
+      java.math.BigDecimal n = new java.math.BigDecimal(m.group(1));
+      long unitMillis;
       switch (m.group(2)) {
         case "ms":
-          total = total.plusMillis(n);
+          unitMillis = 1;
           break;
         case "s":
-          total = total.plusSeconds(n);
+          unitMillis = 1_000;
           break;
         case "m":
-          total = total.plusMinutes(n);
+          unitMillis = 60_000;
           break;
         case "h":
-          total = total.plusHours(n);
+          unitMillis = 3_600_000;
           break;
         default:
-          total = total.plusDays(n);
+          unitMillis = 86_400_000;
       }
+      total = total.plusMillis(n.multiply(java.math.BigDecimal.valueOf(unitMillis)).longValue());
       at = m.end();
     }
     return at == text.length() ? total : null;
@@ -198,7 +200,7 @@ final class Reader {
       }
       Duration d = parseDuration(t.trim());
       if (d == null) {
-        r.error(v.mark(), child(key), "\"" + t + "\" is not a duration; write a number and a unit: 500ms, 30s, 5m, 1h or 1d");
+        r.error(v.mark(), child(key), "\"" + t + "\" is not a duration; write a number and a unit: 500ms, 1.5s, 30s, 5m, 1h or 1d");
         return dflt;
       }
       if (d.isZero() && !zeroAllowed) {
