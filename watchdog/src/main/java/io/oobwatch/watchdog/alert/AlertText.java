@@ -36,7 +36,7 @@ public final class AlertText {
 
   /** The page for a new alert. {@code inARow} is how many canaries failed the same way. */
   public static String fire(String instance, Alert alert, CanaryOutcome o, int inARow) {
-    String head = "ALERT " + alert.id() + " " + alert.pipeline() + ": " + alert.summary();
+    String head = "ALERT " + alert.id() + " " + alert.subject() + ": " + alert.summary();
     String streak = " (" + inARow + " in a row)";
     String ack = " Reply ACK " + alert.id() + ".";
     String evidence;
@@ -67,7 +67,7 @@ public final class AlertText {
   public static String resolve(String instance, Alert alert, CanaryOutcome o, Instant at) {
     String flow = o.endToEnd().map(d -> " (end to end " + Durations.format(d) + ")").orElse("");
     String lasted = Durations.format(Duration.between(alert.openedAt(), at));
-    String head = "RESOLVED " + alert.id() + " " + alert.pipeline() + ": canaries flow again" + flow + ".";
+    String head = "RESOLVED " + alert.id() + " " + alert.subject() + ": canaries flow again" + flow + ".";
     return SmsText.fit(
         "[oobwatch " + instance + "] " + head + " Was: " + alert.summary() + ", for " + lasted + ".",
         instance + ": " + head + " Was: " + alert.summary() + ", for " + lasted + ".",

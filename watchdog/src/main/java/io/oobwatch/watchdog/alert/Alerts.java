@@ -13,6 +13,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,34 +49,63 @@ public final class Alerts {
     return store.firing(pipeline, CANARY_RULE);
   }
 
+  /** The firing alert of any rule for a subject (a pipeline, a heartbeat, a peer), if any. */
+  public Optional<Alert> firing(String subject, String rule) {
+    return store.firing(subject, rule);
+  }
+
   /** Applies the canary rule's decision for a judged canary. */
   public void apply(CanaryRule.Decision decision, CanaryOutcome o, int inARow) {
-    Instant now = clock.instant();
     switch (decision) {
       case FIRE:
-        {
-          Alert a = store.fire(o.pipeline(), CANARY_RULE, AlertText.stage(o), AlertText.summary(o), now,
-              alert -> pages(AlertText.fire(instance, alert, o, inARow)));
-          log.warn("ALERT {} {}: {}", a.id(), a.pipeline(), a.summary());
-          wake.run();
-          break;
-        }
+        raise(o.pipeline(), CANARY_RULE, AlertText.stage(o), AlertText.summary(o),
+            alert -> AlertText.fire(instance, alert, o, inARow));
+        break;
       case RESOLVE:
-        {
-          Alert open = firing(o.pipeline()).orElse(null);
-          if (open == null) {
-            return;
-          }
-          boolean notify = paging == null || paging.notifyResolved();
-          Alert a = store.resolve(open.id(), now,
-              alert -> notify ? pages(AlertText.resolve(instance, alert, o, now)) : List.of());
-          log.info("RESOLVED {} {}: was {}", a.id(), a.pipeline(), a.summary());
-          wake.run();
-          break;
-        }
+        clear(o.pipeline(), CANARY_RULE, (alert, at) -> AlertText.resolve(instance, alert, o, at));
+        break;
       default:
         break;
     }
+  }
+
+  /**
+   * Opens an alert for a subject's rule and queues its pages, unless one is already firing (then
+   * nothing happens and the firing one is returned). Every rule fires through here.
+   *
+   * @param subject what the alert is about: a pipeline name, or e.g. a heartbeat or peer name
+   * @param stage the hop or part it names ("elasticsearch"), may be empty
+   * @param summary one line for people ("canary lost between kafka and elasticsearch")
+   * @param text the page text, given the alert (its id is known only once it is stored)
+   */
+  public Alert raise(String subject, String rule, String stage, String summary, Function<Alert, String> text) {
+    Optional<Alert> open = store.firing(subject, rule);
+    if (open.isPresent()) {
+      return open.get();
+    }
+    Alert a = store.fire(subject, rule, stage, summary, clock.instant(), alert -> pages(text.apply(alert)));
+    log.warn("ALERT {} {}: {}", a.id(), a.subject(), a.summary());
+    wake.run();
+    return a;
+  }
+
+  /**
+   * Resolves the subject's firing alert for a rule, queueing resolve notices when configured.
+   * Returns the resolved alert, or empty when none was firing.
+   *
+   * @param text the notice, given the alert and the time it resolved
+   */
+  public Optional<Alert> clear(String subject, String rule, BiFunction<Alert, Instant, String> text) {
+    Alert open = store.firing(subject, rule).orElse(null);
+    if (open == null) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    boolean notify = paging == null || paging.notifyResolved();
+    Alert a = store.resolve(open.id(), now, alert -> notify ? pages(text.apply(alert, now)) : List.of());
+    log.info("RESOLVED {} {}: was {}", a.id(), a.subject(), a.summary());
+    wake.run();
+    return Optional.of(a);
   }
 
   private List<Page> pages(String body) {

@@ -73,7 +73,7 @@ final class DaemonStatus implements StatusSource {
     for (Alert a : store.alerts(now.minus(Duration.ofDays(1)))) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", a.id());
-      m.put("pipeline", a.pipeline());
+      m.put("subject", a.subject());
       m.put("rule", a.rule());
       m.put("state", a.state().name().toLowerCase(java.util.Locale.ROOT));
       m.put("stage", a.stage());

@@ -6,7 +6,7 @@ import java.time.Instant;
  * An alert as oobwatch keeps it in its own store.
  *
  * @param id small number people type to acknowledge ("ACK 17")
- * @param pipeline the pipeline it is about
+ * @param subject what it is about: a pipeline name, or another watched thing (a heartbeat, a peer)
  * @param rule which rule raised it ("canary")
  * @param state firing or resolved
  * @param stage the hop it names (the first stage that missed the canary)
@@ -15,7 +15,7 @@ import java.time.Instant;
  * @param resolvedAt when it resolved; null while firing
  */
 public record Alert(
-    long id, String pipeline, String rule, State state, String stage, String summary, Instant openedAt, Instant resolvedAt) {
+    long id, String subject, String rule, State state, String stage, String summary, Instant openedAt, Instant resolvedAt) {
   public enum State {
     FIRING,
     RESOLVED

@@ -73,10 +73,10 @@ public final class SqliteStore implements Store {
           + " PRIMARY KEY (pipeline, seq))");
       s.execute("CREATE INDEX IF NOT EXISTS canary_outcomes_time ON canary_outcomes (finished_at)");
       s.execute("CREATE TABLE IF NOT EXISTS alerts ("
-          + " id INTEGER PRIMARY KEY AUTOINCREMENT, pipeline TEXT NOT NULL, rule TEXT NOT NULL,"
+          + " id INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT NOT NULL, rule TEXT NOT NULL,"
           + " state TEXT NOT NULL, stage TEXT, summary TEXT NOT NULL,"
           + " opened_at INTEGER NOT NULL, resolved_at INTEGER)");
-      s.execute("CREATE INDEX IF NOT EXISTS alerts_open ON alerts (pipeline, rule, state)");
+      s.execute("CREATE INDEX IF NOT EXISTS alerts_open ON alerts (subject, rule, state)");
       s.execute("CREATE TABLE IF NOT EXISTS outbox ("
           + " id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id INTEGER NOT NULL REFERENCES alerts(id),"
           + " event TEXT NOT NULL, recipient TEXT NOT NULL, phone TEXT NOT NULL, body TEXT NOT NULL,"
@@ -170,10 +170,10 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public synchronized Optional<Alert> firing(String pipeline, String rule) {
-    return query("SELECT * FROM alerts WHERE pipeline = ? AND rule = ? AND state = 'FIRING' ORDER BY id DESC LIMIT 1",
+  public synchronized Optional<Alert> firing(String subject, String rule) {
+    return query("SELECT * FROM alerts WHERE subject = ? AND rule = ? AND state = 'FIRING' ORDER BY id DESC LIMIT 1",
         ps -> {
-          ps.setString(1, pipeline);
+          ps.setString(1, subject);
           ps.setString(2, rule);
         },
         SqliteStore::alert).stream().findFirst();
@@ -181,13 +181,13 @@ public final class SqliteStore implements Store {
 
   @Override
   public synchronized Alert fire(
-      String pipeline, String rule, String stage, String summary, Instant at, Function<Alert, List<Page>> pages) {
+      String subject, String rule, String stage, String summary, Instant at, Function<Alert, List<Page>> pages) {
     return tx(() -> {
       long id;
       try (PreparedStatement ps = db.prepareStatement(
-          "INSERT INTO alerts (pipeline, rule, state, stage, summary, opened_at) VALUES (?,?,'FIRING',?,?,?)",
+          "INSERT INTO alerts (subject, rule, state, stage, summary, opened_at) VALUES (?,?,'FIRING',?,?,?)",
           Statement.RETURN_GENERATED_KEYS)) {
-        ps.setString(1, pipeline);
+        ps.setString(1, subject);
         ps.setString(2, rule);
         ps.setString(3, stage);
         ps.setString(4, summary);
@@ -198,7 +198,7 @@ public final class SqliteStore implements Store {
           id = keys.getLong(1);
         }
       }
-      Alert alert = new Alert(id, pipeline, rule, Alert.State.FIRING, stage, summary, at, null);
+      Alert alert = new Alert(id, subject, rule, Alert.State.FIRING, stage, summary, at, null);
       enqueue(alert, "fire", pages.apply(alert), at);
       return alert;
     });
@@ -299,7 +299,7 @@ public final class SqliteStore implements Store {
 
   private static Alert alert(ResultSet rs) throws SQLException {
     long resolved = rs.getLong("resolved_at");
-    return new Alert(rs.getLong("id"), rs.getString("pipeline"), rs.getString("rule"),
+    return new Alert(rs.getLong("id"), rs.getString("subject"), rs.getString("rule"),
         Alert.State.valueOf(rs.getString("state")), rs.getString("stage"), rs.getString("summary"),
         Instant.ofEpochMilli(rs.getLong("opened_at")), rs.wasNull() ? null : Instant.ofEpochMilli(resolved));
   }

@@ -27,15 +27,15 @@ public interface Store extends AutoCloseable {
   /** Counts of judged canaries by verdict since {@code since}, plus duplicates. */
   OutcomeCounts counts(String pipeline, Instant since);
 
-  /** The firing alert of a pipeline's rule, if any. */
-  Optional<Alert> firing(String pipeline, String rule);
+  /** The firing alert of a subject's rule, if any. */
+  Optional<Alert> firing(String subject, String rule);
 
   /**
    * Opens an alert and queues its pages, atomically: either both are stored or neither.
    *
    * @param pages builds the pages once the alert's id is known
    */
-  Alert fire(String pipeline, String rule, String stage, String summary, Instant at, Function<Alert, List<Page>> pages);
+  Alert fire(String subject, String rule, String stage, String summary, Instant at, Function<Alert, List<Page>> pages);
 
   /** Resolves a firing alert and queues its resolve notices, atomically. */
   Alert resolve(long alertId, Instant at, Function<Alert, List<Page>> pages);

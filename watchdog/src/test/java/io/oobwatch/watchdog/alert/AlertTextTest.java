@@ -59,7 +59,7 @@ class AlertTextTest {
     CanaryOutcome lost = outcome(new StageResult("elasticsearch", StageResult.Status.LOST, Duration.ofSeconds(90), 0, ""));
     CanaryOutcome ok = outcome(new StageResult("elasticsearch", StageResult.Status.SEEN, Duration.ofMillis(1200), 1, ""));
     Alert a = alert(lost);
-    Alert resolved = new Alert(a.id(), a.pipeline(), a.rule(), Alert.State.RESOLVED, a.stage(), a.summary(), t0, t0.plusSeconds(240));
+    Alert resolved = new Alert(a.id(), a.subject(), a.rule(), Alert.State.RESOLVED, a.stage(), a.summary(), t0, t0.plusSeconds(240));
     String text = AlertText.resolve("wd-eu-1", resolved, ok, t0.plusSeconds(240));
     assertThat(text).startsWith("[oobwatch wd-eu-1] RESOLVED 3 inference-logs: canaries flow again (end to end 1.2s).")
         .contains("Was: canary lost between kafka and elasticsearch, for 4m.");
