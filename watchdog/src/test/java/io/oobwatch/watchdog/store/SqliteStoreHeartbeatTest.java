@@ -45,4 +45,13 @@ class SqliteStoreHeartbeatTest {
           Map.entry(OutboxEntry.State.SENT, 1L), Map.entry(OutboxEntry.State.FAILED, 1L));
     }
   }
+
+  @Test
+  void aFiringAlertReadBackHasNoResolvedTime() {
+    try (SqliteStore s = SqliteStore.open(dir)) {
+      s.fire("log-shipper", "heartbeat", "", "heartbeat log-shipper missing", t0, a -> List.of());
+
+      assertThat(s.firing("log-shipper", "heartbeat")).hasValueSatisfying(a -> assertThat(a.resolvedAt()).isNull());
+    }
+  }
 }
