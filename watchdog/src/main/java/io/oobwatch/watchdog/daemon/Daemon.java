@@ -150,6 +150,11 @@ public final class Daemon implements AutoCloseable {
   private void closeQuietly() {
     if (heartbeatScheduler != null) {
       heartbeatScheduler.shutdownNow();
+      try {
+        heartbeatScheduler.awaitTermination(5, TimeUnit.SECONDS); // a probe ends within its timeout
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (scheduler != null) {
       scheduler.shutdownNow();
