@@ -29,8 +29,10 @@ final class ValidateCommand implements Callable<Integer> {
           : (c.paging().twilio() == null ? "console" : "twilio SMS from " + c.paging().twilio().from())
               + " to " + String.join(", ", c.paging().escalation().isEmpty() ? java.util.List.of()
                   : firstStep(c.paging().escalation().get(0)));
-      spec.commandLine().getOut().printf("%s: valid. instance %s; %d pipeline(s): %s; paging: %s%n", c.source(),
-          c.instance(), c.pipelines().size(), pipelines, paging);
+      String heartbeats = c.heartbeats().isEmpty() ? "" : "; " + c.heartbeats().size() + " heartbeat(s): "
+          + c.heartbeats().stream().map(h -> h.name() + (h.push() ? " (push)" : " (pull)")).collect(Collectors.joining(", "));
+      spec.commandLine().getOut().printf("%s: valid. instance %s; %d pipeline(s): %s%s; paging: %s%n", c.source(),
+          c.instance(), c.pipelines().size(), pipelines, heartbeats, paging);
       spec.commandLine().getOut().flush();
       return 0;
     } catch (ConfigException e) {

@@ -1,5 +1,6 @@
 package io.oobwatch.watchdog.config;
 
+import io.oobwatch.probes.http.HealthProbeConfig;
 import io.oobwatch.watchdog.page.TwilioConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -17,9 +18,11 @@ import java.util.Map;
  * @param http the status server
  * @param pipelines the pipelines watched, in config order
  * @param paging how people are paged; null means the console pager (dry run)
+ * @param heartbeats components that prove they are alive, push or pull, in config order
  */
 public record Config(
-    Path source, String instance, Path stateDir, Http http, List<Pipeline> pipelines, Paging paging) {
+    Path source, String instance, Path stateDir, Http http, List<Pipeline> pipelines, Paging paging,
+    List<Heartbeat> heartbeats) {
 
   public record Http(InetSocketAddress listen, String publicUrl) {}
 
@@ -72,4 +75,30 @@ public record Config(
   public record OnCall(String name, String phone) {}
 
   public record Step(Duration after, List<String> sms, List<String> call) {}
+
+  /**
+   * A component that proves it is alive. Push: it POSTs {@code /heartbeat/NAME} with its bearer
+   * token, and is missing when no ping came for {@code every + grace}. Pull: oobwatch GETs its
+   * health URL every {@code every}; {@code failuresToFire} failures in a row fire.
+   *
+   * @param name unique among heartbeats; the alert's subject and the URL path segment
+   * @param grace push: slack after {@code every} before it counts as missing (also how long a
+   *     {@code /start} may run without a success); null for pull
+   * @param token push: the bearer token (a secret: never printed); null for pull
+   * @param pull pull: what to GET and what a healthy answer is; null for push
+   * @param failuresToFire pull: failed probes in a row that fire; 0 for push
+   */
+  public record Heartbeat(
+      String name, Duration every, Duration grace, String token, HealthProbeConfig pull, int failuresToFire) {
+    public boolean push() {
+      return pull == null;
+    }
+
+    /** The token is masked: it is a secret. */
+    @Override
+    public String toString() {
+      return "Heartbeat[" + name + ", every=" + every + (push() ? ", grace=" + grace + ", token=****"
+          : ", " + pull + ", failuresToFire=" + failuresToFire) + "]";
+    }
+  }
 }

@@ -27,7 +27,7 @@ public final class ConfigLoader {
   public static final Path DEFAULT_PATH = Path.of("/etc/oobwatch/oobwatch.yaml");
   public static final String ENV_VAR = "OOBWATCH_CONFIG";
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
+  static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
   private final Function<String, String> env;
@@ -92,9 +92,11 @@ public final class ConfigLoader {
     Config.Http http = http(r, top.obj("http"));
     List<Config.Pipeline> pipelines = pipelines(r, top);
     Config.Paging paging = paging(r, top.obj("paging"));
+    List<Config.Heartbeat> heartbeats = HeartbeatsReader.read(r, top);
     top.done();
     return new Config(
-        Path.of(r.file), instance, stateDir == null ? null : r.baseDir.resolve(stateDir), http, pipelines, paging);
+        Path.of(r.file), instance, stateDir == null ? null : r.baseDir.resolve(stateDir), http, pipelines, paging,
+        heartbeats);
   }
 
   private static Config.Http http(Reader r, Reader.Obj o) {
@@ -142,7 +144,9 @@ public final class ConfigLoader {
   private static List<Config.Pipeline> pipelines(Reader r, Reader.Obj top) {
     List<Config.Pipeline> out = new ArrayList<>();
     if (!top.has("pipelines")) {
-      top.missing("pipelines", "describe at least one pipeline to watch (see deploy/oobwatch.yaml.example)");
+      if (!top.has("heartbeats")) { // a watchdog of heartbeats alone needs no pipeline
+        top.missing("pipelines", "describe at least one pipeline (or heartbeat) to watch (see deploy/oobwatch.yaml.example)");
+      }
       return out;
     }
     List<YamlNode> items = top.list("pipelines");

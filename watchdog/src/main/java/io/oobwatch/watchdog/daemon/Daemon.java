@@ -1,11 +1,13 @@
 package io.oobwatch.watchdog.daemon;
 
+import io.oobwatch.probes.http.HealthProbe;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.page.ConsolePager;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.page.Pager;
 import io.oobwatch.watchdog.page.TwilioPager;
+import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.server.StatusServer;
 import io.oobwatch.watchdog.store.SqliteStore;
@@ -15,7 +17,9 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +46,11 @@ public final class Daemon implements AutoCloseable {
   private final List<AutoCloseable> probes = new ArrayList<>();
   private final ScheduledExecutorService scheduler;
   private final StatusServer server;
+  private final HeartbeatWatch heartbeats;
+  private final DaemonMetrics metrics;
+  private final ScheduledExecutorService heartbeatScheduler;
+  /** How often heartbeats are judged: the resolution of "missing for every + grace". */
+  static final Duration HEARTBEAT_TICK = Duration.ofSeconds(1);
 
   private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen) {
     this.config = config;
@@ -53,12 +62,22 @@ public final class Daemon implements AutoCloseable {
       this.dispatcher = new PageDispatcher(store, pager, clock);
       Alerts alerts = new Alerts(config.instance(), store, paging, clock, dispatcher::wake);
       ProbeFactory factory = new ProbeFactory(clock);
+      Map<String, HealthProbe> pulls = new LinkedHashMap<>();
+      config.heartbeats().stream().filter(hb -> !hb.push()).forEach(hb -> pulls.put(hb.name(), factory.health(hb)));
+      this.heartbeats = new HeartbeatWatch(config.instance(), config.heartbeats(), pulls, store, alerts, clock);
+      this.metrics = new DaemonMetrics(config, clock, store, watches, heartbeats);
       for (Config.Pipeline p : config.pipelines()) {
         ProbeFactory.Tracked tracked = factory.tracker(p);
         probes.add(tracked);
-        watches.add(new PipelineWatch(config.instance(), p, tracked.tracker(), store, alerts, clock));
+        watches.add(new PipelineWatch(config.instance(), p, tracked.tracker(), store, alerts, clock, metrics::judged));
       }
       AtomicInteger n = new AtomicInteger();
+      AtomicInteger h = new AtomicInteger();
+      this.heartbeatScheduler = Executors.newScheduledThreadPool(1 + Math.min(pulls.size(), 4), r -> {
+        Thread t = new Thread(r, "oobwatch-heartbeat-" + h.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
       this.scheduler = Executors.newScheduledThreadPool(watches.size() + 1, r -> {
         Thread t = new Thread(r, "oobwatch-eval-" + n.incrementAndGet());
         t.setDaemon(true);
@@ -69,7 +88,8 @@ public final class Daemon implements AutoCloseable {
         address = new InetSocketAddress(address.getHostString(), address.getPort());
       }
       try {
-        this.server = StatusServer.start(address, new DaemonStatus(config, clock, store, watches, dispatcher));
+        this.server = StatusServer.start(address,
+            new DaemonStatus(config, clock, store, watches, dispatcher, heartbeats, metrics), heartbeats::receive);
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
@@ -89,8 +109,16 @@ public final class Daemon implements AutoCloseable {
       d.scheduler.scheduleWithFixedDelay(w::tick, 0, pollMs, TimeUnit.MILLISECONDS);
     }
     d.scheduler.scheduleWithFixedDelay(() -> d.store.prune(clock.instant().minus(HISTORY)), 1, 60, TimeUnit.MINUTES);
-    log.info("oobwatch {} watching {} pipeline(s); paging via {}; status on http://{}", config.instance(),
-        d.watches.size(), d.dispatcher.pager().describe(), hostPort(d.server.address()));
+    // heartbeats: judged every second (a push turns missing by time alone; the first pass, at once,
+    // pages what became overdue while oobwatch was down), each pull probed every `every`
+    d.heartbeatScheduler.scheduleWithFixedDelay(d.heartbeats::evaluate, 0, HEARTBEAT_TICK.toMillis(), TimeUnit.MILLISECONDS);
+    for (Config.Heartbeat hb : d.heartbeats.pulls()) {
+      d.heartbeatScheduler.scheduleAtFixedRate(() -> d.heartbeats.probe(hb.name()), 0, hb.every().toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+    log.info("oobwatch {} watching {} pipeline(s) and {} heartbeat(s); paging via {}; status on http://{}",
+        config.instance(), d.watches.size(), config.heartbeats().size(), d.dispatcher.pager().describe(),
+        hostPort(d.server.address()));
     return d;
   }
 
@@ -106,6 +134,10 @@ public final class Daemon implements AutoCloseable {
     return List.copyOf(watches);
   }
 
+  public HeartbeatWatch heartbeats() {
+    return heartbeats;
+  }
+
   static String hostPort(InetSocketAddress a) {
     return a.getHostString() + ":" + a.getPort();
   }
@@ -116,6 +148,14 @@ public final class Daemon implements AutoCloseable {
   }
 
   private void closeQuietly() {
+    if (heartbeatScheduler != null) {
+      heartbeatScheduler.shutdownNow();
+      try {
+        heartbeatScheduler.awaitTermination(5, TimeUnit.SECONDS); // a probe ends within its timeout
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (scheduler != null) {
       scheduler.shutdownNow();
       try {

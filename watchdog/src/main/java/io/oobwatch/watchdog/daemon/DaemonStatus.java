@@ -5,6 +5,7 @@ import io.oobwatch.probes.canary.Durations;
 import io.oobwatch.probes.canary.StageResult;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.page.PageDispatcher;
+import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.server.Health;
 import io.oobwatch.watchdog.server.StatusSource;
@@ -30,8 +31,13 @@ final class DaemonStatus implements StatusSource {
   private final List<PipelineWatch> watches;
   private final PageDispatcher dispatcher;
   private final Instant started;
+  private final HeartbeatWatch heartbeats;
+  private final DaemonMetrics metrics;
 
-  DaemonStatus(Config config, Clock clock, Store store, List<PipelineWatch> watches, PageDispatcher dispatcher) {
+  DaemonStatus(Config config, Clock clock, Store store, List<PipelineWatch> watches, PageDispatcher dispatcher,
+      HeartbeatWatch heartbeats, DaemonMetrics metrics) {
+    this.heartbeats = heartbeats;
+    this.metrics = metrics;
     this.config = config;
     this.clock = clock;
     this.store = store;
@@ -50,7 +56,16 @@ final class DaemonStatus implements StatusSource {
         return new Health(false, "evaluation of pipeline " + w.name() + " stalled since " + since);
       }
     }
+    Instant heartbeatsSince = heartbeats.lastEvaluation() == null ? started : heartbeats.lastEvaluation();
+    if (Duration.between(heartbeatsSince, now).compareTo(STALLED) > 0) {
+      return new Health(false, "evaluation of heartbeats stalled since " + heartbeatsSince);
+    }
     return new Health(true, "ok");
+  }
+
+  @Override
+  public String metrics() {
+    return metrics.render(health().ok());
   }
 
   @Override
@@ -82,6 +97,7 @@ final class DaemonStatus implements StatusSource {
       m.put("resolved_at", a.resolvedAt() == null ? null : a.resolvedAt().toString());
       alerts.add(m);
     }
+    doc.put("heartbeats", heartbeats.status());
     doc.put("alerts", alerts);
     Map<String, Object> paging = new LinkedHashMap<>();
     paging.put("channel", dispatcher.pager().describe());

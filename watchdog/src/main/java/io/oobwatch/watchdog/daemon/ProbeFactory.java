@@ -5,6 +5,7 @@ import io.oobwatch.probes.Stage;
 import io.oobwatch.probes.canary.CanaryTracker;
 import io.oobwatch.probes.elasticsearch.ElasticsearchConfig;
 import io.oobwatch.probes.elasticsearch.ElasticsearchStage;
+import io.oobwatch.probes.http.HealthProbe;
 import io.oobwatch.probes.http.HttpInjector;
 import io.oobwatch.probes.http.HttpInjectorConfig;
 import io.oobwatch.probes.http.HttpStage;
@@ -67,6 +68,11 @@ public final class ProbeFactory {
       return new HttpInjector((HttpInjectorConfig) s, http, clock);
     }
     throw new IllegalArgumentException("no injector for kind " + spec.kind());
+  }
+
+  /** The probe of a pull heartbeat. */
+  public HealthProbe health(Config.Heartbeat hb) {
+    return new HealthProbe(hb.pull(), http, clock);
   }
 
   Stage stage(Config.StageSpec spec) {

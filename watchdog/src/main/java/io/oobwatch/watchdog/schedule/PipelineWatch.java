@@ -33,6 +33,7 @@ public final class PipelineWatch implements AutoCloseable {
   private final Store store;
   private final Alerts alerts;
   private final Clock clock;
+  private final java.util.function.Consumer<CanaryOutcome> judged;
 
   private CanaryRule.State state = CanaryRule.State.START;
   private Instant nextCanaryAt;
@@ -57,6 +58,14 @@ public final class PipelineWatch implements AutoCloseable {
 
   public PipelineWatch(
       String instance, Config.Pipeline pipeline, CanaryTracker tracker, Store store, Alerts alerts, Clock clock) {
+    this(instance, pipeline, tracker, store, alerts, clock, o -> { });
+  }
+
+  /** @param judged told of every judged canary, after the store and the rule (e.g. metrics) */
+  public PipelineWatch(
+      String instance, Config.Pipeline pipeline, CanaryTracker tracker, Store store, Alerts alerts, Clock clock,
+      java.util.function.Consumer<CanaryOutcome> judged) {
+    this.judged = judged;
     this.instance = instance;
     this.pipeline = pipeline;
     this.tracker = tracker;
@@ -119,6 +128,7 @@ public final class PipelineWatch implements AutoCloseable {
     log.info("pipeline {} canary #{} {}{}", pipeline.name(), o.seq(), o.verdict(),
         failedStage.isEmpty() ? "" : " at " + failedStage);
     alerts.apply(step.decision(), o, state.failures());
+    judged.accept(o);
     return o;
   }
 

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
+import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -56,12 +57,32 @@ public final class StatusServer implements AutoCloseable {
     return start(listen, routes(source), ServerLimits.DEFAULT);
   }
 
+  /** As {@link #start(InetSocketAddress, StatusSource)}, also accepting heartbeat pushes. */
+  public static StatusServer start(InetSocketAddress listen, StatusSource source, HeartbeatReceiver heartbeats)
+      throws IOException {
+    return start(listen, routes(source, heartbeats), ServerLimits.DEFAULT);
+  }
+
   /** The route table for {@code source}; later routes (metrics, heartbeats, webhooks) join here. */
   static Routes routes(StatusSource source) {
+    return routes(source, HeartbeatReceiver.NONE);
+  }
+
+  static Routes routes(StatusSource source, HeartbeatReceiver heartbeats) {
     Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(heartbeats, "heartbeats");
     return new Routes()
         .add(HttpMethod.GET, "/healthz", request -> healthz(source.health()))
-        .add(HttpMethod.GET, "/status", request -> Response.json(HttpResponseStatus.OK, source.status()));
+        .add(HttpMethod.GET, "/status", request -> Response.json(HttpResponseStatus.OK, source.status()))
+        .add(HttpMethod.GET, "/metrics", request -> metrics(source.metrics()))
+        .add(HttpMethod.POST, "/heartbeat/{name}", r -> HeartbeatRoutes.push(heartbeats, r, HeartbeatWatch.Signal.PING))
+        .add(HttpMethod.POST, "/heartbeat/{name}/start", r -> HeartbeatRoutes.push(heartbeats, r, HeartbeatWatch.Signal.START))
+        .add(HttpMethod.POST, "/heartbeat/{name}/fail", r -> HeartbeatRoutes.push(heartbeats, r, HeartbeatWatch.Signal.FAIL));
+  }
+
+  private static Response metrics(String text) {
+    return new Response(HttpResponseStatus.OK, Exposition.CONTENT_TYPE, text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.util.Map.of());
   }
 
   private static Response healthz(Health health) {

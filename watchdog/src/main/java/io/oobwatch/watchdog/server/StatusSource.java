@@ -14,4 +14,12 @@ public interface StatusSource {
    * {@code JsonNode}). {@code java.time} values are written as ISO-8601 strings.
    */
   Object status();
+
+  /**
+   * The body of {@code GET /metrics}: Prometheus text format 0.0.4 (see {@link Exposition}). A
+   * source without metrics answers an empty exposition.
+   */
+  default String metrics() {
+    return "";
+  }
 }

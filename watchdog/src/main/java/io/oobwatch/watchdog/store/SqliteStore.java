@@ -2,6 +2,7 @@ package io.oobwatch.watchdog.store;
 
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.StageResult;
+import io.oobwatch.watchdog.detect.HeartbeatRule;
 import io.oobwatch.watchdog.page.Page;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -83,6 +87,9 @@ public final class SqliteStore implements Store {
           + " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,"
           + " created_at INTEGER NOT NULL, sent_at INTEGER, sid TEXT, last_error TEXT)");
       s.execute("CREATE INDEX IF NOT EXISTS outbox_due ON outbox (state, next_attempt_at)");
+      s.execute("CREATE TABLE IF NOT EXISTS heartbeats ("
+          + " name TEXT PRIMARY KEY, watched_since INTEGER NOT NULL, last_ok_at INTEGER, last_start_at INTEGER,"
+          + " last_fail_at INTEGER, failures INTEGER NOT NULL DEFAULT 0, reason TEXT)");
       s.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
     }
   }
@@ -289,6 +296,55 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public synchronized void saveHeartbeat(String name, HeartbeatRule.State st) {
+    update("INSERT OR REPLACE INTO heartbeats (name, watched_since, last_ok_at, last_start_at, last_fail_at, failures,"
+            + " reason) VALUES (?,?,?,?,?,?,?)",
+        ps -> {
+          ps.setString(1, name);
+          ps.setLong(2, st.watchedSince().toEpochMilli());
+          setInstant(ps, 3, st.lastOk());
+          setInstant(ps, 4, st.lastStart());
+          setInstant(ps, 5, st.lastFail());
+          ps.setInt(6, st.failures());
+          ps.setString(7, st.reason());
+        });
+  }
+
+  @Override
+  public synchronized Map<String, HeartbeatRule.State> heartbeats() {
+    Map<String, HeartbeatRule.State> out = new LinkedHashMap<>();
+    query("SELECT name, watched_since, last_ok_at, last_start_at, last_fail_at, failures, reason FROM heartbeats",
+        ps -> { },
+        rs -> out.put(rs.getString(1), new HeartbeatRule.State(Instant.ofEpochMilli(rs.getLong(2)), instant(rs, 3),
+            instant(rs, 4), instant(rs, 5), rs.getInt(6), rs.getString(7))));
+    return out;
+  }
+
+  @Override
+  public synchronized Map<OutboxEntry.State, Long> pageCounts() {
+    Map<OutboxEntry.State, Long> out = new EnumMap<>(OutboxEntry.State.class);
+    for (OutboxEntry.State st : OutboxEntry.State.values()) {
+      out.put(st, 0L);
+    }
+    query("SELECT state, COUNT(*) FROM outbox GROUP BY state", ps -> { },
+        rs -> out.put(OutboxEntry.State.valueOf(rs.getString(1)), rs.getLong(2)));
+    return out;
+  }
+
+  private static void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
+    if (t == null) {
+      ps.setNull(i, java.sql.Types.INTEGER);
+    } else {
+      ps.setLong(i, t.toEpochMilli());
+    }
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    long ms = rs.getLong(column);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(ms);
+  }
+
+  @Override
   public synchronized void close() {
     try {
       db.close();
@@ -299,9 +355,10 @@ public final class SqliteStore implements Store {
 
   private static Alert alert(ResultSet rs) throws SQLException {
     long resolved = rs.getLong("resolved_at");
+    boolean open = rs.wasNull(); // read now: wasNull() speaks of the last column read
     return new Alert(rs.getLong("id"), rs.getString("subject"), rs.getString("rule"),
         Alert.State.valueOf(rs.getString("state")), rs.getString("stage"), rs.getString("summary"),
-        Instant.ofEpochMilli(rs.getLong("opened_at")), rs.wasNull() ? null : Instant.ofEpochMilli(resolved));
+        Instant.ofEpochMilli(rs.getLong("opened_at")), open ? null : Instant.ofEpochMilli(resolved));
   }
 
   private static OutboxEntry page(ResultSet rs) throws SQLException {

@@ -1,9 +1,11 @@
 package io.oobwatch.watchdog.store;
 
 import io.oobwatch.probes.canary.CanaryOutcome;
+import io.oobwatch.watchdog.detect.HeartbeatRule;
 import io.oobwatch.watchdog.page.Page;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -56,6 +58,18 @@ public interface Store extends AutoCloseable {
 
   /** Deletes judged canaries older than {@code before} (history is kept at least 8 days). */
   void prune(Instant before);
+
+  /**
+   * Saves what is known about a heartbeat (its last ping, start, fail, probe streak), so that
+   * after a restart its timers continue instead of starting over.
+   */
+  void saveHeartbeat(String name, HeartbeatRule.State state);
+
+  /** Every stored heartbeat's state, by name. */
+  Map<String, HeartbeatRule.State> heartbeats();
+
+  /** How many pages the outbox holds in each state (for metrics); absent states count 0. */
+  Map<OutboxEntry.State, Long> pageCounts();
 
   @Override
   void close();

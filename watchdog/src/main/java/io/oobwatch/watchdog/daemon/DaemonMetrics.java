@@ -1,0 +1,161 @@
+package io.oobwatch.watchdog.daemon;
+
+import io.oobwatch.probes.canary.CanaryOutcome;
+import io.oobwatch.probes.canary.StageResult;
+import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.detect.HeartbeatRule;
+import io.oobwatch.watchdog.schedule.HeartbeatWatch;
+import io.oobwatch.watchdog.schedule.PipelineWatch;
+import io.oobwatch.watchdog.server.Exposition;
+import io.oobwatch.watchdog.server.Exposition.Type;
+import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.OutboxEntry;
+import io.oobwatch.watchdog.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What {@code GET /metrics} says. Canary outcomes and per-stage latencies are counted as canaries
+ * are judged ({@link #judged}, since this process started, as Prometheus counters are); the rest
+ * (alerts, pages, heartbeats, the last canary's stage results) is read at scrape time from the
+ * watches' snapshots and the store.
+ */
+final class DaemonMetrics {
+  /** Latency buckets in seconds: canaries arrive in 0.1 s on a good day and are lost after 90-120 s. */
+  static final double[] BUCKETS = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60, 90, 120};
+
+  private final Clock clock;
+  private final Store store;
+  private final List<PipelineWatch> watches;
+  private final HeartbeatWatch heartbeats;
+  private final Map<String, Map<CanaryOutcome.Verdict, Long>> outcomes = new TreeMap<>();
+  private final Map<String, Map<String, Histogram>> latency = new TreeMap<>();
+
+  DaemonMetrics(Config config, Clock clock, Store store, List<PipelineWatch> watches, HeartbeatWatch heartbeats) {
+    this.clock = clock;
+    this.store = store;
+    this.watches = watches;
+    this.heartbeats = heartbeats;
+    for (Config.Pipeline p : config.pipelines()) {
+      Map<CanaryOutcome.Verdict, Long> byVerdict = new LinkedHashMap<>();
+      for (CanaryOutcome.Verdict v : CanaryOutcome.Verdict.values()) {
+        byVerdict.put(v, 0L);
+      }
+      outcomes.put(p.name(), byVerdict);
+      Map<String, Histogram> stages = new LinkedHashMap<>();
+      p.canary().stages().forEach(s -> stages.put(s.name(), new Histogram()));
+      latency.put(p.name(), stages);
+    }
+  }
+
+  /** Counts a judged canary: its verdict, and the latency of every stage it arrived at. */
+  synchronized void judged(CanaryOutcome o) {
+    outcomes.computeIfAbsent(o.pipeline(), k -> new LinkedHashMap<>()).merge(o.verdict(), 1L, Long::sum);
+    for (StageResult r : o.stages()) {
+      if (r.status().arrived()) {
+        latency.computeIfAbsent(o.pipeline(), k -> new LinkedHashMap<>())
+            .computeIfAbsent(r.stage(), k -> new Histogram())
+            .observe(r.latency().toNanos() / 1e9);
+      }
+    }
+  }
+
+  /** The exposition, at the clock's now. */
+  String render(boolean healthy) {
+    Instant now = clock.instant();
+    Exposition e = new Exposition();
+    e.family("oobwatch_healthy", Type.GAUGE, "1 while every evaluation loop is ticking (what /healthz says), else 0.")
+        .sample(healthy ? 1 : 0);
+    canaries(e);
+    alertsAndPages(e, now);
+    heartbeats(e, now);
+    return e.text();
+  }
+
+  private synchronized void canaries(Exposition e) {
+    e.family("oobwatch_canary_outcomes_total", Type.COUNTER, "Judged canaries by verdict since oobwatch started.");
+    outcomes.forEach((pipeline, byVerdict) -> byVerdict.forEach((verdict, n) ->
+        e.sample(n, "pipeline", pipeline, "verdict", verdict.name().toLowerCase(java.util.Locale.ROOT))));
+    e.family("oobwatch_canary_stage_latency_seconds", Type.HISTOGRAM,
+        "Time from a canary's emission to its arrival at a stage, on oobwatch's clock (arrived canaries only).");
+    latency.forEach((pipeline, stages) -> stages.forEach((stage, h) ->
+        e.histogram(BUCKETS, h.counts.clone(), h.sum, "pipeline", pipeline, "stage", stage)));
+    e.family("oobwatch_canary_stage_ok", Type.GAUGE,
+        "1 when the last judged canary arrived at the stage (seen or slow), 0 when lost there or the stage was unreachable.");
+    for (PipelineWatch w : watches) {
+      CanaryOutcome last = w.snapshot().last();
+      if (last != null) {
+        for (StageResult r : last.stages()) {
+          e.sample(r.status().arrived() ? 1 : 0, "pipeline", w.name(), "stage", r.stage());
+        }
+      }
+    }
+    e.family("oobwatch_canaries_in_flight", Type.GAUGE, "Canaries emitted and not yet judged.");
+    for (PipelineWatch w : watches) {
+      e.sample(w.snapshot().inFlight(), "pipeline", w.name());
+    }
+  }
+
+  private void alertsAndPages(Exposition e, Instant now) {
+    Map<String, Long> firing = new TreeMap<>();
+    firing.put("canary", 0L);
+    firing.put(HeartbeatRule.RULE, 0L);
+    for (Alert a : store.alerts(now)) {
+      if (a.state() == Alert.State.FIRING) {
+        firing.merge(a.rule(), 1L, Long::sum);
+      }
+    }
+    e.family("oobwatch_alerts_firing", Type.GAUGE, "Alerts firing now, by rule.");
+    firing.forEach((rule, n) -> e.sample(n, "rule", rule));
+    Map<OutboxEntry.State, Long> pages = store.pageCounts();
+    e.family("oobwatch_pages_sent_total", Type.COUNTER, "Pages the channel accepted (Twilio SID received).")
+        .sample(pages.get(OutboxEntry.State.SENT));
+    e.family("oobwatch_pages_failed_total", Type.COUNTER, "Pages given up for good (invalid number, bad credentials).")
+        .sample(pages.get(OutboxEntry.State.FAILED));
+    e.family("oobwatch_pages_pending", Type.GAUGE, "Pages in the outbox not yet sent (being retried).")
+        .sample(pages.get(OutboxEntry.State.PENDING));
+  }
+
+  private void heartbeats(Exposition e, Instant now) {
+    List<HeartbeatWatch.View> views = heartbeats.views();
+    e.family("oobwatch_heartbeat_up", Type.GAUGE, "1 when the heartbeat is fine (or not yet due), 0 when its rule holds a problem.");
+    views.forEach(v -> e.sample(v.problem() == null ? 1 : 0, "heartbeat", v.config().name(), "kind", kind(v)));
+    e.family("oobwatch_heartbeat_age_seconds", Type.GAUGE,
+        "Seconds since the heartbeat's last success (push: ping; pull: good probe); absent before the first.");
+    for (HeartbeatWatch.View v : views) {
+      if (v.state().lastOk() != null) {
+        e.sample(Duration.between(v.state().lastOk(), now).toMillis() / 1000.0, "heartbeat", v.config().name(), "kind", kind(v));
+      }
+    }
+    e.family("oobwatch_heartbeat_probe_failures", Type.GAUGE, "Pull heartbeats: failed probes in a row.");
+    views.stream().filter(v -> !v.config().push())
+        .forEach(v -> e.sample(v.state().failures(), "heartbeat", v.config().name()));
+    e.family("oobwatch_heartbeat_probe_duration_seconds", Type.GAUGE, "Pull heartbeats: how long the last probe took.");
+    views.stream().filter(v -> v.lastProbe() != null)
+        .forEach(v -> e.sample(v.lastProbe().latency().toMillis() / 1000.0, "heartbeat", v.config().name()));
+  }
+
+  private static String kind(HeartbeatWatch.View v) {
+    return v.config().push() ? "push" : "pull";
+  }
+
+  /** Observations per bucket (the last one above every bound) and their sum; guarded by the metrics' lock. */
+  private static final class Histogram {
+    final long[] counts = new long[BUCKETS.length + 1];
+    double sum;
+
+    void observe(double seconds) {
+      int i = 0;
+      while (i < BUCKETS.length && seconds > BUCKETS[i]) {
+        i++;
+      }
+      counts[i]++;
+      sum += seconds;
+    }
+  }
+}

@@ -1,0 +1,288 @@
+package io.oobwatch.watchdog.schedule;
+
+import io.oobwatch.probes.http.HealthProbe;
+import io.oobwatch.probes.http.HttpCall;
+import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.alert.HeartbeatText;
+import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.detect.HeartbeatRule;
+import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches every configured heartbeat: receives pushes (from the HTTP server), records pull probes,
+ * keeps each heartbeat's state in the store before answering, and carries out the heartbeat rule's
+ * decisions through {@link Alerts}. {@link #evaluate()} is ticked by the daemon's scheduler (a push
+ * heartbeat turns missing by time passing alone); {@link #probe(String)} by one schedule per pull
+ * heartbeat. Thread-safe: pushes arrive on server threads, probes and ticks on scheduler threads;
+ * a probe's HTTP call runs outside the lock.
+ *
+ * <p>On start the states are read back from the store, so timers are not reset by a restart: a
+ * heartbeat overdue while oobwatch was down is overdue at the first evaluation, and pages once.
+ */
+public final class HeartbeatWatch {
+  private static final Logger log = LoggerFactory.getLogger(HeartbeatWatch.class);
+  /** A {@code /fail} body is kept (and paged) up to this many characters of its first line. */
+  static final int REASON_CHARS = 80;
+
+  /** What a push did. */
+  public enum Receipt {
+    RECORDED,
+    /** No push heartbeat has that name (a pull heartbeat does not accept pushes). */
+    UNKNOWN,
+    /** The bearer token is missing or wrong; nothing was recorded. */
+    UNAUTHORIZED
+  }
+
+  /** What a push says, as in healthchecks.io: a success, a job starting, a job failing. */
+  public enum Signal {
+    PING,
+    START,
+    FAIL
+  }
+
+  /**
+   * One heartbeat as status and metrics show it.
+   *
+   * @param problem the firing condition's sentence, null when none holds
+   * @param alertId the firing alert's id, or null
+   * @param lastProbe pull: the last probe in this run, or null
+   */
+  public record View(
+      Config.Heartbeat config, HeartbeatRule.State state, String problem, Long alertId, Instant nextDue,
+      Instant overdueAt, HealthProbe.Result lastProbe) {}
+
+  private final class Watched {
+    final Config.Heartbeat hb;
+    final HeartbeatRule rule;
+    final byte[] tokenHash;
+    final HealthProbe probe;
+    HeartbeatRule.State state;
+    HealthProbe.Result lastProbe;
+
+    Watched(Config.Heartbeat hb, HealthProbe probe, HeartbeatRule.State state) {
+      this.hb = hb;
+      this.rule = new HeartbeatRule(hb);
+      this.tokenHash = hb.push() ? sha256(hb.token()) : null;
+      this.probe = probe;
+      this.state = state;
+    }
+  }
+
+  private final String instance;
+  private final Store store;
+  private final Alerts alerts;
+  private final Clock clock;
+  private final Map<String, Watched> watched = new LinkedHashMap<>();
+  private final Set<String> firing = new HashSet<>();
+  private volatile Instant lastEvaluation;
+
+  /**
+   * @param probes the probe of each pull heartbeat, by name
+   */
+  public HeartbeatWatch(
+      String instance, List<Config.Heartbeat> heartbeats, Map<String, HealthProbe> probes, Store store, Alerts alerts,
+      Clock clock) {
+    this.instance = instance;
+    this.store = store;
+    this.alerts = alerts;
+    this.clock = clock;
+    Map<String, HeartbeatRule.State> stored = store.heartbeats();
+    Instant now = clock.instant();
+    for (Config.Heartbeat hb : heartbeats) {
+      HeartbeatRule.State state = stored.get(hb.name());
+      if (state == null) {
+        state = HeartbeatRule.State.watchedFrom(now);
+        store.saveHeartbeat(hb.name(), state);
+      }
+      watched.put(hb.name(), new Watched(hb, hb.push() ? null : probes.get(hb.name()), state));
+      if (alerts.firing(hb.name(), HeartbeatRule.RULE).isPresent()) {
+        firing.add(hb.name());
+      }
+    }
+  }
+
+  /** The pull heartbeats' names, for the scheduler. */
+  public List<Config.Heartbeat> pulls() {
+    return watched.values().stream().filter(w -> !w.hb.push()).map(w -> w.hb).toList();
+  }
+
+  /**
+   * A push from a component. The token is compared in constant time (both sides hashed first, so
+   * not even its length leaks). Recorded in the store before this returns.
+   *
+   * @param token the bearer token presented, null when none
+   * @param body the request body; for {@link Signal#FAIL} its first line is kept as the reason
+   */
+  public Receipt receive(String name, String token, Signal signal, String body) {
+    Watched w = watched.get(name);
+    if (w == null || !w.hb.push()) {
+      return Receipt.UNKNOWN;
+    }
+    if (token == null || !MessageDigest.isEqual(w.tokenHash, sha256(token))) {
+      log.warn("heartbeat {}: {} refused: {} bearer token", name, signal, token == null ? "no" : "wrong");
+      return Receipt.UNAUTHORIZED;
+    }
+    synchronized (this) {
+      Instant now = clock.instant();
+      HeartbeatRule.Observation o = switch (signal) {
+        case PING -> new HeartbeatRule.Ping(now);
+        case START -> new HeartbeatRule.Start(now);
+        case FAIL -> new HeartbeatRule.Fail(now, reason(body));
+      };
+      observe(w, o, now);
+    }
+    log.info("heartbeat {}: {}", name, signal);
+    return Receipt.RECORDED;
+  }
+
+  /** Probes a pull heartbeat once (bounded by its timeout) and judges the result. Never throws. */
+  public void probe(String name) {
+    Watched w = watched.get(name);
+    if (w == null || w.probe == null) {
+      return;
+    }
+    try {
+      HealthProbe.Result r = w.probe.probe();
+      synchronized (this) {
+        w.lastProbe = r;
+        observe(w, new HeartbeatRule.Probe(clock.instant(), r.ok(), r.reason()), clock.instant());
+      }
+      if (!r.ok()) {
+        log.info("heartbeat {}: probe failed: {}", name, r.reason());
+      }
+    } catch (RuntimeException e) {
+      log.error("heartbeat {}: probe could not be judged: {}", name, e.toString(), e);
+    }
+  }
+
+  /** Judges every heartbeat at the clock's now: a push heartbeat turns missing by time alone. */
+  public synchronized void evaluate() {
+    Instant now = clock.instant();
+    for (Watched w : watched.values()) {
+      try {
+        decide(w, now);
+      } catch (RuntimeException e) {
+        log.error("heartbeat {}: evaluation failed: {}", w.hb.name(), e.toString(), e);
+      }
+    }
+    lastEvaluation = now;
+  }
+
+  /** When {@link #evaluate()} last completed, null before the first time. */
+  public Instant lastEvaluation() {
+    return lastEvaluation;
+  }
+
+  public synchronized List<View> views() {
+    Instant now = clock.instant();
+    List<View> out = new ArrayList<>();
+    for (Watched w : watched.values()) {
+      Long alertId = firing.contains(w.hb.name())
+          ? alerts.firing(w.hb.name(), HeartbeatRule.RULE).map(Alert::id).orElse(null) : null;
+      out.add(new View(w.hb, w.state, w.rule.problem(w.state, now), alertId, w.rule.nextDue(w.state),
+          w.rule.overdueAt(w.state), w.lastProbe));
+    }
+    return out;
+  }
+
+  /** The {@code heartbeats} part of {@code /status}. */
+  public List<Object> status() {
+    List<Object> out = new ArrayList<>();
+    for (View v : views()) {
+      Config.Heartbeat hb = v.config();
+      HeartbeatRule.State s = v.state();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", hb.name());
+      m.put("kind", hb.push() ? "push" : "pull");
+      m.put("state", v.problem() != null ? "down" : s.lastOk() == null ? "waiting" : "ok");
+      m.put("problem", v.problem());
+      m.put("alert", v.alertId());
+      m.put("every", HeartbeatRule.period(hb.every()));
+      m.put("last_seen", text(s.lastOk()));
+      if (hb.push()) {
+        m.put("grace", HeartbeatRule.period(hb.grace()));
+        m.put("next_due", text(v.nextDue()));
+        m.put("overdue_at", text(v.overdueAt()));
+        m.put("last_start", text(s.lastStart()));
+        m.put("last_fail", text(s.lastFail()));
+        m.put("fail_reason", s.reason());
+      } else {
+        m.put("url", HttpCall.redact(hb.pull().url()));
+        m.put("expect", hb.pull().expectation());
+        m.put("failures_to_fire", hb.failuresToFire());
+        m.put("failures_in_a_row", s.failures());
+        m.put("last_failure", text(s.lastFail()));
+        m.put("last_reason", s.reason());
+        HealthProbe.Result r = v.lastProbe();
+        m.put("last_probe", r == null ? null : r.at().toString());
+        m.put("next_probe", r == null ? null : r.at().plus(hb.every()).toString());
+      }
+      m.put("watched_since", s.watchedSince().toString());
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static String text(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  /** Stores the new state first, then carries out the rule's decision. Caller holds the lock. */
+  private void observe(Watched w, HeartbeatRule.Observation o, Instant now) {
+    HeartbeatRule.State next = w.rule.observe(w.state, o);
+    store.saveHeartbeat(w.hb.name(), next);
+    w.state = next;
+    decide(w, now);
+  }
+
+  private void decide(Watched w, Instant now) {
+    String name = w.hb.name();
+    HeartbeatRule.Step step = w.rule.decide(w.state, now, firing.contains(name));
+    switch (step.decision()) {
+      case FIRE -> {
+        alerts.raise(name, HeartbeatRule.RULE, "", step.summary(), alert -> HeartbeatText.fire(instance, alert));
+        firing.add(name);
+      }
+      case RESOLVE -> {
+        String what = w.hb.push() ? "pinged " + HeartbeatRule.time(w.state.lastOk(), now)
+            : Optional.ofNullable(w.lastProbe).map(HealthProbe.Result::reason).orElse("probe ok");
+        alerts.clear(name, HeartbeatRule.RULE, (alert, at) -> HeartbeatText.resolve(instance, alert, at, what));
+        firing.remove(name);
+      }
+      default -> { }
+    }
+  }
+
+  /** The first non-blank line of a fail body, without control characters, cut to a page's size. */
+  static String reason(String body) {
+    if (body == null) {
+      return "";
+    }
+    String line = body.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+    line = line.replaceAll("\\p{Cntrl}", "");
+    return line.length() > REASON_CHARS ? line.substring(0, REASON_CHARS) + "..." : line;
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}
