@@ -443,7 +443,7 @@ public final class SqliteStore implements Store {
   @Override
   public synchronized int suppressedSinceLastSent(String phone) {
     return query("SELECT COUNT(DISTINCT alert_id) FROM outbox WHERE phone = ? AND state = 'SUPPRESSED'"
-            + " AND id > (SELECT COALESCE(MAX(id), 0) FROM outbox WHERE phone = ? AND state = 'SENT')",
+            + " AND id > (SELECT COALESCE(MAX(id), 0) FROM outbox WHERE phone = ? AND state = 'SENT' AND channel = 'sms')",
         ps -> {
           ps.setString(1, phone);
           ps.setString(2, phone);

@@ -102,7 +102,7 @@ public interface Store extends AutoCloseable {
   /** Distinct messages and calls sent to {@code phone} since {@code since}. */
   int sentTo(String phone, Instant since);
 
-  /** Alerts whose pages to {@code phone} were suppressed since the last page that reached it. */
+  /** Alerts whose pages to {@code phone} were suppressed since the last text message that reached it. */
   int suppressedSinceLastSent(String phone);
 
   Silence silence(String subject, Instant from, Instant until, String reason, String by);
