@@ -110,10 +110,17 @@ public final class Alerts {
       }
       Instant now = clock.instant();
       boolean silenced = silenced(subject, now);
-      String[] body = new String[1];
-      a = store.open(subject, rule, stage, summary, now, alert -> body[0] = text.apply(alert), silenced);
+      // the steps due at once are written with the alert, in one transaction
+      int due = silenced ? 0 : escalation.reached(now, 0, now);
+      a = store.open(subject, rule, stage, summary, now, text, silenced, due, (alert, body) -> {
+        Escalating e = new Escalating(alert, body, 0, now, 0, null, null, silenced);
+        List<Outgoing> pages = new ArrayList<>();
+        for (int i = 0; i < due; i++) {
+          pages.addAll(pagesOf(e, i));
+        }
+        return pages;
+      });
       log.warn("ALERT {} {}: {}{}", a.id(), a.subject(), a.summary(), silenced ? " (silenced: recorded, not paged)" : "");
-      escalate(new Escalating(a, body[0], 0, now, 0, null, null, silenced), now);
     }
     wake.run();
     return a;

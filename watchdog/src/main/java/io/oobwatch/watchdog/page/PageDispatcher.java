@@ -109,9 +109,17 @@ public final class PageDispatcher implements AutoCloseable {
 
   /** One pass over the due pages, grouped per phone and channel. Returns how many messages/calls were sent. */
   public int sendDue() {
+    return sendDue(Instant.MAX);
+  }
+
+  /** Sends the due pages written before {@code writtenBefore} (later ones may be part of a burst still arriving). */
+  private int sendDue(Instant writtenBefore) {
     Instant now = clock.instant();
     Map<String, List<OutboxEntry>> groups = new LinkedHashMap<>();
     for (OutboxEntry e : store.duePages(now)) {
+      if (!e.createdAt().isBefore(writtenBefore)) {
+        continue;
+      }
       groups.computeIfAbsent(e.channel() + " " + e.phone(), k -> new ArrayList<>()).add(e);
     }
     int sent = 0;
@@ -302,15 +310,20 @@ public final class PageDispatcher implements AutoCloseable {
     return seconds > MAX_RETRY.getSeconds() ? MAX_RETRY : Duration.ofSeconds(seconds);
   }
 
+  // A woken pass comes after the burst settled and sends everything due; a periodic pass (retries,
+  // pages left by a previous run) leaves pages written in the last GROUP_QUIET to the woken pass that
+  // follows them, so it never splits a burst that is still arriving.
   private void loop() {
+    boolean woken = false;
     while (running) {
       try {
-        sendDue();
+        sendDue(woken ? Instant.MAX : clock.instant().minus(GROUP_QUIET));
       } catch (RuntimeException e) {
         log.error("outbox pass failed; retrying", e);
       }
       try {
-        if (wake.tryAcquire(1, TimeUnit.SECONDS)) {
+        woken = wake.tryAcquire(1, TimeUnit.SECONDS);
+        if (woken) {
           settle();
         }
         wake.drainPermits();

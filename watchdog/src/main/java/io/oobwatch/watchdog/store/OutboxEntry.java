@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param state pending (to be sent), sent, failed (a permanent error; not retried), cancelled (the
  *     alert was acknowledged, silenced or resolved before it went out) or suppressed (the hourly cap)
  * @param channel "sms" or "call"
+ * @param createdAt when it was written to the outbox
  */
 public record OutboxEntry(
     long id,
@@ -23,7 +24,8 @@ public record OutboxEntry(
     Instant nextAttemptAt,
     String sid,
     String lastError,
-    String channel) {
+    String channel,
+    Instant createdAt) {
   public enum State {
     PENDING,
     SENT,

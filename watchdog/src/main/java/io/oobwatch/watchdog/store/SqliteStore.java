@@ -292,17 +292,21 @@ public final class SqliteStore implements Store {
 
   @Override
   public synchronized Alert open(String subject, String rule, String stage, String summary, Instant at,
-      Function<Alert, String> text, boolean silenced) {
+      Function<Alert, String> text, boolean silenced, int nextStep,
+      java.util.function.BiFunction<Alert, String, List<Outgoing>> pages) {
     return tx(() -> {
       Alert alert = insertAlert(subject, rule, stage, summary, at);
+      String body = text.apply(alert);
       try (PreparedStatement ps = db.prepareStatement(
-          "INSERT INTO escalations (alert_id, text, epoch, epoch_at, next_step, silenced) VALUES (?,?,0,?,0,?)")) {
+          "INSERT INTO escalations (alert_id, text, epoch, epoch_at, next_step, silenced) VALUES (?,?,0,?,?,?)")) {
         ps.setLong(1, alert.id());
-        ps.setString(2, text.apply(alert));
+        ps.setString(2, body);
         ps.setLong(3, at.toEpochMilli());
-        ps.setInt(4, silenced ? 1 : 0);
+        ps.setInt(4, nextStep);
+        ps.setInt(5, silenced ? 1 : 0);
         ps.executeUpdate();
       }
+      insertPages(alert.id(), pages.apply(alert, body), at);
       return alert;
     });
   }
@@ -570,7 +574,7 @@ public final class SqliteStore implements Store {
     return new OutboxEntry(rs.getLong("id"), rs.getLong("alert_id"), rs.getString("event"), rs.getString("recipient"),
         rs.getString("phone"), rs.getString("body"), OutboxEntry.State.valueOf(rs.getString("state")),
         rs.getInt("attempts"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")), rs.getString("sid"),
-        rs.getString("last_error"), rs.getString("channel"));
+        rs.getString("last_error"), rs.getString("channel"), Instant.ofEpochMilli(rs.getLong("created_at")));
   }
 
   private interface Work<T> {

@@ -60,11 +60,14 @@ public interface Store extends AutoCloseable {
   // --- escalation, acknowledgement, silences (issue 4) ---
 
   /**
-   * Opens an alert together with its escalation (timed from {@code at}, nothing paged yet),
-   * atomically. The escalation keeps {@code text}: every step pages it.
+   * Opens an alert together with its escalation (timed from {@code at}) and the pages of the steps
+   * due at once, atomically. The escalation keeps {@code text}: every step pages it.
+   *
+   * @param nextStep how many steps {@code pages} covers (the escalation's next step afterwards)
+   * @param pages the pages of those steps, given the alert and its text
    */
   Alert open(String subject, String rule, String stage, String summary, Instant at, Function<Alert, String> text,
-      boolean silenced);
+      boolean silenced, int nextStep, java.util.function.BiFunction<Alert, String, List<Outgoing>> pages);
 
   /** Open alerts with their escalation progress, oldest first. */
   List<Escalating> escalating();
