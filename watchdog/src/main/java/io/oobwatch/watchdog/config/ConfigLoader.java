@@ -95,8 +95,8 @@ public final class ConfigLoader {
     if (paging != null && http.publicUrl() == null && paging.twilio() != null
         && paging.escalation().stream().anyMatch(s -> !s.call().isEmpty())) {
       r.error(top.has("paging") ? top.keyMark("paging") : top.mark(), "http.public_url",
-          "escalation places calls, whose \"press 1 to acknowledge\" is posted back by Twilio: set http.public_url"
-              + " to the URL Twilio reaches this oobwatch at, e.g. public_url: \"https://wd-eu-1.example.net\"");
+          "not set, but paging.escalation places calls and Twilio posts their \"press 1 to acknowledge\" back to it;"
+              + " set it to the URL Twilio reaches this oobwatch at, e.g. http: { public_url: \"https://wd-eu-1.example.net\" }");
     }
     top.done();
     return new Config(
