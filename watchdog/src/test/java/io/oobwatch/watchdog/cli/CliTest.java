@@ -148,7 +148,7 @@ class CliTest {
   @Test
   void theShippedExampleConfigIsValid() throws Exception {
     Path creds = Files.createDirectories(dir.resolve("creds"));
-    for (String f : new String[] {"es-api-key", "twilio-sid", "twilio-token"}) {
+    for (String f : new String[] {"es-api-key", "twilio-sid", "twilio-token", "api-token"}) {
       Files.writeString(creds.resolve(f), "secret-" + f + "\n");
     }
     var loader = new io.oobwatch.watchdog.config.ConfigLoader(name -> name.equals("CREDENTIALS_DIRECTORY") ? creds.toString() : null);
@@ -157,5 +157,7 @@ class CliTest {
     assertThat(config.pipelines()).hasSize(1);
     assertThat(config.pipelines().get(0).canary().stages()).extracting(s -> s.name()).containsExactly("kafka", "elasticsearch");
     assertThat(config.paging().twilio().toString()).doesNotContain("secret-twilio-token");
+    assertThat(config.paging().escalation()).hasSize(3);
+    assertThat(config.http().toString()).doesNotContain("secret-api-token");
   }
 }
