@@ -49,25 +49,8 @@ public final class TwilioPager implements Pager {
 
   @Override
   public String send(Page page) throws PageException {
-    Message message;
-    try {
-      message = Message.creator(new PhoneNumber(page.phone()), from, page.body()).create(client);
-    } catch (TwilioHttp.Unreachable e) {
-      throw new PageException(
-          scrub("SMS to " + page.phone() + " not sent: " + e.getMessage()), true, 0, e);
-    } catch (ApiException e) {
-      throw rejected("SMS", page, e);
-    } catch (RuntimeException e) {
-      throw new PageException(
-          "SMS to " + page.phone() + " not sent: twilio-sdk failed (" + e.getClass().getSimpleName()
-              + ")", false, 0, e);
-    }
-    if (message.getSid() == null) {
-      throw new PageException(
-          "twilio accepted the SMS to " + page.phone() + " but returned no message id; not"
-              + " retrying, it may have been sent", false, 0);
-    }
-    return message.getSid();
+    return once("SMS", "sent", page,
+        () -> Message.creator(new PhoneNumber(page.phone()), from, page.body()).create(client).getSid());
   }
 
   /**
@@ -77,25 +60,32 @@ public final class TwilioPager implements Pager {
    */
   @Override
   public String call(Page page, String ackUrl) throws PageException {
-    Call call;
+    return once("call", "placed", page, () -> Call.creator(new PhoneNumber(page.phone()), from,
+        new Twiml(twiml(page.body(), ackUrl))).create(client).getSid());
+  }
+
+  /** One request through the SDK, its outcome judged the same way for messages and calls. */
+  private String once(String what, String done, Page page, java.util.function.Supplier<String> create)
+      throws PageException {
+    String sid;
     try {
-      call = Call.creator(new PhoneNumber(page.phone()), from, new Twiml(twiml(page.body(), ackUrl))).create(client);
+      sid = create.get();
     } catch (TwilioHttp.Unreachable e) {
       throw new PageException(
-          scrub("call to " + page.phone() + " not placed: " + e.getMessage()), true, 0, e);
+          scrub(what + " to " + page.phone() + " not " + done + ": " + e.getMessage()), true, 0, e);
     } catch (ApiException e) {
-      throw rejected("call", page, e);
+      throw rejected(what, page, e);
     } catch (RuntimeException e) {
       throw new PageException(
-          "call to " + page.phone() + " not placed: twilio-sdk failed (" + e.getClass().getSimpleName()
+          what + " to " + page.phone() + " not " + done + ": twilio-sdk failed (" + e.getClass().getSimpleName()
               + ")", false, 0, e);
     }
-    if (call.getSid() == null) {
+    if (sid == null) {
       throw new PageException(
-          "twilio accepted the call to " + page.phone() + " but returned no call id; not"
-              + " retrying, it may have been placed", false, 0);
+          "twilio accepted the " + what + " to " + page.phone() + " but returned no id; not"
+              + " retrying, it may have been " + done, false, 0);
     }
-    return call.getSid();
+    return sid;
   }
 
   /** The TwiML of a page call. */

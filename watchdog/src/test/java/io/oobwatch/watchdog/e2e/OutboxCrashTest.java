@@ -78,17 +78,8 @@ class OutboxCrashTest {
   }
 
   Process spawn(Path config, String pauseAt, Path log) throws Exception {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> cmd = new java.util.ArrayList<>(List.of(java.toString(), "-Xmx128m"));
-    if (pauseAt != null) {
-      cmd.add("-Doobwatch.test.pause_at=" + pauseAt);
-    }
-    cmd.addAll(List.of("-cp", cp, "io.oobwatch.watchdog.cli.Main", "run", "-c", config.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(log.toFile());
-    return pb.start();
+    return pauseAt == null ? DaemonProcess.start(config, log, "-Xmx128m")
+        : DaemonProcess.start(config, log, "-Xmx128m", "-Doobwatch.test.pause_at=" + pauseAt);
   }
 
   /** Runs the daemon until it holds at {@code point}, then kills it with SIGKILL. */
