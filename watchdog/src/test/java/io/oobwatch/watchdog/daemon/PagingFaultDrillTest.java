@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,32 @@ class PagingFaultDrillTest {
         .contains("credentials rejected (20003)", "ALERT 1");
     assertThat(rig.twilio.delivered()).isEmpty();
     assertThat(((FailoverPager) rig.pager).problem()).startsWith("credentials rejected (20003)");
+    assertThat(paging()).extractingByKey("primary_channel_problem").asString()
+        .startsWith("credentials rejected (20003)").contains("fallback in use");
+  }
+
+  /** The {@code paging} part of {@code /status} as the daemon builds it. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> paging() {
+    Map<String, Object> doc = (Map<String, Object>) new DaemonStatus(rig.config, rig.clock, rig.store, List.of(),
+        rig.dispatcher, rig.alerts).status();
+    return (Map<String, Object>) doc.get("paging");
+  }
+
+  @Test
+  void statusListsThePageThatFailedForGoodTheEscalationAndTheSilences() throws Exception {
+    rig = new PagingRig(dir, POLICY);
+    rig.twilio.rejectNumber(ALICE, 21211);
+    rig.raise("inference-logs");
+    rig.tick();
+    rig.alerts.silence("other-pipeline", Duration.ofHours(2), "planned maintenance", "api");
+    Map<String, Object> paging = paging();
+    assertThat(paging.get("failed_last_24h")).asList().singleElement().asString()
+        .contains("to=alice", "invalid 'To' number (21211)");
+    assertThat(paging.get("escalations")).asList().singleElement().asString()
+        .contains("subject=inference-logs", "state=firing", "steps_paged=1", "next_step_at=2026-11-27T03:15:00Z");
+    assertThat(paging.get("silences")).asList().singleElement().asString()
+        .contains("subject=other-pipeline", "until=2026-11-27T05:00:00Z", "reason=planned maintenance");
   }
 
   @Test
