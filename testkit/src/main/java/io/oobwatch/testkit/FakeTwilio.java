@@ -74,6 +74,8 @@ public final class FakeTwilio implements AutoCloseable {
   private final List<Message> delivered = new CopyOnWriteArrayList<>();
   private final List<Call> calls = new CopyOnWriteArrayList<>();
   private final AtomicInteger requests = new AtomicInteger();
+  private final Map<String, Integer> rejected = new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<Long> arrivals = new CopyOnWriteArrayList<>();
 
   private FakeTwilio(String accountSid, String authToken) throws IOException {
     this.accountSid = accountSid;
@@ -119,6 +121,20 @@ public final class FakeTwilio implements AutoCloseable {
     failures.addLast(new Failure(httpStatus, code));
   }
 
+  /**
+   * From now on, answers every message or call to {@code number} with Twilio's error {@code code}
+   * (HTTP 400), as Twilio does for a number that is invalid (21211), unsubscribed (21610) or not a
+   * mobile (21614).
+   */
+  public void rejectNumber(String number, int code) {
+    rejected.put(number, code);
+  }
+
+  /** {@link System#nanoTime()} at which each request arrived, oldest first. */
+  public List<Long> arrivals() {
+    return List.copyOf(arrivals);
+  }
+
   /** Holds the next request without answering until {@link #close}; nothing is delivered. */
   public void stallNext() {
     stalls.incrementAndGet();
@@ -148,6 +164,7 @@ public final class FakeTwilio implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
+      arrivals.add(System.nanoTime());
       requests.incrementAndGet();
       if (takeStall()) {
         awaitClose();
@@ -175,6 +192,11 @@ public final class FakeTwilio implements AutoCloseable {
         return;
       }
       Map<String, String> form = form(ex);
+      Integer refusal = form.get("To") == null ? null : rejected.get(form.get("To"));
+      if (refusal != null) {
+        error(ex, 400, refusal, messageFor(refusal, form.get("To")));
+        return;
+      }
       if (m.group(2).equals("Messages")) {
         createMessage(ex, form);
       } else {

@@ -5,33 +5,43 @@ import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.detect.CanaryRule;
 import io.oobwatch.watchdog.page.Page;
 import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.Escalating;
+import io.oobwatch.watchdog.store.Outgoing;
+import io.oobwatch.watchdog.store.Silence;
 import io.oobwatch.watchdog.store.Store;
+import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out the rules' decisions: opens and resolves alerts in the store and queues their pages
- * in the same transaction, then wakes the dispatcher. Pages go to the people of the first
- * escalation step (full escalation comes later); with no paging configured, to the console.
+ * Carries out the rules' decisions and runs escalation. An alert is opened together with its
+ * escalation in one transaction; {@link #escalate()} (every second in the daemon, or driven by a
+ * test clock) writes each step's pages to the outbox when the step is due, once per person per step,
+ * and wakes the dispatcher. Acknowledgement stops escalation; an ack older than {@code ack_timeout}
+ * on an alert that still fires re-arms it. Silenced subjects' alerts are recorded, not paged. With no
+ * paging configured, pages go to the console.
+ *
+ * <p>Lifecycle: firing → acknowledged → resolved (or firing → resolved). Thread-safe: rules raise and
+ * clear from their own threads, acks arrive from the HTTP server, escalation runs on the scheduler.
  */
 public final class Alerts {
   private static final Logger log = LoggerFactory.getLogger(Alerts.class);
   public static final String CANARY_RULE = "canary";
+  static final String CONSOLE = "console";
 
   private final String instance;
   private final Store store;
   private final Config.Paging paging;
   private final Clock clock;
   private final Runnable wake;
+  private final Escalation escalation;
 
   /**
    * @param paging null pages the console
@@ -43,13 +53,25 @@ public final class Alerts {
     this.paging = paging;
     this.clock = clock;
     this.wake = wake;
+    this.escalation = paging == null || paging.escalation().isEmpty()
+        ? new Escalation(List.of(new Config.Step(Duration.ZERO, List.of(CONSOLE), List.of())), Duration.ofDays(1), 0,
+            Duration.ofDays(1))
+        : Escalation.of(paging);
+  }
+
+  public String instance() {
+    return instance;
+  }
+
+  public Escalation escalation() {
+    return escalation;
   }
 
   public Optional<Alert> firing(String pipeline) {
     return store.firing(pipeline, CANARY_RULE);
   }
 
-  /** The firing alert of any rule for a subject (a pipeline, a heartbeat, a peer), if any. */
+  /** The open alert (firing or acknowledged) of any rule for a subject (a pipeline, a heartbeat, a peer), if any. */
   public Optional<Alert> firing(String subject, String rule) {
     return store.firing(subject, rule);
   }
@@ -70,55 +92,193 @@ public final class Alerts {
   }
 
   /**
-   * Opens an alert for a subject's rule and queues its pages, unless one is already firing (then
-   * nothing happens and the firing one is returned). Every rule fires through here.
+   * Opens an alert for a subject's rule and pages its first escalation step, unless one is already
+   * open (then nothing happens and the open one is returned). Every rule fires through here.
    *
    * @param subject what the alert is about: a pipeline name, or e.g. a heartbeat or peer name
    * @param stage the hop or part it names ("elasticsearch"), may be empty
    * @param summary one line for people ("canary lost between kafka and elasticsearch")
-   * @param text the page text, given the alert (its id is known only once it is stored)
+   * @param text the page text, given the alert (its id is known only once it is stored); every
+   *     escalation step sends it
    */
   public Alert raise(String subject, String rule, String stage, String summary, Function<Alert, String> text) {
-    Optional<Alert> open = store.firing(subject, rule);
-    if (open.isPresent()) {
-      return open.get();
+    Alert a;
+    synchronized (this) {
+      Optional<Alert> open = store.firing(subject, rule);
+      if (open.isPresent()) {
+        return open.get();
+      }
+      Instant now = clock.instant();
+      boolean silenced = silenced(subject, now);
+      // the steps due at once are written with the alert, in one transaction
+      int due = silenced ? 0 : escalation.reached(now, 0, now);
+      a = store.open(subject, rule, stage, summary, now, text, silenced, due, (alert, body) -> {
+        Escalating e = new Escalating(alert, body, 0, now, 0, null, null, silenced);
+        List<Outgoing> pages = new ArrayList<>();
+        for (int i = 0; i < due; i++) {
+          pages.addAll(pagesOf(e, i));
+        }
+        return pages;
+      });
+      log.warn("ALERT {} {}: {}{}", a.id(), a.subject(), a.summary(), silenced ? " (silenced: recorded, not paged)" : "");
     }
-    Alert a = store.fire(subject, rule, stage, summary, clock.instant(), alert -> pages(text.apply(alert)));
-    log.warn("ALERT {} {}: {}", a.id(), a.subject(), a.summary());
     wake.run();
     return a;
   }
 
   /**
-   * Resolves the subject's firing alert for a rule, queueing resolve notices when configured.
-   * Returns the resolved alert, or empty when none was firing.
+   * Resolves the subject's open alert for a rule, sending the resolve notice to everyone its pages
+   * reached (when {@code notify_resolved}). Returns the resolved alert, or empty when none was open.
    *
    * @param text the notice, given the alert and the time it resolved
    */
   public Optional<Alert> clear(String subject, String rule, BiFunction<Alert, Instant, String> text) {
-    Alert open = store.firing(subject, rule).orElse(null);
-    if (open == null) {
-      return Optional.empty();
+    Alert a;
+    synchronized (this) {
+      Alert open = store.firing(subject, rule).orElse(null);
+      if (open == null) {
+        return Optional.empty();
+      }
+      Instant now = clock.instant();
+      boolean notify = paging == null || paging.notifyResolved();
+      List<Outgoing> reached = store.pagedFor(open.id());
+      a = store.resolve(open.id(), now, alert -> {
+        List<Page> out = new ArrayList<>();
+        if (notify) {
+          String body = text.apply(alert, now);
+          for (Outgoing o : reached) {
+            out.add(new Page(o.recipient(), o.phone(), body));
+          }
+        }
+        return out;
+      });
+      log.info("RESOLVED {} {}: was {}", a.id(), a.subject(), a.summary());
     }
-    Instant now = clock.instant();
-    boolean notify = paging == null || paging.notifyResolved();
-    Alert a = store.resolve(open.id(), now, alert -> notify ? pages(text.apply(alert, now)) : List.of());
-    log.info("RESOLVED {} {}: was {}", a.id(), a.subject(), a.summary());
     wake.run();
     return Optional.of(a);
   }
 
-  private List<Page> pages(String body) {
-    if (paging == null || paging.escalation().isEmpty()) {
-      return List.of(new Page("console", "console", body));
+  /** What an acknowledgement did. */
+  public enum AckOutcome {
+    ACKNOWLEDGED,
+    ALREADY_ACKNOWLEDGED,
+    ALREADY_RESOLVED,
+    UNKNOWN
+  }
+
+  /** @param alert the alert afterwards; null when unknown */
+  public record AckResult(AckOutcome outcome, Alert alert) {}
+
+  /** Acknowledges an alert: its escalation stops (until {@code ack_timeout}, if it still fires then). */
+  public synchronized AckResult ack(long id, String by) {
+    Optional<Alert> before = store.alert(id);
+    if (before.isEmpty()) {
+      return new AckResult(AckOutcome.UNKNOWN, null);
     }
-    Config.Step first = paging.escalation().get(0);
-    Set<String> names = new LinkedHashSet<>(first.sms());
-    names.addAll(first.call());
-    List<Page> out = new ArrayList<>();
-    for (String name : names) {
-      out.add(new Page(name, paging.person(name).phone(), body));
+    switch (before.get().state()) {
+      case RESOLVED:
+        return new AckResult(AckOutcome.ALREADY_RESOLVED, before.get());
+      case ACKNOWLEDGED:
+        return new AckResult(AckOutcome.ALREADY_ACKNOWLEDGED, before.get());
+      default:
+        break;
+    }
+    Alert after = store.ack(id, by, clock.instant()).orElseThrow();
+    log.warn("ACK {} {} by {}: escalation stopped", id, after.subject(), by);
+    return new AckResult(after.state() == Alert.State.ACKNOWLEDGED ? AckOutcome.ACKNOWLEDGED : AckOutcome.ALREADY_RESOLVED,
+        after);
+  }
+
+  /** Open alerts with their escalation progress, oldest first. */
+  public List<Escalating> open() {
+    return store.escalating();
+  }
+
+  /**
+   * Silences a subject (a pipeline, or another watched thing) until {@code now + length}: its alerts are
+   * recorded but nobody is paged; open alerts stop paging now. When it expires, an alert that still
+   * fires starts its escalation from the first step.
+   */
+  public synchronized Silence silence(String subject, Duration length, String reason, String by) {
+    Instant now = clock.instant();
+    Silence s = store.silence(subject, now, now.plus(length), reason, by);
+    log.warn("SILENCE {} until {} by {}: {}", subject, s.until(), by, reason);
+    return s;
+  }
+
+  /** Silences in force now. */
+  public List<Silence> silences() {
+    return store.silences(clock.instant());
+  }
+
+  /** One escalation pass over every open alert: writes the pages of the steps now due. */
+  public void escalate() {
+    boolean queued = false;
+    synchronized (this) {
+      Instant now = clock.instant();
+      for (Escalating e : store.escalating()) {
+        queued |= escalate(e, now);
+      }
+    }
+    if (queued) {
+      wake.run();
+    }
+  }
+
+  /** Returns true when pages were written. */
+  private boolean escalate(Escalating e, Instant now) {
+    Alert a = e.alert();
+    if (a.state() == Alert.State.ACKNOWLEDGED) {
+      Instant rearm = escalation.rearmAt(e.ackedAt());
+      if (now.isBefore(rearm)) {
+        return false;
+      }
+      boolean silenced = silenced(a.subject(), now);
+      store.restart(a.id(), rearm, silenced);
+      log.warn("ALERT {} {} still firing {} after the ack by {}: escalation starts again", a.id(), a.subject(),
+          io.oobwatch.probes.canary.Durations.format(Duration.between(e.ackedAt(), rearm)), e.ackedBy());
+      e = new Escalating(a, e.text(), e.epoch() + 1, rearm, 0, null, null, silenced);
+    } else if (e.silenced()) {
+      if (silenced(a.subject(), now)) {
+        return false;
+      }
+      store.restart(a.id(), now, false);
+      log.warn("ALERT {} {}: silence ended while it still fires; paging starts", a.id(), a.subject());
+      e = new Escalating(a, e.text(), e.epoch() + 1, now, 0, null, null, false);
+    }
+    if (e.silenced()) {
+      return false;
+    }
+    int to = escalation.reached(e.epochAt(), e.nextStep(), now);
+    if (to == e.nextStep()) {
+      return false;
+    }
+    List<Outgoing> pages = new ArrayList<>();
+    for (int i = e.nextStep(); i < to; i++) {
+      pages.addAll(pagesOf(e, i));
+    }
+    return store.advance(a.id(), e.epoch(), e.nextStep(), to, pages, now);
+  }
+
+  private List<Outgoing> pagesOf(Escalating e, int index) {
+    Config.Step step = escalation.step(index);
+    String event = index == 0 ? (e.epoch() == 0 ? "fire" : "rearm") : "escalate";
+    String key = "a" + e.alert().id() + ":e" + e.epoch() + ":s" + index + ":";
+    List<Outgoing> out = new ArrayList<>();
+    for (String name : step.sms()) {
+      out.add(new Outgoing(event, name, phone(name), e.text(), Outgoing.SMS, key + "sms:" + name));
+    }
+    for (String name : step.call()) {
+      out.add(new Outgoing(event, name, phone(name), e.text(), Outgoing.CALL, key + "call:" + name));
     }
     return out;
+  }
+
+  private String phone(String name) {
+    return name.equals(CONSOLE) && (paging == null || paging.escalation().isEmpty()) ? CONSOLE : paging.person(name).phone();
+  }
+
+  private boolean silenced(String subject, Instant now) {
+    return store.silences(now).stream().anyMatch(s -> s.subject().equals(subject));
   }
 }

@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       CheckCommand.class,
       DemoCommand.class,
+      AckCommand.class,
+      SilenceCommand.class,
+      PageTestCommand.class,
       CommandLine.HelpCommand.class
     },
     description = {

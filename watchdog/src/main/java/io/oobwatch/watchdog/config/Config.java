@@ -24,7 +24,22 @@ public record Config(
     Path source, String instance, Path stateDir, Http http, List<Pipeline> pipelines, Paging paging,
     List<Heartbeat> heartbeats) {
 
-  public record Http(InetSocketAddress listen, String publicUrl) {}
+  /**
+   * @param publicUrl how Twilio reaches this oobwatch ("https://wd-eu-1.example.net"); webhook
+   *     signatures are checked against it, call acknowledgements post to it; null when not set
+   * @param apiToken bearer token for {@code POST /alerts/{id}/ack} and silences, read from
+   *     {@code api_token_file}; null disables those endpoints. Secret: never printed
+   */
+  public record Http(InetSocketAddress listen, String publicUrl, String apiToken) {
+    public Http(InetSocketAddress listen, String publicUrl) {
+      this(listen, publicUrl, null);
+    }
+
+    @Override
+    public String toString() {
+      return "Http[listen=" + listen + ", publicUrl=" + publicUrl + ", apiToken=" + (apiToken == null ? "none" : "****") + "]";
+    }
+  }
 
   public record Pipeline(String name, Canary canary) {}
 
@@ -57,7 +72,14 @@ public record Config(
   /**
    * @param twilio the Twilio account; null pages to the console
    * @param oncall people who can be paged, by name
-   * @param escalation steps; this slice pages the first step's people
+   * @param escalation steps, each timed from the alert's opening (or its re-arming)
+   * @param repeatEvery the whole escalation starts again this long after its previous start, while
+   *     the alert fires unacknowledged
+   * @param repeatLimit how many times it starts again at most (after that, the alert stays open and
+   *     visible in status, but nobody is paged again for it)
+   * @param ackTimeout an acknowledged alert that still fires this long after the ack is re-armed:
+   *     escalation starts again from its first step
+   * @param fallback the second channel, or null
    */
   public record Paging(
       TwilioConfig twilio,
@@ -65,7 +87,10 @@ public record Config(
       List<Step> escalation,
       Duration repeatEvery,
       boolean notifyResolved,
-      int maxPagesPerHour) {
+      int maxPagesPerHour,
+      int repeatLimit,
+      Duration ackTimeout,
+      Fallback fallback) {
 
     public OnCall person(String name) {
       return oncall.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
@@ -73,6 +98,20 @@ public record Config(
   }
 
   public record OnCall(String name, String phone) {}
+
+  /**
+   * The channel used when the primary Twilio account rejects its credentials (20003), or has been
+   * unreachable for {@code after}. Exactly one of {@code twilio} and {@code webhookUrl} is set.
+   *
+   * @param webhookToken bearer token sent to the webhook; secret, never printed
+   */
+  public record Fallback(Duration after, TwilioConfig twilio, String webhookUrl, String webhookToken) {
+    @Override
+    public String toString() {
+      return "Fallback[after=" + after + ", twilio=" + twilio + ", webhookUrl=" + webhookUrl
+          + ", webhookToken=" + (webhookToken == null ? "none" : "****") + "]";
+    }
+  }
 
   public record Step(Duration after, List<String> sms, List<String> call) {}
 

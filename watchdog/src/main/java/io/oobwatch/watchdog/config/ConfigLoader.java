@@ -93,6 +93,12 @@ public final class ConfigLoader {
     List<Config.Pipeline> pipelines = pipelines(r, top);
     Config.Paging paging = paging(r, top.obj("paging"));
     List<Config.Heartbeat> heartbeats = HeartbeatsReader.read(r, top);
+    if (paging != null && http.publicUrl() == null && paging.twilio() != null
+        && paging.escalation().stream().anyMatch(s -> !s.call().isEmpty())) {
+      r.error(top.has("paging") ? top.keyMark("paging") : top.mark(), "http.public_url",
+          "not set, but paging.escalation places calls and Twilio posts their \"press 1 to acknowledge\" back to it;"
+              + " set it to the URL Twilio reaches this oobwatch at, e.g. http: { public_url: \"https://wd-eu-1.example.net\" }");
+    }
     top.done();
     return new Config(
         Path.of(r.file), instance, stateDir == null ? null : r.baseDir.resolve(stateDir), http, pipelines, paging,
@@ -117,8 +123,9 @@ public final class ConfigLoader {
     if (publicUrl != null && !publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
       o.error("public_url", "\"" + publicUrl + "\" is not an http:// or https:// URL");
     }
+    String apiToken = o.secret("api_token", false);
     o.done();
-    return new Config.Http(address, publicUrl);
+    return new Config.Http(address, publicUrl, apiToken);
   }
 
   static InetSocketAddress hostPort(String text) {
@@ -265,21 +272,7 @@ public final class ConfigLoader {
     TwilioConfig twilio = null;
     Reader.Obj t = o.obj("twilio");
     if (t != null) {
-      String sid = t.secret("account_sid", true);
-      String token = t.secret("auth_token", true);
-      String from = t.requiredString("from", "the Twilio number pages are sent from, e.g. from: \"+15550001111\"");
-      if (from != null && !E164.matcher(from).matches()) {
-        t.error("from", "\"" + from + "\" is not an E.164 phone number; write it like \"+15550001111\"");
-      }
-      String apiBase = t.string("api_base", TwilioConfig.DEFAULT_API_BASE);
-      t.done();
-      if (sid != null && token != null && from != null && apiBase != null) {
-        try {
-          twilio = new TwilioConfig(sid, token, from, apiBase);
-        } catch (IllegalArgumentException e) {
-          t.error(e.getMessage().contains("api base") ? "api_base" : "from", e.getMessage());
-        }
-      }
+      twilio = twilio(t);
     }
     Map<String, Config.OnCall> people = new LinkedHashMap<>();
     if (!o.has("oncall")) {
@@ -324,10 +317,65 @@ public final class ConfigLoader {
       steps.add(new Config.Step(after, sms, call));
     }
     Duration repeat = o.duration("repeat_every", Duration.ofMinutes(30));
+    Duration lastStep = steps.stream().map(Config.Step::after).max(Duration::compareTo).orElse(Duration.ZERO);
+    if (o.has("repeat_every") && repeat.compareTo(lastStep) <= 0) {
+      o.error("repeat_every", "must be longer than the last escalation step's after ("
+          + io.oobwatch.probes.canary.Durations.format(lastStep) + "): the escalation starts again repeat_every after"
+          + " its previous start");
+    }
+    int repeatLimit = o.integer("repeat_limit", 3, 0);
+    Duration ackTimeout = o.duration("ack_timeout", Duration.ofHours(4));
     boolean notifyResolved = o.bool("notify_resolved", true);
     int cap = o.integer("max_pages_per_hour", 20, 1);
+    Config.Fallback fallback = fallback(r, o.obj("fallback"));
     o.done();
-    return new Config.Paging(twilio, List.copyOf(people.values()), steps, repeat, notifyResolved, cap);
+    return new Config.Paging(twilio, List.copyOf(people.values()), steps, repeat, notifyResolved, cap, repeatLimit,
+        ackTimeout, fallback);
+  }
+
+  /** {@code fallback: { after: 2m, twilio: {...} }} or {@code fallback: { webhook: { url, token_file } }}. */
+  private static Config.Fallback fallback(Reader r, Reader.Obj o) {
+    if (o == null) {
+      return null;
+    }
+    Duration after = o.duration("after", Duration.ofMinutes(2));
+    TwilioConfig twilio = null;
+    Reader.Obj t = o.obj("twilio");
+    if (t != null) {
+      twilio = twilio(t);
+    }
+    String url = null;
+    String token = null;
+    Reader.Obj w = o.obj("webhook");
+    if (w != null) {
+      url = Kinds.url(w, "url", "where pages are POSTed as JSON, e.g. url: https://hooks.example.net/oobwatch");
+      token = w.secret("token", false);
+      w.done();
+    }
+    if (o.has("twilio") == o.has("webhook")) {
+      r.error(o.mark(), o.path, "give exactly one fallback channel: twilio: {...} (a second account) or webhook: { url, token_file }");
+    }
+    o.done();
+    return new Config.Fallback(after, twilio, url, token);
+  }
+
+  private static TwilioConfig twilio(Reader.Obj t) {
+    String sid = t.secret("account_sid", true);
+    String token = t.secret("auth_token", true);
+    String from = t.requiredString("from", "the Twilio number pages are sent from, e.g. from: \"+15550001111\"");
+    if (from != null && !E164.matcher(from).matches()) {
+      t.error("from", "\"" + from + "\" is not an E.164 phone number; write it like \"+15550001111\"");
+    }
+    String apiBase = t.string("api_base", TwilioConfig.DEFAULT_API_BASE);
+    t.done();
+    if (sid != null && token != null && from != null && apiBase != null) {
+      try {
+        return new TwilioConfig(sid, token, from, apiBase);
+      } catch (IllegalArgumentException e) {
+        t.error(e.getMessage().contains("api base") ? "api_base" : "from", e.getMessage());
+      }
+    }
+    return null;
   }
 
   private static List<String> names(Reader r, Reader.Obj s, String key, Map<String, Config.OnCall> people) {

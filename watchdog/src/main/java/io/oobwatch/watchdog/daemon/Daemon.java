@@ -4,6 +4,9 @@ import io.oobwatch.probes.http.HealthProbe;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.page.ConsolePager;
+import io.oobwatch.watchdog.page.FailoverPager;
+import io.oobwatch.watchdog.page.Page;
+import io.oobwatch.watchdog.page.WebhookPager;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.page.Pager;
 import io.oobwatch.watchdog.page.TwilioPager;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +49,7 @@ public final class Daemon implements AutoCloseable {
   private final List<PipelineWatch> watches = new ArrayList<>();
   private final List<AutoCloseable> probes = new ArrayList<>();
   private final ScheduledExecutorService scheduler;
+  private final Alerts alerts;
   private final StatusServer server;
   private final HeartbeatWatch heartbeats;
   private final DaemonMetrics metrics;
@@ -58,9 +63,10 @@ public final class Daemon implements AutoCloseable {
     this.store = SqliteStore.open(config.stateDir());
     try {
       Config.Paging paging = config.paging();
-      Pager pager = paging == null || paging.twilio() == null ? new ConsolePager(console) : new TwilioPager(paging.twilio());
-      this.dispatcher = new PageDispatcher(store, pager, clock);
+      Pager pager = pager(config, clock, console);
+      this.dispatcher = new PageDispatcher(store, pager, clock, dispatchSettings(config));
       Alerts alerts = new Alerts(config.instance(), store, paging, clock, dispatcher::wake);
+      this.alerts = alerts;
       ProbeFactory factory = new ProbeFactory(clock);
       Map<String, HealthProbe> pulls = new LinkedHashMap<>();
       config.heartbeats().stream().filter(hb -> !hb.push()).forEach(hb -> pulls.put(hb.name(), factory.health(hb)));
@@ -89,7 +95,8 @@ public final class Daemon implements AutoCloseable {
       }
       try {
         this.server = StatusServer.start(address,
-            new DaemonStatus(config, clock, store, watches, dispatcher, heartbeats, metrics), heartbeats::receive);
+            new DaemonStatus(config, clock, store, watches, dispatcher, heartbeats, metrics, alerts), heartbeats::receive,
+            new DaemonPaging(config, alerts));
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
@@ -116,10 +123,76 @@ public final class Daemon implements AutoCloseable {
       d.heartbeatScheduler.scheduleAtFixedRate(() -> d.heartbeats.probe(hb.name()), 0, hb.every().toMillis(),
           TimeUnit.MILLISECONDS);
     }
+    d.scheduler.scheduleWithFixedDelay(d::escalate, 0, 1, TimeUnit.SECONDS);
     log.info("oobwatch {} watching {} pipeline(s) and {} heartbeat(s); paging via {}; status on http://{}",
         config.instance(), d.watches.size(), config.heartbeats().size(), d.dispatcher.pager().describe(),
         hostPort(d.server.address()));
     return d;
+  }
+
+  private void escalate() {
+    try {
+      alerts.escalate();
+    } catch (RuntimeException e) {
+      log.error("escalation pass failed; retrying in a second", e);
+    }
+  }
+
+  /**
+   * The paging channel: Twilio (with the fallback in front when one is configured), or the console
+   * when no Twilio account is configured.
+   */
+  static Pager pager(Config config, Clock clock, PrintStream console) {
+    Config.Paging paging = config.paging();
+    if (paging == null || paging.twilio() == null) {
+      return new ConsolePager(console);
+    }
+    Pager primary = new TwilioPager(paging.twilio());
+    Config.Fallback f = paging.fallback();
+    if (f == null) {
+      return primary;
+    }
+    Pager fallback = f.twilio() != null ? new TwilioPager(f.twilio())
+        : new WebhookPager(config.instance(), f.webhookUrl(), f.webhookToken(), Duration.ofSeconds(10));
+    return new FailoverPager(primary, fallback, f.after(), clock);
+  }
+
+  /** Grouping, the hourly cap, call acks, and who is paged when someone cannot be reached. */
+  static PageDispatcher.Settings dispatchSettings(Config config) {
+    Config.Paging paging = config.paging();
+    if (paging == null) {
+      return PageDispatcher.Settings.plain(config.instance());
+    }
+    String publicUrl = config.http().publicUrl() == null ? null : config.http().publicUrl().replaceAll("/+$", "");
+    return new PageDispatcher.Settings(config.instance(), paging.maxPagesPerHour(), publicUrl,
+        name -> nextPerson(paging, name));
+  }
+
+  /**
+   * Whom to page when {@code name} cannot be reached: the next person named in the escalation after
+   * them (steps in order), else the next in the on-call list.
+   */
+  static Optional<Page> nextPerson(Config.Paging paging, String name) {
+    List<String> order = new ArrayList<>();
+    paging.escalation().stream().sorted(java.util.Comparator.comparing(Config.Step::after)).forEach(s -> {
+      s.sms().forEach(n -> { if (!order.contains(n)) order.add(n); });
+      s.call().forEach(n -> { if (!order.contains(n)) order.add(n); });
+    });
+    paging.oncall().forEach(p -> { if (!order.contains(p.name())) order.add(p.name()); });
+    int at = order.indexOf(name);
+    if (at < 0 || at + 1 >= order.size()) {
+      return Optional.empty();
+    }
+    Config.OnCall next = paging.person(order.get(at + 1));
+    return Optional.of(new Page(next.name(), next.phone(), ""));
+  }
+
+  public Alerts alerts() {
+    return alerts;
+  }
+
+  public PageDispatcher dispatcher() {
+    return dispatcher;
   }
 
   public InetSocketAddress httpAddress() {

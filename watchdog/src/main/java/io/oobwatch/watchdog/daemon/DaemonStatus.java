@@ -4,13 +4,17 @@ import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.Durations;
 import io.oobwatch.probes.canary.StageResult;
 import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.page.FailoverPager;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.server.Health;
 import io.oobwatch.watchdog.server.StatusSource;
 import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.Escalating;
 import io.oobwatch.watchdog.store.OutboxEntry;
+import io.oobwatch.watchdog.store.Silence;
 import io.oobwatch.watchdog.store.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,11 +37,13 @@ final class DaemonStatus implements StatusSource {
   private final Instant started;
   private final HeartbeatWatch heartbeats;
   private final DaemonMetrics metrics;
+  private final Alerts alerts;
 
   DaemonStatus(Config config, Clock clock, Store store, List<PipelineWatch> watches, PageDispatcher dispatcher,
-      HeartbeatWatch heartbeats, DaemonMetrics metrics) {
+      HeartbeatWatch heartbeats, DaemonMetrics metrics, Alerts alerts) {
     this.heartbeats = heartbeats;
     this.metrics = metrics;
+    this.alerts = alerts;
     this.config = config;
     this.clock = clock;
     this.store = store;
@@ -113,6 +119,7 @@ final class DaemonStatus implements StatusSource {
       m.put("event", e.event());
       m.put("to", e.recipient());
       m.put("state", e.state().name().toLowerCase(java.util.Locale.ROOT));
+      m.put("channel", e.channel());
       m.put("attempts", e.attempts());
       m.put("sid", e.sid());
       m.put("error", e.lastError());
@@ -121,8 +128,51 @@ final class DaemonStatus implements StatusSource {
     paging.put("pending", pending);
     paging.put("failed", failed);
     paging.put("recent", pages);
+    pagingDetails(paging, now);
     doc.put("paging", paging);
     return doc;
+  }
+
+  /** Escalation of open alerts, silences, pages that failed for good, and the channel's own failure. */
+  private void pagingDetails(Map<String, Object> paging, Instant now) {
+    if (dispatcher.pager() instanceof FailoverPager f && f.problem() != null) {
+      paging.put("primary_channel_problem", f.problem());
+    }
+    List<Object> open = new ArrayList<>();
+    for (Escalating e : alerts.open()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", e.alert().id());
+      m.put("subject", e.alert().subject());
+      m.put("state", e.alert().state().name().toLowerCase(java.util.Locale.ROOT));
+      if (e.ackedAt() != null) {
+        m.put("acked_by", e.ackedBy());
+        m.put("acked_at", e.ackedAt().toString());
+        m.put("rearms_at", alerts.escalation().rearmAt(e.ackedAt()).toString());
+      } else if (e.silenced()) {
+        m.put("silenced", true);
+      } else {
+        m.put("steps_paged", e.nextStep());
+        m.put("next_step_at", alerts.escalation().nextDue(e.epochAt(), e.nextStep()).map(Instant::toString).orElse(null));
+      }
+      open.add(m);
+    }
+    paging.put("escalations", open);
+    List<Object> silences = new ArrayList<>();
+    for (Silence s : alerts.silences()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("subject", s.subject());
+      m.put("until", s.until().toString());
+      m.put("reason", s.reason());
+      m.put("by", s.by());
+      silences.add(m);
+    }
+    paging.put("silences", silences);
+    List<Object> problems = new ArrayList<>();
+    for (OutboxEntry e : store.failedPages(now.minus(Duration.ofDays(1)))) {
+      problems.add(Map.of("page", e.id(), "alert", e.alertId(), "to", e.recipient(), "channel", e.channel(),
+          "error", String.valueOf(e.lastError())));
+    }
+    paging.put("failed_last_24h", problems);
   }
 
   private Map<String, Object> pipeline(PipelineWatch w, Instant now) {

@@ -52,6 +52,20 @@ public final class ConsolePager implements Pager {
   }
 
   @Override
+  public String call(Page page, String ackUrl) {
+    String id = "console-" + sent.incrementAndGet();
+    String block = "CALL → " + page.to() + " (" + page.phone() + ")  [" + id + "]" + System.lineSeparator()
+        + "  says: " + page.body() + System.lineSeparator()
+        + (ackUrl == null ? "" : "  press 1 to acknowledge → " + ackUrl + System.lineSeparator())
+        + System.lineSeparator();
+    synchronized (out) {
+      out.print(block);
+      out.flush();
+    }
+    return id;
+  }
+
+  @Override
   public String describe() {
     return "console (dry run: nothing is sent)";
   }

@@ -1,39 +1,90 @@
 package io.oobwatch.watchdog.page;
 
+import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.OutboxEntry;
+import io.oobwatch.watchdog.store.Outgoing;
 import io.oobwatch.watchdog.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends the outbox. The one place where pages are retried: a retryable failure (429, 5xx, network)
- * is tried again with exponential backoff; a permanent one (invalid number, bad credentials) is
- * marked failed and reported, not retried blindly. Pages were written to the store before they
- * reach here, so a crash at any point loses none: after a restart, whatever was not marked sent is
- * sent. The only possible duplicate is a page the channel accepted in the instant before the crash
- * recorded it.
+ * is tried again with exponential backoff; a permanent one is marked failed and reported, not
+ * retried blindly, and when it concerns the recipient (invalid number, STOP, not a mobile) the page
+ * goes to the next person instead. Pages were written to the store before they reach here, so a
+ * crash at any point loses none: after a restart, whatever was not marked sent is sent. The only
+ * possible duplicate is a page the channel accepted in the instant before the crash recorded it.
+ *
+ * <p>Grouping: all due pages to one phone on one channel go out as one message (or one call), so
+ * alerts raised together reach each person once. The sending thread waits until pages have stopped
+ * arriving for {@link #GROUP_QUIET} (at most {@link #GROUP_MAX}) before a pass, so a burst of alerts
+ * from one evaluation round is sent together. Cap: at most {@code maxPerHour} messages and calls
+ * per phone per hour; pages beyond it are marked suppressed, and the next message that reaches the
+ * person says how many alerts were held back.
  */
 public final class PageDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PageDispatcher.class);
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   static final Duration MAX_RETRY = Duration.ofMinutes(5);
+  static final Duration GROUP_QUIET = Duration.ofMillis(100);
+  static final Duration GROUP_MAX = Duration.ofSeconds(3);
+  static final int GROUP_LINES = 10;
+
+  /**
+   * TEST ONLY: {@code -Doobwatch.test.pause_at=before-send} (after the outbox write, before the
+   * channel is called) or {@code after-send} (after the channel accepted, before the id is recorded)
+   * makes the sending thread print {@code TEST PAUSE at POINT} and stop there for good, so a crash
+   * test can {@code kill -9} the process at exactly that point. Never set it in production.
+   */
+  static final String PAUSE_AT = System.getProperty("oobwatch.test.pause_at");
+
+  /**
+   * How pages are put together and rerouted.
+   *
+   * @param instance this oobwatch's name, for grouped texts and calls
+   * @param maxPerHour messages and calls per phone per hour; 0 for no cap
+   * @param publicUrl where Twilio posts "press 1" of a page call; null: calls offer no keypress ack
+   * @param nextPerson the person to page instead of one who cannot be reached (name → a page whose
+   *     {@code to} and {@code phone} say who), or empty
+   */
+  public record Settings(String instance, int maxPerHour, String publicUrl, Function<String, Optional<Page>> nextPerson) {
+    public static Settings plain(String instance) {
+      return new Settings(instance, 0, null, name -> Optional.empty());
+    }
+  }
 
   private final Store store;
   private final Pager pager;
   private final Clock clock;
+  private final Settings settings;
   private final Semaphore wake = new Semaphore(0);
   private volatile boolean running;
   private Thread thread;
 
   public PageDispatcher(Store store, Pager pager, Clock clock) {
+    this(store, pager, clock, Settings.plain("oobwatch"));
+  }
+
+  public PageDispatcher(Store store, Pager pager, Clock clock, Settings settings) {
     this.store = store;
     this.pager = pager;
     this.clock = clock;
+    this.settings = settings;
   }
 
   public Pager pager() {
@@ -56,33 +107,201 @@ public final class PageDispatcher implements AutoCloseable {
     wake.release();
   }
 
-  /** One pass over the due pages. Returns how many were sent. */
+  /** One pass over the due pages, grouped per phone and channel. Returns how many messages/calls were sent. */
   public int sendDue() {
+    return sendDue(Instant.MAX);
+  }
+
+  /** Sends the due pages written before {@code writtenBefore} (later ones may be part of a burst still arriving). */
+  private int sendDue(Instant writtenBefore) {
+    Instant now = clock.instant();
+    Map<String, List<OutboxEntry>> groups = new LinkedHashMap<>();
+    for (OutboxEntry e : store.duePages(now)) {
+      if (!e.createdAt().isBefore(writtenBefore)) {
+        continue;
+      }
+      groups.computeIfAbsent(e.channel() + " " + e.phone(), k -> new ArrayList<>()).add(e);
+    }
     int sent = 0;
-    for (OutboxEntry e : store.duePages(clock.instant())) {
-      Page page = new Page(e.recipient(), e.phone(), e.body());
+    for (List<OutboxEntry> group : groups.values()) {
       try {
-        String sid = pager.send(page);
-        store.pageSent(e.id(), sid, clock.instant());
-        sent++;
-        log.info("page {} ({} for alert {}) sent to {}: {}", e.id(), e.event(), e.alertId(), e.recipient(), sid);
-      } catch (PageException ex) {
-        if (ex.retryable()) {
-          Duration wait = backoff(e.attempts() + 1);
-          store.pageFailed(e.id(), ex.getMessage(), clock.instant().plus(wait));
-          log.warn("page {} to {} not sent (attempt {}), retrying in {}: {}", e.id(), e.recipient(),
-              e.attempts() + 1, wait, ex.getMessage());
-        } else {
-          store.pageFailed(e.id(), ex.getMessage(), null);
-          log.error("page {} to {} FAILED for good (alert {}): {}", e.id(), e.recipient(), e.alertId(), ex.getMessage());
-        }
+        sent += send(group, now) ? 1 : 0;
       } catch (RuntimeException ex) {
-        Duration wait = backoff(e.attempts() + 1);
-        store.pageFailed(e.id(), "internal error: " + ex, clock.instant().plus(wait));
-        log.error("page {} to {}: internal error, retrying in {}", e.id(), e.recipient(), wait, ex);
+        for (OutboxEntry e : group) {
+          Duration wait = backoff(e.attempts() + 1);
+          store.pageFailed(e.id(), "internal error: " + ex, clock.instant().plus(wait));
+        }
+        log.error("pages to {}: internal error, retrying", group.get(0).recipient(), ex);
       }
     }
     return sent;
+  }
+
+  private boolean send(List<OutboxEntry> group, Instant now) {
+    OutboxEntry first = group.get(0);
+    List<Long> ids = group.stream().map(OutboxEntry::id).collect(Collectors.toList());
+    boolean call = Outgoing.CALL.equals(first.channel());
+    int sentLastHour = 0;
+    if (settings.maxPerHour() > 0) {
+      sentLastHour = store.sentTo(first.phone(), now.minus(Duration.ofHours(1)));
+      if (sentLastHour >= settings.maxPerHour()) {
+        store.pagesSuppressed(ids, "hourly cap of " + settings.maxPerHour() + " pages to " + first.recipient() + " reached");
+        log.warn("{} page(s) to {} suppressed: hourly cap of {} reached (alerts {})", ids.size(), first.recipient(),
+            settings.maxPerHour(), alertIds(group));
+        return false;
+      }
+    }
+    String body = call ? spoken(group) : text(group);
+    if (!call && settings.maxPerHour() > 0) {
+      int held = store.suppressedSinceLastSent(first.phone());
+      if (held > 0) {
+        body += "\n+ " + held + " more alert" + (held == 1 ? "" : "s") + " suppressed, see oobwatch status";
+      }
+      if (sentLastHour == settings.maxPerHour() - 1) {
+        body += "\nPage cap (" + settings.maxPerHour() + "/h) reached: further pages held back, see oobwatch status";
+      }
+    }
+    Page page = new Page(first.recipient(), first.phone(), body);
+    pauseForTest("before-send");
+    try {
+      String sid = call ? pager.call(page, ackUrl(group)) : pager.send(page);
+      pauseForTest("after-send");
+      store.pagesSent(ids, sid, clock.instant());
+      log.info("{} to {} sent ({} for alert{} {}): {}", call ? "call" : "page", first.recipient(), events(group),
+          group.size() == 1 ? "" : "s", alertIds(group), sid);
+      return true;
+    } catch (PageException ex) {
+      failed(group, ex);
+      return false;
+    }
+  }
+
+  private void failed(List<OutboxEntry> group, PageException ex) {
+    OutboxEntry first = group.get(0);
+    if (ex.retryable()) {
+      int attempts = group.stream().mapToInt(OutboxEntry::attempts).max().orElse(0) + 1;
+      Duration wait = backoff(attempts);
+      if (ex.retryWithin() != null && ex.retryWithin().compareTo(wait) < 0) {
+        wait = ex.retryWithin().isNegative() ? Duration.ZERO : ex.retryWithin();
+      }
+      for (OutboxEntry e : group) {
+        store.pageFailed(e.id(), ex.getMessage(), clock.instant().plus(wait));
+      }
+      log.warn("page to {} not sent (attempt {}), retrying in {}: {}", first.recipient(), attempts, wait, ex.getMessage());
+      return;
+    }
+    for (OutboxEntry e : group) {
+      store.pageFailed(e.id(), ex.getMessage(), null);
+    }
+    log.error("page to {} FAILED for good (alerts {}): {}", first.recipient(), alertIds(group), ex.getMessage());
+    if (ex.recipientProblem()) {
+      reroute(group, ex);
+    }
+  }
+
+  /** The pages go to the next person; written once per failed page (its id is the dedupe key). */
+  private void reroute(List<OutboxEntry> group, PageException ex) {
+    OutboxEntry first = group.get(0);
+    Optional<Page> next = settings.nextPerson().apply(first.recipient());
+    if (next.isEmpty() || next.get().phone().equals(first.phone())) {
+      log.error("nobody else to page instead of {}; see oobwatch status", first.recipient());
+      return;
+    }
+    String why = "(" + first.recipient() + " could not be reached: code " + ex.code() + ") ";
+    for (OutboxEntry e : group) {
+      if (e.event().equals("resolve")) {
+        continue;
+      }
+      store.enqueue(e.alertId(), List.of(new Outgoing("reroute", next.get().to(), next.get().phone(), why + e.body(),
+          e.channel(), "reroute:" + e.id())), clock.instant());
+    }
+    log.error("paging {} instead of {} for alerts {}", next.get().to(), first.recipient(), alertIds(group));
+    wake.release();
+  }
+
+  /** One page as is; several as a list of their alerts, one line each. */
+  private String text(List<OutboxEntry> group) {
+    Map<String, OutboxEntry> distinct = distinct(group);
+    if (distinct.size() == 1) {
+      return group.get(0).body();
+    }
+    StringBuilder b = new StringBuilder("[oobwatch " + settings.instance() + "] " + distinct.size() + " alerts:");
+    int n = 0;
+    Long ackExample = null;
+    for (OutboxEntry e : distinct.values()) {
+      if (!e.event().equals("resolve") && ackExample == null) {
+        ackExample = e.alertId();
+      }
+      if (n++ == GROUP_LINES) {
+        b.append("\n... and ").append(distinct.size() - GROUP_LINES).append(" more, see oobwatch status");
+        break;
+      }
+      Optional<Alert> a = store.alert(e.alertId());
+      String what = a.map(x -> x.subject() + ": " + x.summary()).orElse("");
+      b.append('\n').append(e.event().equals("resolve") ? "RESOLVED " : "ALERT ").append(e.alertId()).append(' ')
+          .append(e.event().equals("resolve") ? a.map(Alert::subject).orElse("") : what);
+    }
+    if (ackExample != null) {
+      b.append("\nReply ACK and a number, e.g. ACK ").append(ackExample).append('.');
+    }
+    return b.length() > 1500 ? b.substring(0, 1500) + "..." : b.toString();
+  }
+
+  /** The words of a page call, plain enough to be spoken. */
+  private String spoken(List<OutboxEntry> group) {
+    Map<String, OutboxEntry> distinct = distinct(group);
+    StringBuilder b = new StringBuilder("This is oobwatch " + settings.instance() + ". ");
+    if (distinct.size() > 1) {
+      b.append(distinct.size()).append(" alerts. ");
+    }
+    int n = 0;
+    for (OutboxEntry e : distinct.values()) {
+      if (n++ == GROUP_LINES) {
+        b.append("And ").append(distinct.size() - GROUP_LINES).append(" more. ");
+        break;
+      }
+      Optional<Alert> a = store.alert(e.alertId());
+      b.append("Alert ").append(e.alertId()).append(". ")
+          .append(a.map(x -> x.subject() + ": " + x.summary()).orElse("")).append(". ");
+    }
+    return b.toString().strip();
+  }
+
+  private String ackUrl(List<OutboxEntry> group) {
+    if (settings.publicUrl() == null) {
+      return null;
+    }
+    Set<Long> ids = new LinkedHashSet<>();
+    group.forEach(e -> ids.add(e.alertId()));
+    return settings.publicUrl() + "/twilio/voice?alert="
+        + ids.stream().map(String::valueOf).collect(Collectors.joining(","));
+  }
+
+  // one line per alert and kind of event: two steps of one alert due together are one line
+  private static Map<String, OutboxEntry> distinct(List<OutboxEntry> group) {
+    Map<String, OutboxEntry> out = new LinkedHashMap<>();
+    for (OutboxEntry e : group) {
+      out.putIfAbsent(e.alertId() + (e.event().equals("resolve") ? ":resolve" : ":fire"), e);
+    }
+    return out;
+  }
+
+  private static String alertIds(List<OutboxEntry> group) {
+    return group.stream().map(e -> String.valueOf(e.alertId())).distinct().collect(Collectors.joining(","));
+  }
+
+  private static String events(List<OutboxEntry> group) {
+    return group.stream().map(OutboxEntry::event).distinct().collect(Collectors.joining("+"));
+  }
+
+  private static void pauseForTest(String point) {
+    if (point.equals(PAUSE_AT)) {
+      System.out.println("TEST PAUSE at " + point);
+      System.out.flush();
+      while (true) {
+        LockSupport.park();
+      }
+    }
   }
 
   /** 1s, 2s, 4s, ... capped at 5 minutes. */
@@ -91,20 +310,35 @@ public final class PageDispatcher implements AutoCloseable {
     return seconds > MAX_RETRY.getSeconds() ? MAX_RETRY : Duration.ofSeconds(seconds);
   }
 
+  // A woken pass comes after the burst settled and sends everything due; a periodic pass (retries,
+  // pages left by a previous run) leaves pages written in the last GROUP_QUIET to the woken pass that
+  // follows them, so it never splits a burst that is still arriving.
   private void loop() {
+    boolean woken = false;
     while (running) {
       try {
-        sendDue();
+        sendDue(woken ? Instant.MAX : clock.instant().minus(GROUP_QUIET));
       } catch (RuntimeException e) {
         log.error("outbox pass failed; retrying", e);
       }
       try {
-        wake.tryAcquire(1, TimeUnit.SECONDS);
+        woken = wake.tryAcquire(1, TimeUnit.SECONDS);
+        if (woken) {
+          settle();
+        }
         wake.drainPermits();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
+    }
+  }
+
+  // pages arriving in a burst (one evaluation round) are sent together
+  private void settle() throws InterruptedException {
+    long deadline = System.nanoTime() + GROUP_MAX.toNanos();
+    while (System.nanoTime() < deadline && wake.tryAcquire(GROUP_QUIET.toMillis(), TimeUnit.MILLISECONDS)) {
+      wake.drainPermits();
     }
   }
 

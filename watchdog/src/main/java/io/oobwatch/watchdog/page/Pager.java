@@ -11,6 +11,15 @@ public interface Pager {
   /** Sends one SMS; returns the channel's message id. */
   String send(Page page) throws PageException;
 
+  /**
+   * Places one call that says {@code page.body()} and, when {@code ackUrl} is given, offers "press 1
+   * to acknowledge" posting the keypress to {@code ackUrl}; returns the channel's call id. A channel
+   * that cannot call sends the text instead (the default).
+   */
+  default String call(Page page, String ackUrl) throws PageException {
+    return send(page);
+  }
+
   /** What this channel is, for logs and status ("twilio SMS from +1555...", "console"). */
   String describe();
 }

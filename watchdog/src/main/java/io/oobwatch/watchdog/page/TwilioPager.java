@@ -2,14 +2,20 @@ package io.oobwatch.watchdog.page;
 
 import com.twilio.exception.ApiException;
 import com.twilio.http.TwilioRestClient;
+import com.twilio.http.HttpMethod;
+import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.Message;
+import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Gather;
+import com.twilio.twiml.voice.Say;
 import com.twilio.type.PhoneNumber;
+import com.twilio.type.Twiml;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * SMS through Twilio's REST API with the official twilio-sdk, one attempt per {@link #send} (see
+ * SMS and calls through Twilio's REST API with the official twilio-sdk, one attempt per {@link #send} (see
  * {@link TwilioHttp} for how the SDK's own retries are switched off and the api base applied).
  *
  * <p>Outcomes: Twilio's message SID; or a {@link PageException} that is retryable for 429, 5xx, a
@@ -43,33 +49,65 @@ public final class TwilioPager implements Pager {
 
   @Override
   public String send(Page page) throws PageException {
-    Message message;
+    return once("SMS", "sent", page,
+        () -> Message.creator(new PhoneNumber(page.phone()), from, page.body()).create(client).getSid());
+  }
+
+  /**
+   * A call with inline TwiML: {@code <Say>} the page in plain words inside a
+   * {@code <Gather numDigits="1">} whose action is {@code ackUrl} ("press 1 to acknowledge"), then,
+   * when no key was pressed (voicemail, silence), a goodbye that acknowledges nothing.
+   */
+  @Override
+  public String call(Page page, String ackUrl) throws PageException {
+    return once("call", "placed", page, () -> Call.creator(new PhoneNumber(page.phone()), from,
+        new Twiml(twiml(page.body(), ackUrl))).create(client).getSid());
+  }
+
+  /** One request through the SDK, its outcome judged the same way for messages and calls. */
+  private String once(String what, String done, Page page, java.util.function.Supplier<String> create)
+      throws PageException {
+    String sid;
     try {
-      message = Message.creator(new PhoneNumber(page.phone()), from, page.body()).create(client);
+      sid = create.get();
     } catch (TwilioHttp.Unreachable e) {
       throw new PageException(
-          scrub("SMS to " + page.phone() + " not sent: " + e.getMessage()), true, 0, e);
+          scrub(what + " to " + page.phone() + " not " + done + ": " + e.getMessage()), true, 0, e);
     } catch (ApiException e) {
-      throw rejected(page, e);
+      throw rejected(what, page, e);
     } catch (RuntimeException e) {
       throw new PageException(
-          "SMS to " + page.phone() + " not sent: twilio-sdk failed (" + e.getClass().getSimpleName()
+          what + " to " + page.phone() + " not " + done + ": twilio-sdk failed (" + e.getClass().getSimpleName()
               + ")", false, 0, e);
     }
-    if (message.getSid() == null) {
+    if (sid == null) {
       throw new PageException(
-          "twilio accepted the SMS to " + page.phone() + " but returned no message id; not"
-              + " retrying, it may have been sent", false, 0);
+          "twilio accepted the " + what + " to " + page.phone() + " but returned no id; not"
+              + " retrying, it may have been " + done, false, 0);
     }
-    return message.getSid();
+    return sid;
+  }
+
+  /** The TwiML of a page call. */
+  static String twiml(String spoken, String ackUrl) {
+    VoiceResponse.Builder r = new VoiceResponse.Builder();
+    Say said = new Say.Builder(spoken).build();
+    if (ackUrl == null) {
+      r.say(said).say(new Say.Builder("Acknowledge by replying to the text message. Goodbye.").build());
+    } else {
+      r.gather(new Gather.Builder().numDigits(1).timeout(8).action(ackUrl).method(HttpMethod.POST)
+          .say(said).say(new Say.Builder("Press 1 to acknowledge.").build()).build());
+      r.say(new Say.Builder("No key was pressed. The alert stays open. Goodbye.").build());
+    }
+    return r.build().toXml();
   }
 
   @Override
   public String describe() {
-    return "twilio SMS from " + cfg.from() + " via " + cfg.apiBase();
+    return "twilio SMS and calls from " + cfg.from() + " via " + cfg.apiBase();
   }
 
-  private PageException rejected(Page page, ApiException e) {
+  private PageException rejected(String what, Page page, ApiException e) {
     Integer status = e.getStatusCode();
     int code = e.getCode() == null ? 0 : e.getCode();
     String to = page.phone();
@@ -78,17 +116,17 @@ public final class TwilioPager implements Pager {
       // TwilioHttp gives every error answer a status, so this is a success answer the SDK could
       // not read: the message was probably accepted, and sending again would duplicate it.
       return new PageException(
-          "twilio answered the SMS to " + to + " but the answer could not be read; not retrying,"
+          "twilio answered the " + what + " to " + to + " but the answer could not be read; not retrying,"
               + " it may have been sent", false, code, e);
     }
     if (status == 429) {
       return new PageException(
-          "twilio at " + cfg.apiBase() + " is rate limiting (HTTP 429" + codeText + "); SMS to "
+          "twilio at " + cfg.apiBase() + " is rate limiting (HTTP 429" + codeText + "); " + what + " to "
               + to + " not sent, retryable", true, code, e);
     }
     if (status >= 500) {
       return new PageException(
-          "twilio at " + cfg.apiBase() + " failed with HTTP " + status + codeText + "; SMS to "
+          "twilio at " + cfg.apiBase() + " failed with HTTP " + status + codeText + "; " + what + " to "
               + to + " not sent, retryable", true, code, e);
     }
     if (status == 401 || code == 20003) {

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param headers the request headers (read-only by convention)
  * @param body the request body, at most the server's content limit
  * @param remote the peer's address
+ * @param uri the request target as received (raw path and query), e.g. for signature checks
  */
 record Request(
     HttpMethod method,
@@ -26,11 +27,17 @@ record Request(
     Map<String, List<String>> query,
     HttpHeaders headers,
     byte[] body,
-    SocketAddress remote) {
+    SocketAddress remote,
+    String uri) {
 
   Request {
     pathParams = Map.copyOf(pathParams);
     query = Map.copyOf(query);
+  }
+
+  Request(HttpMethod method, String path, Map<String, String> pathParams, Map<String, List<String>> query,
+      HttpHeaders headers, byte[] body, SocketAddress remote) {
+    this(method, path, pathParams, query, headers, body, remote, path);
   }
 
   String bodyText() {

@@ -80,7 +80,8 @@ final class StatusHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             uri.parameters(),
             req.headers(),
             ByteBufUtil.getBytes(req.content()),
-            ctx.channel().remoteAddress());
+            ctx.channel().remoteAddress(),
+            req.uri());
     try {
       return found.handler().handle(request);
     } catch (Exception e) {

@@ -95,6 +95,19 @@ public final class StatusServer implements AutoCloseable {
     return Response.text(HttpResponseStatus.SERVICE_UNAVAILABLE, reason + "\n");
   }
 
+  /** Also serves the paging endpoints: Twilio's webhooks, acknowledgement and silences. */
+  public static StatusServer start(InetSocketAddress listen, StatusSource source, PagingControl paging)
+      throws IOException {
+    return start(listen, PagingRoutes.add(routes(source), paging), ServerLimits.DEFAULT);
+  }
+
+  /** The daemon's server: status, heartbeats, and the paging routes (webhooks, ack, silences). */
+  public static StatusServer start(
+      InetSocketAddress listen, StatusSource source, HeartbeatReceiver heartbeats, PagingControl paging)
+      throws IOException {
+    return start(listen, PagingRoutes.add(routes(source, heartbeats), paging), ServerLimits.DEFAULT);
+  }
+
   static StatusServer start(InetSocketAddress listen, Routes routes, ServerLimits limits)
       throws IOException {
     Objects.requireNonNull(listen, "listen");

@@ -8,7 +8,7 @@ import java.time.Instant;
  * @param id small number people type to acknowledge ("ACK 17")
  * @param subject what it is about: a pipeline name, or another watched thing (a heartbeat, a peer)
  * @param rule which rule raised it ("canary")
- * @param state firing or resolved
+ * @param state firing, acknowledged (still open: escalation stopped) or resolved
  * @param stage the hop it names (the first stage that missed the canary)
  * @param summary one line for people: what is wrong
  * @param openedAt when it fired
@@ -18,6 +18,7 @@ public record Alert(
     long id, String subject, String rule, State state, String stage, String summary, Instant openedAt, Instant resolvedAt) {
   public enum State {
     FIRING,
+    ACKNOWLEDGED,
     RESOLVED
   }
 }

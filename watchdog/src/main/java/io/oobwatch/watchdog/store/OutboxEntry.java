@@ -6,8 +6,11 @@ import java.time.Instant;
  * One page in the durable outbox: written in the same transaction as the alert change that caused
  * it, before any attempt to send it; marked sent with the channel's id afterwards.
  *
- * @param event "fire" or "resolve"
- * @param state pending (to be sent), sent, or failed (a permanent error; not retried)
+ * @param event "fire", "escalate", "rearm", "reroute" or "resolve" (see {@link Outgoing})
+ * @param state pending (to be sent), sent, failed (a permanent error; not retried), cancelled (the
+ *     alert was acknowledged, silenced or resolved before it went out) or suppressed (the hourly cap)
+ * @param channel "sms" or "call"
+ * @param createdAt when it was written to the outbox
  */
 public record OutboxEntry(
     long id,
@@ -20,10 +23,14 @@ public record OutboxEntry(
     int attempts,
     Instant nextAttemptAt,
     String sid,
-    String lastError) {
+    String lastError,
+    String channel,
+    Instant createdAt) {
   public enum State {
     PENDING,
     SENT,
-    FAILED
+    FAILED,
+    CANCELLED,
+    SUPPRESSED
   }
 }

@@ -90,8 +90,34 @@ public final class SqliteStore implements Store {
       s.execute("CREATE TABLE IF NOT EXISTS heartbeats ("
           + " name TEXT PRIMARY KEY, watched_since INTEGER NOT NULL, last_ok_at INTEGER, last_start_at INTEGER,"
           + " last_fail_at INTEGER, failures INTEGER NOT NULL DEFAULT 0, reason TEXT)");
+      migrateEscalation(s);
       s.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
     }
+  }
+
+  /** Escalation, acknowledgement and silences (issue 4); columns added to a store made before them. */
+  private void migrateEscalation(Statement s) throws SQLException {
+    List<String> cols = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery("PRAGMA table_info(outbox)")) {
+      while (rs.next()) {
+        cols.add(rs.getString("name"));
+      }
+    }
+    if (!cols.contains("channel")) {
+      s.execute("ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'sms'");
+    }
+    if (!cols.contains("dedupe")) {
+      s.execute("ALTER TABLE outbox ADD COLUMN dedupe TEXT");
+    }
+    s.execute("CREATE UNIQUE INDEX IF NOT EXISTS outbox_dedupe ON outbox (dedupe) WHERE dedupe IS NOT NULL");
+    s.execute("CREATE INDEX IF NOT EXISTS outbox_phone ON outbox (phone, state, sent_at)");
+    s.execute("CREATE TABLE IF NOT EXISTS escalations ("
+        + " alert_id INTEGER PRIMARY KEY REFERENCES alerts(id), text TEXT NOT NULL, epoch INTEGER NOT NULL,"
+        + " epoch_at INTEGER NOT NULL, next_step INTEGER NOT NULL, acked_at INTEGER, acked_by TEXT,"
+        + " silenced INTEGER NOT NULL)");
+    s.execute("CREATE TABLE IF NOT EXISTS silences ("
+        + " id INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT NOT NULL, from_at INTEGER NOT NULL,"
+        + " until_at INTEGER NOT NULL, reason TEXT NOT NULL, by TEXT NOT NULL)");
   }
 
   @Override
@@ -178,7 +204,7 @@ public final class SqliteStore implements Store {
 
   @Override
   public synchronized Optional<Alert> firing(String subject, String rule) {
-    return query("SELECT * FROM alerts WHERE subject = ? AND rule = ? AND state = 'FIRING' ORDER BY id DESC LIMIT 1",
+    return query("SELECT * FROM alerts WHERE subject = ? AND rule = ? AND state IN ('FIRING', 'ACKNOWLEDGED') ORDER BY id DESC LIMIT 1",
         ps -> {
           ps.setString(1, subject);
           ps.setString(2, rule);
@@ -190,32 +216,36 @@ public final class SqliteStore implements Store {
   public synchronized Alert fire(
       String subject, String rule, String stage, String summary, Instant at, Function<Alert, List<Page>> pages) {
     return tx(() -> {
-      long id;
-      try (PreparedStatement ps = db.prepareStatement(
-          "INSERT INTO alerts (subject, rule, state, stage, summary, opened_at) VALUES (?,?,'FIRING',?,?,?)",
-          Statement.RETURN_GENERATED_KEYS)) {
-        ps.setString(1, subject);
-        ps.setString(2, rule);
-        ps.setString(3, stage);
-        ps.setString(4, summary);
-        ps.setLong(5, at.toEpochMilli());
-        ps.executeUpdate();
-        try (ResultSet keys = ps.getGeneratedKeys()) {
-          keys.next();
-          id = keys.getLong(1);
-        }
-      }
-      Alert alert = new Alert(id, subject, rule, Alert.State.FIRING, stage, summary, at, null);
+      Alert alert = insertAlert(subject, rule, stage, summary, at);
       enqueue(alert, "fire", pages.apply(alert), at);
       return alert;
     });
+  }
+
+  private Alert insertAlert(String subject, String rule, String stage, String summary, Instant at) throws SQLException {
+    long id;
+    try (PreparedStatement ps = db.prepareStatement(
+        "INSERT INTO alerts (subject, rule, state, stage, summary, opened_at) VALUES (?,?,'FIRING',?,?,?)",
+        Statement.RETURN_GENERATED_KEYS)) {
+      ps.setString(1, subject);
+      ps.setString(2, rule);
+      ps.setString(3, stage);
+      ps.setString(4, summary);
+      ps.setLong(5, at.toEpochMilli());
+      ps.executeUpdate();
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        keys.next();
+        id = keys.getLong(1);
+      }
+    }
+    return new Alert(id, subject, rule, Alert.State.FIRING, stage, summary, at, null);
   }
 
   @Override
   public synchronized Alert resolve(long alertId, Instant at, Function<Alert, List<Page>> pages) {
     return tx(() -> {
       try (PreparedStatement ps = db.prepareStatement(
-          "UPDATE alerts SET state = 'RESOLVED', resolved_at = ? WHERE id = ? AND state = 'FIRING'")) {
+          "UPDATE alerts SET state = 'RESOLVED', resolved_at = ? WHERE id = ? AND state IN ('FIRING', 'ACKNOWLEDGED')")) {
         ps.setLong(1, at.toEpochMilli());
         ps.setLong(2, alertId);
         if (ps.executeUpdate() != 1) {
@@ -223,32 +253,268 @@ public final class SqliteStore implements Store {
         }
       }
       Alert alert = query("SELECT * FROM alerts WHERE id = ?", ps -> ps.setLong(1, alertId), SqliteStore::alert).get(0);
+      cancelSteps(alertId, "alert resolved before it was sent");
       enqueue(alert, "resolve", pages.apply(alert), at);
       return alert;
     });
   }
 
   private void enqueue(Alert alert, String event, List<Page> pages, Instant at) throws SQLException {
+    List<Outgoing> out = new ArrayList<>();
+    for (Page p : pages) {
+      out.add(new Outgoing(event, p.to(), p.phone(), p.body(), Outgoing.SMS, null));
+    }
+    insertPages(alert.id(), out, at);
+  }
+
+  private void insertPages(long alertId, List<Outgoing> pages, Instant at) throws SQLException {
     try (PreparedStatement ps = db.prepareStatement(
-        "INSERT INTO outbox (alert_id, event, recipient, phone, body, state, next_attempt_at, created_at)"
-            + " VALUES (?,?,?,?,?,'PENDING',?,?)")) {
-      for (Page p : pages) {
-        ps.setLong(1, alert.id());
-        ps.setString(2, event);
-        ps.setString(3, p.to());
+        "INSERT OR IGNORE INTO outbox (alert_id, event, recipient, phone, body, state, next_attempt_at, created_at,"
+            + " channel, dedupe) VALUES (?,?,?,?,?,'PENDING',?,?,?,?)")) {
+      for (Outgoing p : pages) {
+        ps.setLong(1, alertId);
+        ps.setString(2, p.event());
+        ps.setString(3, p.recipient());
         ps.setString(4, p.phone());
         ps.setString(5, p.body());
         ps.setLong(6, at.toEpochMilli());
         ps.setLong(7, at.toEpochMilli());
+        ps.setString(8, p.channel());
+        ps.setString(9, p.dedupe());
         ps.addBatch();
       }
       ps.executeBatch();
     }
   }
 
+  private void cancelSteps(long alertId, String why) throws SQLException {
+    try (PreparedStatement ps = db.prepareStatement(
+        "UPDATE outbox SET state = 'CANCELLED', last_error = ? WHERE alert_id = ? AND state = 'PENDING'"
+            + " AND event <> 'resolve'")) {
+      ps.setString(1, why);
+      ps.setLong(2, alertId);
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public synchronized Alert open(String subject, String rule, String stage, String summary, Instant at,
+      Function<Alert, String> text, boolean silenced, int nextStep,
+      java.util.function.BiFunction<Alert, String, List<Outgoing>> pages) {
+    return tx(() -> {
+      Alert alert = insertAlert(subject, rule, stage, summary, at);
+      String body = text.apply(alert);
+      try (PreparedStatement ps = db.prepareStatement(
+          "INSERT INTO escalations (alert_id, text, epoch, epoch_at, next_step, silenced) VALUES (?,?,0,?,?,?)")) {
+        ps.setLong(1, alert.id());
+        ps.setString(2, body);
+        ps.setLong(3, at.toEpochMilli());
+        ps.setInt(4, nextStep);
+        ps.setInt(5, silenced ? 1 : 0);
+        ps.executeUpdate();
+      }
+      insertPages(alert.id(), pages.apply(alert, body), at);
+      return alert;
+    });
+  }
+
+  @Override
+  public synchronized List<Escalating> escalating() {
+    return query("SELECT a.*, e.text, e.epoch, e.epoch_at, e.next_step, e.acked_at, e.acked_by, e.silenced"
+            + " FROM alerts a JOIN escalations e ON e.alert_id = a.id"
+            + " WHERE a.state IN ('FIRING', 'ACKNOWLEDGED') ORDER BY a.id",
+        ps -> { },
+        rs -> {
+          long acked = rs.getLong("acked_at");
+          Instant ackedAt = rs.wasNull() ? null : Instant.ofEpochMilli(acked);
+          return new Escalating(alert(rs), rs.getString("text"), rs.getInt("epoch"),
+              Instant.ofEpochMilli(rs.getLong("epoch_at")), rs.getInt("next_step"), ackedAt, rs.getString("acked_by"),
+              rs.getInt("silenced") != 0);
+        });
+  }
+
+  @Override
+  public synchronized Optional<Alert> alert(long id) {
+    return query("SELECT * FROM alerts WHERE id = ?", ps -> ps.setLong(1, id), SqliteStore::alert).stream().findFirst();
+  }
+
+  @Override
+  public synchronized boolean advance(long alertId, int epoch, int from, int to, List<Outgoing> pages, Instant at) {
+    return tx(() -> {
+      try (PreparedStatement ps = db.prepareStatement(
+          "UPDATE escalations SET next_step = ? WHERE alert_id = ? AND epoch = ? AND next_step = ?"
+              + " AND acked_at IS NULL AND silenced = 0")) {
+        ps.setInt(1, to);
+        ps.setLong(2, alertId);
+        ps.setInt(3, epoch);
+        ps.setInt(4, from);
+        if (ps.executeUpdate() != 1) {
+          return false;
+        }
+      }
+      insertPages(alertId, pages, at);
+      return true;
+    });
+  }
+
+  @Override
+  public synchronized void restart(long alertId, Instant at, boolean stillSilenced) {
+    tx(() -> {
+      try (PreparedStatement ps = db.prepareStatement(
+          "UPDATE escalations SET epoch = epoch + 1, epoch_at = ?, next_step = 0, acked_at = NULL, acked_by = NULL,"
+              + " silenced = ? WHERE alert_id = ?")) {
+        ps.setLong(1, at.toEpochMilli());
+        ps.setInt(2, stillSilenced ? 1 : 0);
+        ps.setLong(3, alertId);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = db.prepareStatement(
+          "UPDATE alerts SET state = 'FIRING' WHERE id = ? AND state = 'ACKNOWLEDGED'")) {
+        ps.setLong(1, alertId);
+        ps.executeUpdate();
+      }
+      if (stillSilenced) {
+        cancelSteps(alertId, "silenced");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized Optional<Alert> ack(long alertId, String by, Instant at) {
+    return tx(() -> {
+      try (PreparedStatement ps = db.prepareStatement(
+          "UPDATE alerts SET state = 'ACKNOWLEDGED' WHERE id = ? AND state = 'FIRING'")) {
+        ps.setLong(1, alertId);
+        if (ps.executeUpdate() == 1) {
+          try (PreparedStatement e = db.prepareStatement(
+              "UPDATE escalations SET acked_at = ?, acked_by = ? WHERE alert_id = ?")) {
+            e.setLong(1, at.toEpochMilli());
+            e.setString(2, by);
+            e.setLong(3, alertId);
+            e.executeUpdate();
+          }
+          cancelSteps(alertId, "acknowledged by " + by + " before it was sent");
+        }
+      }
+      return query("SELECT * FROM alerts WHERE id = ?", ps -> ps.setLong(1, alertId), SqliteStore::alert)
+          .stream().findFirst();
+    });
+  }
+
+  @Override
+  public synchronized void enqueue(long alertId, List<Outgoing> pages, Instant at) {
+    tx(() -> {
+      insertPages(alertId, pages, at);
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized List<Outgoing> pagedFor(long alertId) {
+    return query("SELECT recipient, phone FROM outbox WHERE alert_id = ? AND state = 'SENT' AND event <> 'resolve'"
+            + " GROUP BY phone ORDER BY MIN(id)",
+        ps -> ps.setLong(1, alertId),
+        rs -> new Outgoing("resolve", rs.getString(1), rs.getString(2), "-", Outgoing.SMS, null));
+  }
+
+  @Override
+  public synchronized void pagesSent(List<Long> pageIds, String sid, Instant at) {
+    tx(() -> {
+      for (long id : pageIds) {
+        pageSent(id, sid, at);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized void pagesSuppressed(List<Long> pageIds, String why) {
+    tx(() -> {
+      for (long id : pageIds) {
+        update("UPDATE outbox SET state = 'SUPPRESSED', last_error = ? WHERE id = ?", ps -> {
+          ps.setString(1, why);
+          ps.setLong(2, id);
+        });
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized int sentTo(String phone, Instant since) {
+    return query("SELECT COUNT(DISTINCT sid) FROM outbox WHERE phone = ? AND state = 'SENT' AND sent_at >= ?",
+        ps -> {
+          ps.setString(1, phone);
+          ps.setLong(2, since.toEpochMilli());
+        },
+        rs -> rs.getInt(1)).get(0);
+  }
+
+  @Override
+  public synchronized int suppressedSinceLastSent(String phone) {
+    return query("SELECT COUNT(DISTINCT alert_id) FROM outbox WHERE phone = ? AND state = 'SUPPRESSED'"
+            + " AND id > (SELECT COALESCE(MAX(id), 0) FROM outbox WHERE phone = ? AND state = 'SENT' AND channel = 'sms')",
+        ps -> {
+          ps.setString(1, phone);
+          ps.setString(2, phone);
+        },
+        rs -> rs.getInt(1)).get(0);
+  }
+
+  @Override
+  public synchronized Silence silence(String subject, Instant from, Instant until, String reason, String by) {
+    return tx(() -> {
+      long id;
+      try (PreparedStatement ps = db.prepareStatement(
+          "INSERT INTO silences (subject, from_at, until_at, reason, by) VALUES (?,?,?,?,?)",
+          Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, subject);
+        ps.setLong(2, from.toEpochMilli());
+        ps.setLong(3, until.toEpochMilli());
+        ps.setString(4, reason);
+        ps.setString(5, by);
+        ps.executeUpdate();
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          keys.next();
+          id = keys.getLong(1);
+        }
+      }
+      // open alerts of the subject stop paging now
+      try (PreparedStatement ps = db.prepareStatement(
+          "UPDATE escalations SET silenced = 1 WHERE alert_id IN"
+              + " (SELECT id FROM alerts WHERE subject = ? AND state IN ('FIRING', 'ACKNOWLEDGED'))")) {
+        ps.setString(1, subject);
+        ps.executeUpdate();
+      }
+      for (long alertId : query("SELECT id FROM alerts WHERE subject = ? AND state IN ('FIRING', 'ACKNOWLEDGED')",
+          ps -> ps.setString(1, subject), rs -> rs.getLong(1))) {
+        cancelSteps(alertId, "silenced: " + reason);
+      }
+      return new Silence(id, subject, from, until, reason, by);
+    });
+  }
+
+  @Override
+  public synchronized List<Silence> silences(Instant now) {
+    return query("SELECT * FROM silences WHERE from_at <= ? AND until_at > ? ORDER BY until_at",
+        ps -> {
+          ps.setLong(1, now.toEpochMilli());
+          ps.setLong(2, now.toEpochMilli());
+        },
+        rs -> new Silence(rs.getLong("id"), rs.getString("subject"), Instant.ofEpochMilli(rs.getLong("from_at")),
+            Instant.ofEpochMilli(rs.getLong("until_at")), rs.getString("reason"), rs.getString("by")));
+  }
+
+  @Override
+  public synchronized List<OutboxEntry> failedPages(Instant since) {
+    return query("SELECT * FROM outbox WHERE state = 'FAILED' AND created_at >= ? ORDER BY id DESC LIMIT 50",
+        ps -> ps.setLong(1, since.toEpochMilli()), SqliteStore::page);
+  }
+
   @Override
   public synchronized List<Alert> alerts(Instant since) {
-    return query("SELECT * FROM alerts WHERE state = 'FIRING' OR resolved_at >= ? ORDER BY id DESC",
+    return query("SELECT * FROM alerts WHERE state IN ('FIRING', 'ACKNOWLEDGED') OR resolved_at >= ? ORDER BY id DESC",
         ps -> ps.setLong(1, since.toEpochMilli()), SqliteStore::alert);
   }
 
@@ -365,7 +631,7 @@ public final class SqliteStore implements Store {
     return new OutboxEntry(rs.getLong("id"), rs.getLong("alert_id"), rs.getString("event"), rs.getString("recipient"),
         rs.getString("phone"), rs.getString("body"), OutboxEntry.State.valueOf(rs.getString("state")),
         rs.getInt("attempts"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")), rs.getString("sid"),
-        rs.getString("last_error"));
+        rs.getString("last_error"), rs.getString("channel"), Instant.ofEpochMilli(rs.getLong("created_at")));
   }
 
   private interface Work<T> {

@@ -29,7 +29,7 @@ public interface Store extends AutoCloseable {
   /** Counts of judged canaries by verdict since {@code since}, plus duplicates. */
   OutcomeCounts counts(String pipeline, Instant since);
 
-  /** The firing alert of a subject's rule, if any. */
+  /** The open alert of a subject's rule (firing or acknowledged), if any. */
   Optional<Alert> firing(String subject, String rule);
 
   /**
@@ -39,7 +39,7 @@ public interface Store extends AutoCloseable {
    */
   Alert fire(String subject, String rule, String stage, String summary, Instant at, Function<Alert, List<Page>> pages);
 
-  /** Resolves a firing alert and queues its resolve notices, atomically. */
+  /** Resolves an open alert and queues its resolve notices, atomically; its unsent step pages are cancelled. */
   Alert resolve(long alertId, Instant at, Function<Alert, List<Page>> pages);
 
   /** Firing alerts, and alerts resolved since {@code since}, newest first. */
@@ -70,6 +70,64 @@ public interface Store extends AutoCloseable {
 
   /** How many pages the outbox holds in each state (for metrics); absent states count 0. */
   Map<OutboxEntry.State, Long> pageCounts();
+  // --- escalation, acknowledgement, silences (issue 4) ---
+
+  /**
+   * Opens an alert together with its escalation (timed from {@code at}) and the pages of the steps
+   * due at once, atomically. The escalation keeps {@code text}: every step pages it.
+   *
+   * @param nextStep how many steps {@code pages} covers (the escalation's next step afterwards)
+   * @param pages the pages of those steps, given the alert and its text
+   */
+  Alert open(String subject, String rule, String stage, String summary, Instant at, Function<Alert, String> text,
+      boolean silenced, int nextStep, java.util.function.BiFunction<Alert, String, List<Outgoing>> pages);
+
+  /** Open alerts with their escalation progress, oldest first. */
+  List<Escalating> escalating();
+
+  Optional<Alert> alert(long id);
+
+  /**
+   * Moves an escalation from step {@code from} to {@code to} and writes the pages of those steps,
+   * atomically, only if it is still at {@code epoch}/{@code from} (else nothing happens and false is
+   * returned): a step's pages are written once, whatever crashes or races.
+   */
+  boolean advance(long alertId, int epoch, int from, int to, List<Outgoing> pages, Instant at);
+
+  /** Starts the escalation over from its first step, timed from {@code at} (ack timed out, silence ended). */
+  void restart(long alertId, Instant at, boolean stillSilenced);
+
+  /**
+   * Acknowledges an open alert: escalation stops and its unsent step pages are cancelled. Returns the
+   * alert as it is afterwards (unchanged when it was already acknowledged or resolved), or empty.
+   */
+  Optional<Alert> ack(long alertId, String by, Instant at);
+
+  /** Writes pages for an alert outside its escalation (reroutes); rows whose dedupe key exists are skipped. */
+  void enqueue(long alertId, List<Outgoing> pages, Instant at);
+
+  /** The people (name, phone) an alert's step pages reached, in the order they were first paged. */
+  List<Outgoing> pagedFor(long alertId);
+
+  /** Marks every row of a grouped send with the one id the channel gave it. */
+  void pagesSent(List<Long> pageIds, String sid, Instant at);
+
+  /** Holds pages back because of the hourly cap. */
+  void pagesSuppressed(List<Long> pageIds, String why);
+
+  /** Distinct messages and calls sent to {@code phone} since {@code since}. */
+  int sentTo(String phone, Instant since);
+
+  /** Alerts whose pages to {@code phone} were suppressed since the last text message that reached it. */
+  int suppressedSinceLastSent(String phone);
+
+  Silence silence(String subject, Instant from, Instant until, String reason, String by);
+
+  /** Silences in force at {@code now}. */
+  List<Silence> silences(Instant now);
+
+  /** Pages that failed for good since {@code since}, newest first. */
+  List<OutboxEntry> failedPages(Instant since);
 
   @Override
   void close();

@@ -148,7 +148,7 @@ class CliTest {
   @Test
   void theShippedExampleConfigIsValid() throws Exception {
     Path creds = Files.createDirectories(dir.resolve("creds"));
-    for (String f : new String[] {"es-api-key", "twilio-sid", "twilio-token", "hb-log-shipper.token"}) {
+    for (String f : new String[] {"es-api-key", "twilio-sid", "twilio-token", "api-token", "hb-log-shipper.token"}) {
       Files.writeString(creds.resolve(f), "secret-" + f + "\n");
     }
     var loader = new io.oobwatch.watchdog.config.ConfigLoader(name -> name.equals("CREDENTIALS_DIRECTORY") ? creds.toString() : null);
@@ -158,5 +158,7 @@ class CliTest {
     assertThat(config.pipelines().get(0).canary().stages()).extracting(s -> s.name()).containsExactly("kafka", "elasticsearch");
     assertThat(config.paging().twilio().toString()).doesNotContain("secret-twilio-token");
     assertThat(config.heartbeats()).extracting(h -> h.name()).containsExactly("log-shipper", "inference-api");
+    assertThat(config.paging().escalation()).hasSize(3);
+    assertThat(config.http().toString()).doesNotContain("secret-api-token");
   }
 }

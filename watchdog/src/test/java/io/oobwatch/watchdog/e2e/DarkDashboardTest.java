@@ -212,13 +212,7 @@ class DarkDashboardTest {
 
   /** The daemon as a real process, killed with SIGKILL: nothing it acknowledged may be lost. */
   Process spawn(Path config) throws Exception {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", cp, "io.oobwatch.watchdog.cli.Main",
-        "run", "-c", config.toString());
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(dir.resolve("daemon-" + RUN.get() + "-" + System.nanoTime() + ".log").toFile());
-    return pb.start();
+    return DaemonProcess.start(config, dir.resolve("daemon-" + RUN.get() + "-" + System.nanoTime() + ".log"), "-Xmx256m");
   }
 
   @Test

@@ -240,7 +240,7 @@ class TwilioPagerTest {
   @Test
   void describeNamesTheSenderAndTheApiBase() {
     assertThat(new TwilioPager(new TwilioConfig(SID, TOKEN, FROM)).describe())
-        .isEqualTo("twilio SMS from +15550001111 via https://api.twilio.com");
+        .isEqualTo("twilio SMS and calls from +15550001111 via https://api.twilio.com");
     assertThat(pager(TOKEN).describe()).endsWith("via " + fake.baseUrl());
   }
 }

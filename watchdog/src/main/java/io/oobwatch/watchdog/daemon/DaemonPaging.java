@@ -1,0 +1,69 @@
+package io.oobwatch.watchdog.daemon;
+
+import io.oobwatch.probes.canary.Durations;
+import io.oobwatch.watchdog.alert.AckReplies;
+import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.server.PagingControl;
+import io.oobwatch.watchdog.store.Silence;
+import java.time.Duration;
+import java.util.List;
+
+/** The paging endpoints' view of the daemon: acknowledgement and silences through {@link Alerts}. */
+final class DaemonPaging implements PagingControl {
+  private final Config config;
+  private final Alerts alerts;
+  private final AckReplies replies;
+
+  DaemonPaging(Config config, Alerts alerts) {
+    this.config = config;
+    this.alerts = alerts;
+    this.replies = new AckReplies(alerts, config.paging());
+  }
+
+  @Override
+  public String twilioAuthToken() {
+    return config.paging() == null || config.paging().twilio() == null ? null : config.paging().twilio().authToken();
+  }
+
+  @Override
+  public String publicUrl() {
+    String url = config.http().publicUrl();
+    return url == null ? null : url.replaceAll("/+$", "");
+  }
+
+  @Override
+  public String apiToken() {
+    return config.http().apiToken();
+  }
+
+  @Override
+  public String smsReply(String from, String text) {
+    return replies.sms(from, text);
+  }
+
+  @Override
+  public String voiceReply(String callee, List<Long> alertIds, String digits) {
+    return replies.voice(callee, alertIds, digits);
+  }
+
+  @Override
+  public Ack ack(long alertId, String by) {
+    Alerts.AckResult r = alerts.ack(alertId, by);
+    return switch (r.outcome()) {
+      case ACKNOWLEDGED -> new Ack(AckStatus.ACKNOWLEDGED, "alert " + alertId + " (" + r.alert().subject() + ": "
+          + r.alert().summary() + ") acknowledged; escalation stopped");
+      case ALREADY_ACKNOWLEDGED -> new Ack(AckStatus.ALREADY_ACKNOWLEDGED, "alert " + alertId + " was already acknowledged");
+      case ALREADY_RESOLVED -> new Ack(AckStatus.ALREADY_RESOLVED, "alert " + alertId + " is already resolved");
+      default -> new Ack(AckStatus.UNKNOWN, "there is no alert " + alertId + " (see oobwatch status)");
+    };
+  }
+
+  @Override
+  public String silence(String subject, Duration length, String reason, String by) {
+    Silence s = alerts.silence(subject, length, reason, by);
+    boolean known = config.pipelines().stream().anyMatch(p -> p.name().equals(subject));
+    return subject + " silenced for " + Durations.format(length) + " (until " + s.until() + "): " + reason
+        + (known ? "" : " (note: no pipeline is named " + subject + "; alerts of any subject by that name are silenced)");
+  }
+}

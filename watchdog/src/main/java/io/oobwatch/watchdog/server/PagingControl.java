@@ -1,0 +1,42 @@
+package io.oobwatch.watchdog.server;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the paging endpoints ask of the daemon. Called on a netty I/O thread; each call is a quick
+ * store update. Secrets it hands out (Twilio's auth token, the API token) are used to check
+ * requests and never echoed.
+ */
+public interface PagingControl {
+  /** The Twilio auth token webhooks are signed with; null when Twilio is not configured. */
+  String twilioAuthToken();
+
+  /** {@code http.public_url}: what Twilio signed the webhook URL against; null when not set. */
+  String publicUrl();
+
+  /** The bearer token of the ack and silence endpoints; null disables them. */
+  String apiToken();
+
+  /** The SMS answer to a text from {@code from}; acknowledges when it is an ack from someone on call. */
+  String smsReply(String from, String text);
+
+  /** The spoken answer after the callee of a page call pressed {@code digits} (null: none). */
+  String voiceReply(String callee, List<Long> alertIds, String digits);
+
+  /** The outcome of an acknowledgement through the API. */
+  enum AckStatus {
+    ACKNOWLEDGED,
+    ALREADY_ACKNOWLEDGED,
+    ALREADY_RESOLVED,
+    UNKNOWN
+  }
+
+  /** @param message one line for the person who asked */
+  record Ack(AckStatus status, String message) {}
+
+  Ack ack(long alertId, String by);
+
+  /** @return one line saying what was silenced until when */
+  String silence(String subject, Duration length, String reason, String by);
+}

@@ -1,0 +1,195 @@
+package io.oobwatch.watchdog.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.twilio.security.RequestValidator;
+import com.twilio.twiml.MessagingResponse;
+import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.messaging.Message;
+import com.twilio.twiml.voice.Say;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The paging endpoints:
+ *
+ * <ul>
+ *   <li>{@code POST /twilio/sms} and {@code POST /twilio/voice}: Twilio's webhooks. Each is checked
+ *       with {@code X-Twilio-Signature} by the twilio-sdk's {@link RequestValidator}, against
+ *       {@code http.public_url} + the path and query as received, and the form parameters; a forged
+ *       or unsigned request gets 403 and changes nothing. Answers are TwiML.
+ *   <li>{@code POST /alerts/{id}/ack} and {@code POST /silences} (JSON {@code subject, for, reason}):
+ *       bearer token ({@code http.api_token_file}); 401 without it, 403 with a wrong one, 503 when no
+ *       token is configured.
+ * </ul>
+ */
+final class PagingRoutes {
+  private static final Logger log = LoggerFactory.getLogger(PagingRoutes.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String TWIML = "text/xml; charset=utf-8";
+
+  private PagingRoutes() {}
+
+  static Routes add(Routes routes, PagingControl paging) {
+    return routes
+        .add(HttpMethod.POST, "/twilio/sms", r -> sms(r, paging))
+        .add(HttpMethod.POST, "/twilio/voice", r -> voice(r, paging))
+        .add(HttpMethod.POST, "/alerts/{id}/ack", r -> ack(r, paging))
+        .add(HttpMethod.POST, "/silences", r -> silence(r, paging));
+  }
+
+  private static Response sms(Request r, PagingControl paging) {
+    Map<String, String> form = form(r);
+    Response refused = unsigned(r, form, paging);
+    if (refused != null) {
+      return refused;
+    }
+    String reply = paging.smsReply(form.get("From"), form.getOrDefault("Body", ""));
+    MessagingResponse twiml = new MessagingResponse.Builder()
+        .message(new Message.Builder(reply).build()).build();
+    return twiml(twiml.toXml());
+  }
+
+  private static Response voice(Request r, PagingControl paging) {
+    Map<String, String> form = form(r);
+    Response refused = unsigned(r, form, paging);
+    if (refused != null) {
+      return refused;
+    }
+    List<Long> ids = new ArrayList<>();
+    for (String v : r.query().getOrDefault("alert", List.of())) {
+      for (String id : v.split(",")) {
+        try {
+          ids.add(Long.parseLong(id.strip()));
+        } catch (NumberFormatException e) {
+          // not one of ours; ignored
+        }
+      }
+    }
+    // Outbound page calls: Twilio posts From = our number, To = the person called.
+    String said = paging.voiceReply(form.get("To"), ids, form.get("Digits"));
+    return twiml(new VoiceResponse.Builder().say(new Say.Builder(said).build()).build().toXml());
+  }
+
+  /** 403 (with a reason) when the request is not signed by Twilio for this URL; null when it is. */
+  private static Response unsigned(Request r, Map<String, String> form, PagingControl paging) {
+    String signature = r.headers().get("X-Twilio-Signature");
+    if (paging.twilioAuthToken() == null || paging.publicUrl() == null) {
+      log.warn("{} refused: webhooks need paging.twilio and http.public_url", r.path());
+      return Response.error(HttpResponseStatus.FORBIDDEN, "webhooks need paging.twilio and http.public_url configured");
+    }
+    String url = paging.publicUrl() + r.uri();
+    if (signature == null || !new RequestValidator(paging.twilioAuthToken()).validate(url, form, signature)) {
+      log.warn("{} refused from {}: {} X-Twilio-Signature for {}", r.path(), r.remote(),
+          signature == null ? "no" : "invalid", url);
+      return Response.error(HttpResponseStatus.FORBIDDEN, "invalid or missing X-Twilio-Signature");
+    }
+    return null;
+  }
+
+  private static Response ack(Request r, PagingControl paging) throws Exception {
+    Response refused = unauthorized(r, paging);
+    if (refused != null) {
+      return refused;
+    }
+    long id;
+    try {
+      id = Long.parseLong(r.pathParams().get("id"));
+    } catch (NumberFormatException e) {
+      return Response.error(HttpResponseStatus.BAD_REQUEST, "alert id must be a number, e.g. /alerts/17/ack");
+    }
+    PagingControl.Ack a = paging.ack(id, "api");
+    HttpResponseStatus status = switch (a.status()) {
+      case UNKNOWN -> HttpResponseStatus.NOT_FOUND;
+      case ALREADY_RESOLVED -> HttpResponseStatus.CONFLICT;
+      default -> HttpResponseStatus.OK;
+    };
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("id", id);
+    body.put("result", a.status().name().toLowerCase(java.util.Locale.ROOT));
+    body.put("message", a.message());
+    return Response.json(status, body);
+  }
+
+  private static Response silence(Request r, PagingControl paging) throws Exception {
+    Response refused = unauthorized(r, paging);
+    if (refused != null) {
+      return refused;
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(r.bodyText());
+    } catch (Exception e) {
+      body = null;
+    }
+    String subject = body == null ? "" : body.path("subject").asText("");
+    String length = body == null ? "" : body.path("for").asText("");
+    String reason = body == null ? "" : body.path("reason").asText("");
+    Duration d = parseDuration(length);
+    if (subject.isBlank() || d == null || d.isZero() || reason.isBlank()) {
+      return Response.error(HttpResponseStatus.BAD_REQUEST,
+          "send JSON {\"subject\": PIPELINE, \"for\": \"2h\", \"reason\": \"...\"}; for is like 30m, 2h, 1d");
+    }
+    String said = paging.silence(subject, d, reason, "api");
+    return Response.json(HttpResponseStatus.CREATED, Map.of("message", said));
+  }
+
+  /** 30s, 15m, 2h, 1d, or combinations (1h30m); null when not such a duration. */
+  static Duration parseDuration(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(text.strip());
+    Duration total = Duration.ZERO;
+    int at = 0;
+    while (m.find() && m.start() == at) {
+      long n = Long.parseLong(m.group(1));
+      total = total.plus(switch (m.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      });
+      at = m.end();
+    }
+    return at > 0 && at == text.strip().length() ? total : null;
+  }
+
+  private static Response unauthorized(Request r, PagingControl paging) {
+    if (paging.apiToken() == null) {
+      return Response.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "no API token configured; set http.api_token_file to enable acknowledging and silencing over HTTP");
+    }
+    String header = r.headers().get("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Response.error(HttpResponseStatus.UNAUTHORIZED, "send Authorization: Bearer TOKEN (http.api_token_file)")
+          .withHeader("WWW-Authenticate", "Bearer");
+    }
+    byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(given, paging.apiToken().getBytes(StandardCharsets.UTF_8))) {
+      log.warn("{} {} refused from {}: wrong API token", r.method(), r.path(), r.remote());
+      return Response.error(HttpResponseStatus.FORBIDDEN, "wrong API token");
+    }
+    return null;
+  }
+
+  /** Form parameters of an x-www-form-urlencoded body (first value of each name). */
+  private static Map<String, String> form(Request r) {
+    Map<String, String> out = new HashMap<>();
+    QueryStringDecoder d = new QueryStringDecoder(r.bodyText(), StandardCharsets.UTF_8, false);
+    d.parameters().forEach((k, v) -> out.put(k, v.isEmpty() ? "" : v.get(0)));
+    return out;
+  }
+
+  private static Response twiml(String xml) {
+    return new Response(HttpResponseStatus.OK, TWIML, xml.getBytes(StandardCharsets.UTF_8), Map.of());
+  }
+}

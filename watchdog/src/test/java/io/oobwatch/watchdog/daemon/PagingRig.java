@@ -1,0 +1,107 @@
+package io.oobwatch.watchdog.daemon;
+
+import io.oobwatch.testkit.FakeTwilio;
+import io.oobwatch.testkit.TestClock;
+import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.config.ConfigLoader;
+import io.oobwatch.watchdog.page.PageDispatcher;
+import io.oobwatch.watchdog.page.Pager;
+import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.SqliteStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Paging as the daemon wires it (same pager, dispatcher settings and alerts), on a simulated clock:
+ * a real SQLite file, the real twilio-sdk, and a loopback Twilio. {@link #tick()} is one escalation
+ * pass followed by one outbox pass, what the daemon's threads do every second.
+ */
+final class PagingRig implements AutoCloseable {
+  static final String SID = "AC" + "00112233445566778899aabbccddeeff";
+  static final String TOKEN = "rig-token-00112233445566778899";
+  static final String FALLBACK_SID = "AC" + "ffeeddccbbaa99887766554433221100";
+  static final String FALLBACK_TOKEN = "fallback-token-998877665544332211";
+  static final String ALICE = "+15550002222";
+  static final String BOB = "+15550003333";
+  static final String CAROL = "+15550004444";
+  static final String PUBLIC_URL = "https://wd-test.example.net";
+
+  final TestClock clock = TestClock.at("2026-11-27T03:00:00Z");
+  final FakeTwilio twilio = FakeTwilio.start(SID, TOKEN);
+  final FakeTwilio fallbackTwilio = FakeTwilio.start(FALLBACK_SID, FALLBACK_TOKEN);
+  final ByteArrayOutputStream console = new ByteArrayOutputStream();
+  final Config config;
+  final SqliteStore store;
+  final Pager pager;
+  final PageDispatcher dispatcher;
+  final Alerts alerts;
+
+  /**
+   * @param paging the YAML under {@code paging:} after the twilio account (oncall, escalation, ...),
+   *     two-space indented; {@code API_BASE} is replaced by the fake's URL
+   */
+  PagingRig(Path dir, String paging) throws Exception {
+    this(dir, paging, null);
+  }
+
+  PagingRig(Path dir, String paging, String apiBase) throws Exception {
+    String yaml = String.join("\n",
+        "instance: wd-test",
+        "state_dir: state",
+        "http: { listen: \"127.0.0.1:0\", public_url: \"" + PUBLIC_URL + "\", api_token: \"${API_TOKEN}\" }",
+        "pipelines:",
+        "  - name: inference-logs",
+        "    canary:",
+        "      inject: { http: { url: \"http://127.0.0.1:9/ingest\" } }",
+        "      stages: [ { http: { url: \"http://127.0.0.1:9/q?id={canary_id}\" } } ]",
+        "paging:",
+        "  twilio: { account_sid: \"${TW_SID}\", auth_token: \"${TW_TOKEN}\", from: \"+15550001111\", api_base: \""
+            + (apiBase == null ? twilio.baseUrl() : apiBase) + "\" }",
+        paging.replace("FALLBACK_BASE", fallbackTwilio.baseUrl()),
+        "");
+    Map<String, String> env = Map.of("TW_SID", SID, "TW_TOKEN", TOKEN, "FB_SID", FALLBACK_SID,
+        "FB_TOKEN", FALLBACK_TOKEN, "API_TOKEN", "api-token-0123456789");
+    config = new ConfigLoader(env::get).parse("rig.yaml", dir, yaml);
+    store = SqliteStore.open(config.stateDir());
+    pager = Daemon.pager(config, clock, new PrintStream(console, true));
+    dispatcher = new PageDispatcher(store, pager, clock, Daemon.dispatchSettings(config));
+    alerts = new Alerts(config.instance(), store, config.paging(), clock, () -> { });
+  }
+
+  /** What the daemon does every second: escalate, then send what is due. */
+  int tick() {
+    alerts.escalate();
+    return dispatcher.sendDue();
+  }
+
+  void advance(Duration d) {
+    clock.advance(d);
+    tick();
+  }
+
+  Alert raise(String subject) {
+    return alerts.raise(subject, "canary", "elasticsearch", "canary lost between kafka and elasticsearch",
+        a -> "ALERT " + a.id() + " " + subject + ": canary lost between kafka and elasticsearch. Reply ACK " + a.id() + ".");
+  }
+
+  /** Texts delivered to {@code phone}, oldest first. */
+  List<String> smsTo(String phone) {
+    return twilio.delivered().stream().filter(m -> m.to().equals(phone)).map(FakeTwilio.Message::body).toList();
+  }
+
+  List<FakeTwilio.Call> callsTo(String phone) {
+    return twilio.calls().stream().filter(c -> c.to().equals(phone)).toList();
+  }
+
+  @Override
+  public void close() {
+    store.close();
+    twilio.close();
+    fallbackTwilio.close();
+  }
+}

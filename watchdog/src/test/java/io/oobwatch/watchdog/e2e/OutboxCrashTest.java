@@ -1,0 +1,129 @@
+package io.oobwatch.watchdog.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.oobwatch.testkit.FakeTwilio;
+import io.oobwatch.watchdog.store.OutboxEntry;
+import io.oobwatch.watchdog.store.SqliteStore;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon as a real process, killed with SIGKILL at the two dangerous instants of sending a page
+ * (held there by the test-only {@code oobwatch.test.pause_at} hook): after the outbox write but
+ * before the send, and after Twilio accepted but before the SID was recorded. After a restart every
+ * page is delivered; the only duplicate is the one Twilio accepted before the crash.
+ */
+class OutboxCrashTest {
+  static final String SID = "AC" + "0123456789abcdef0123456789abcdef";
+  static final String TOKEN = "crash-token-0123456789";
+
+  @TempDir Path dir;
+  FakeTwilio twilio;
+  Process daemon;
+
+  @BeforeEach
+  void start() {
+    twilio = FakeTwilio.start(SID, TOKEN);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (daemon != null) {
+      daemon.destroyForcibly().waitFor();
+    }
+    twilio.close();
+  }
+
+  Path config() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    Files.writeString(dir.resolve("twilio-sid"), SID + "\n");
+    Files.writeString(dir.resolve("twilio-token"), TOKEN + "\n");
+    Path config = dir.resolve("oobwatch.yaml");
+    Files.writeString(config, String.join("\n",
+        "instance: wd-crash",
+        "state_dir: state",
+        "http: { listen: \"127.0.0.1:0\" }",
+        "pipelines:",
+        "  - name: inference-logs",
+        "    canary:",
+        "      every: 1s",
+        "      losses_to_fire: 1",
+        "      inject: { http: { url: \"http://127.0.0.1:" + closed + "/ingest\", timeout: 1s } }",
+        "      stages: [ { http: { url: \"http://127.0.0.1:" + closed + "/q?id={canary_id}\", timeout: 1s } } ]",
+        "paging:",
+        "  twilio:",
+        "    account_sid_file: twilio-sid",
+        "    auth_token_file: twilio-token",
+        "    from: \"+15550001111\"",
+        "    api_base: " + twilio.baseUrl(),
+        "  oncall:",
+        "    - { name: alice, phone: \"+15550002222\" }",
+        "  escalation:",
+        "    - { after: 0s, sms: [alice] }",
+        ""));
+    return config;
+  }
+
+  Process spawn(Path config, String pauseAt, Path log) throws Exception {
+    return pauseAt == null ? DaemonProcess.start(config, log, "-Xmx128m")
+        : DaemonProcess.start(config, log, "-Xmx128m", "-Doobwatch.test.pause_at=" + pauseAt);
+  }
+
+  /** Runs the daemon until it holds at {@code point}, then kills it with SIGKILL. */
+  void killAt(Path config, String point) throws Exception {
+    Path log = dir.resolve("first.log");
+    daemon = spawn(config, point, log);
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(log)
+        && Files.readString(log).contains("TEST PAUSE at " + point));
+    daemon.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, nothing flushed
+    daemon = null;
+  }
+
+  List<OutboxEntry> pages() {
+    try (SqliteStore store = SqliteStore.open(dir.resolve("state"))) {
+      return store.pages(10);
+    }
+  }
+
+  @Test
+  void killedBetweenTheOutboxWriteAndTheSendThePageIsSentOnceAfterRestart() throws Exception {
+    Path config = config();
+    killAt(config, "before-send");
+    assertThat(twilio.requests()).isZero();
+    assertThat(pages()).singleElement().extracting(OutboxEntry::state).isEqualTo(OutboxEntry.State.PENDING);
+
+    daemon = spawn(config, null, dir.resolve("second.log"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> twilio.delivered().size() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> pages().get(0).state() == OutboxEntry.State.SENT);
+    assertThat(twilio.delivered().get(0).body()).contains("ALERT 1 inference-logs: cannot inject canary into http");
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> twilio.requests() == 1);
+    assertThat(pages()).singleElement().extracting(OutboxEntry::sid).isEqualTo(twilio.delivered().get(0).sid());
+  }
+
+  @Test
+  void killedBetweenTheSendAndTheSidRecordThePageIsDeliveredWithAtMostTheOneAllowedDuplicate() throws Exception {
+    Path config = config();
+    killAt(config, "after-send");
+    assertThat(twilio.delivered()).hasSize(1);
+    assertThat(pages()).singleElement().extracting(OutboxEntry::state).isEqualTo(OutboxEntry.State.PENDING);
+
+    daemon = spawn(config, null, dir.resolve("second.log"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> pages().get(0).state() == OutboxEntry.State.SENT);
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> twilio.delivered().size() == 2);
+    assertThat(twilio.delivered()).extracting(FakeTwilio.Message::body).containsOnly(twilio.delivered().get(0).body());
+    assertThat(pages()).singleElement().extracting(OutboxEntry::sid).isEqualTo(twilio.delivered().get(1).sid());
+  }
+}
