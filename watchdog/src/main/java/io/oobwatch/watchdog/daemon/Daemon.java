@@ -7,6 +7,7 @@ import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.page.Pager;
 import io.oobwatch.watchdog.page.TwilioPager;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
+import io.oobwatch.watchdog.schedule.SignalWatch;
 import io.oobwatch.watchdog.server.StatusServer;
 import io.oobwatch.watchdog.store.SqliteStore;
 import io.oobwatch.watchdog.store.Store;
@@ -39,6 +40,8 @@ public final class Daemon implements AutoCloseable {
   private final Store store;
   private final PageDispatcher dispatcher;
   private final List<PipelineWatch> watches = new ArrayList<>();
+  /** Freshness, volume and consumer-lag checks: one watch per pipeline that has any. */
+  private final List<SignalWatch> signalWatches = new ArrayList<>();
   private final List<AutoCloseable> probes = new ArrayList<>();
   private final ScheduledExecutorService scheduler;
   private final StatusServer server;
@@ -54,12 +57,19 @@ public final class Daemon implements AutoCloseable {
       Alerts alerts = new Alerts(config.instance(), store, paging, clock, dispatcher::wake);
       ProbeFactory factory = new ProbeFactory(clock);
       for (Config.Pipeline p : config.pipelines()) {
-        ProbeFactory.Tracked tracked = factory.tracker(p);
-        probes.add(tracked);
-        watches.add(new PipelineWatch(config.instance(), p, tracked.tracker(), store, alerts, clock));
+        if (p.canary() != null) {
+          ProbeFactory.Tracked tracked = factory.tracker(p);
+          probes.add(tracked);
+          watches.add(new PipelineWatch(config.instance(), p, tracked.tracker(), store, alerts, clock));
+        }
+        if (!p.checks().isEmpty()) {
+          SignalWatch sw = new SignalWatch(config.instance(), p, factory.signals(p), store, alerts, clock);
+          probes.add(sw::closeProbes);
+          signalWatches.add(sw);
+        }
       }
       AtomicInteger n = new AtomicInteger();
-      this.scheduler = Executors.newScheduledThreadPool(watches.size() + 1, r -> {
+      this.scheduler = Executors.newScheduledThreadPool(watches.size() + signalWatches.size() + 1, r -> {
         Thread t = new Thread(r, "oobwatch-eval-" + n.incrementAndGet());
         t.setDaemon(true);
         return t;
@@ -69,7 +79,7 @@ public final class Daemon implements AutoCloseable {
         address = new InetSocketAddress(address.getHostString(), address.getPort());
       }
       try {
-        this.server = StatusServer.start(address, new DaemonStatus(config, clock, store, watches, dispatcher));
+        this.server = StatusServer.start(address, new DaemonStatus(config, clock, store, watches, dispatcher, signalWatches));
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
@@ -88,6 +98,9 @@ public final class Daemon implements AutoCloseable {
           .orElseThrow().canary().poll().toMillis();
       d.scheduler.scheduleWithFixedDelay(w::tick, 0, pollMs, TimeUnit.MILLISECONDS);
     }
+    for (SignalWatch w : d.signalWatches) {
+      d.scheduler.scheduleWithFixedDelay(w::tick, 0, w.every().toMillis(), TimeUnit.MILLISECONDS);
+    }
     d.scheduler.scheduleWithFixedDelay(() -> d.store.prune(clock.instant().minus(HISTORY)), 1, 60, TimeUnit.MINUTES);
     log.info("oobwatch {} watching {} pipeline(s); paging via {}; status on http://{}", config.instance(),
         d.watches.size(), d.dispatcher.pager().describe(), hostPort(d.server.address()));
@@ -104,6 +117,10 @@ public final class Daemon implements AutoCloseable {
 
   public List<PipelineWatch> watches() {
     return List.copyOf(watches);
+  }
+
+  public List<SignalWatch> signalWatches() {
+    return List.copyOf(signalWatches);
   }
 
   static String hostPort(InetSocketAddress a) {
