@@ -17,9 +17,16 @@ import java.util.List;
  * baseline below {@code minPerMinute} is a quiet period, too small to judge. A window is judged only
  * when at least half of its minutes were observed: unknown minutes are never zeros.
  *
- * <p>Ceiling: the mean over the window above {@code maxPerMinute} (a flood, a runaway client).
+ * <p>A drop alert resolves once the window is back within half the drop of a baseline (20% drop:
+ * above 90% of it); in between, nothing changes, so noise at the threshold does not flap.
+ *
+ * <p>Ceiling: the mean over the window above {@code maxPerMinute} (a flood, a runaway client);
+ * resolves under 90% of it.
  */
 public final class VolumeRule {
+  /** A ceiling alert resolves once the window is back under this share of the ceiling. */
+  static final double RESOLVE_BELOW_CEILING = 0.9;
+
   private final Duration window;
   private final double drop;
   private final double minPerMinute;
@@ -64,6 +71,7 @@ public final class VolumeRule {
     }
     StringBuilder compared = new StringBuilder();
     boolean belowAll = true;
+    boolean recovered = false;
     for (Baseline b : usable) {
       double base = b.window().mean();
       compared.append(compared.length() == 0 ? "" : ", ").append(Numbers.rate(base)).append(' ')
@@ -73,12 +81,17 @@ public final class VolumeRule {
             + Numbers.amount(minPerMinute) + "; " + current);
       }
       belowAll &= now.mean() < base * (1 - drop);
+      recovered |= now.mean() >= base * (1 - drop / 2);
     }
     String evidence = current + " vs " + compared;
     if (belowAll) {
       double first = usable.get(0).window().mean();
       return Finding.bad("log volume down " + Math.round((first - now.mean()) * 100 / first) + "% on " + where,
           evidence + ".");
+    }
+    if (!recovered) {
+      // between the drop and half of it: neither fire nor resolve, so noise at the edge does not flap
+      return Finding.undecided(evidence + "; not yet recovered");
     }
     return Finding.ok(evidence);
   }
@@ -95,6 +108,9 @@ public final class VolumeRule {
     if (now.mean() > maxPerMinute) {
       return Finding.bad("log volume above its ceiling on " + where,
           current + "; max_per_minute " + Numbers.amount(maxPerMinute) + ".");
+    }
+    if (now.mean() > maxPerMinute * RESOLVE_BELOW_CEILING) {
+      return Finding.undecided(current + ", max " + Numbers.amount(maxPerMinute) + "; not yet recovered");
     }
     return Finding.ok(current + ", max " + Numbers.amount(maxPerMinute));
   }

@@ -85,8 +85,9 @@ class VolumeRuleTest {
   }
 
   @Test
-  void fifteenPercentDownIsNoDropAtTwentyPercent() {
-    assertThat(rule.drop("x", perMinute(598 * 0.85, 15), 15, both).condition()).isEqualTo(Condition.OK);
+  void fifteenPercentDownIsNoDropAtTwentyPercentButNotARecoveryEither() {
+    assertThat(rule.drop("x", perMinute(598 * 0.85, 15), 15, both).condition()).isEqualTo(Condition.UNDECIDED);
+    assertThat(rule.drop("x", perMinute(598 * 0.92, 15), 15, both).condition()).isEqualTo(Condition.OK);
   }
 
   @Test
@@ -95,6 +96,7 @@ class VolumeRuleTest {
 
     assertThat(f.condition()).isEqualTo(Condition.BAD);
     assertThat(f.evidence()).isEqualTo("1520/min over 15m; max_per_minute 1000.");
-    assertThat(rule.ceiling("prometheus", perMinute(990, 15), 15).condition()).isEqualTo(Condition.OK);
+    assertThat(rule.ceiling("prometheus", perMinute(990, 15), 15).condition()).isEqualTo(Condition.UNDECIDED);
+    assertThat(rule.ceiling("prometheus", perMinute(890, 15), 15).condition()).isEqualTo(Condition.OK);
   }
 }
