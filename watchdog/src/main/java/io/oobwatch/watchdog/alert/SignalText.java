@@ -8,7 +8,8 @@ import java.time.Instant;
 /**
  * The words of pages for the rules that judge observed signals (silence, volume, ratio, consumer,
  * unknown source): the alert's summary and the rule's evidence, longest form that fits one SMS
- * segment where possible, as {@link AlertText} does for canaries.
+ * segment where possible; unlike a canary page the evidence is never dropped to fit (it is what
+ * tells the person where to look), so a long one goes out as two segments.
  */
 public final class SignalText {
   private SignalText() {}
@@ -17,10 +18,10 @@ public final class SignalText {
   public static String fire(String instance, Alert alert, String evidence) {
     String head = "ALERT " + alert.id() + " " + alert.subject() + ": " + alert.summary() + ".";
     String ack = " Reply ACK " + alert.id() + ".";
+    // the evidence is the page's point (both numbers, the usual cause): kept even if it takes two segments
     return SmsText.fit(
         "[oobwatch " + instance + "] " + head + " " + evidence + ack,
-        instance + ": " + head + " " + evidence + ack,
-        instance + ": " + head + ack);
+        instance + ": " + head + " " + evidence + ack);
   }
 
   /** "RESOLVED 5 inference-logs: was log volume down 31% ..., for 12m. Now 590/min ..." */
