@@ -11,7 +11,7 @@ import java.util.Objects;
  * Records per minute written to a topic, from the growth of its end offsets (the sum over its
  * partitions) between two observations: a source of volume that does not depend on any sink.
  *
- * <p>Observations: VALUE with the rate per minute (and the end-offset sum as {@code aux}); NONE for
+ * <p>Observations: VALUE with the rate per minute; NONE for
  * the first reading (a rate needs two) and when the sum went back (topic deleted and recreated);
  * UNKNOWN when the cluster does not answer or the topic does not exist. Uses an admin client only:
  * no consumer, no group.
@@ -52,7 +52,7 @@ public final class KafkaEndOffsets implements Probe {
     if (elapsedMs <= 0) {
       return Observation.none(now, "two readings at the same instant; the rate follows from the next");
     }
-    return Observation.value(now, delta * 60_000.0 / elapsedMs, sum, "");
+    return Observation.value(now, delta * 60_000.0 / elapsedMs);
   }
 
   @Override

@@ -50,6 +50,8 @@ public final class SignalWatch {
   private final Clock clock;
   private final UnknownRule unknown;
   private volatile Snapshot snapshot;
+  /** This pipeline's rules with an open alert, read at the start of each round. */
+  private Set<String> firing = Set.of();
 
   /**
    * What the watch saw last: per check, its newest observation and what each rule concluded.
@@ -104,6 +106,13 @@ public final class SignalWatch {
     try {
       Map<String, Observation> round = observe();
       Instant now = clock.instant();
+      // one read of the open alerts per round instead of one per rule: most rounds decide nothing
+      firing = new java.util.HashSet<>();
+      for (io.oobwatch.watchdog.store.Alert a : store.alerts(now)) {
+        if (a.subject().equals(pipeline.name()) && a.state() == io.oobwatch.watchdog.store.Alert.State.FIRING) {
+          firing.add(a.rule());
+        }
+      }
       for (Config.Freshness f : checks.freshness()) {
         statuses.put(f.name(), freshness(f, round, now));
       }
@@ -166,10 +175,14 @@ public final class SignalWatch {
     apply("unknown:volume:" + v.name(), v.name(), reach, findings, "unknown");
     int n = expected(v.window());
     Instant to = minuteEnd(now);
-    Store.Window current = store.window(signal, to.minus(v.window()), to);
+    List<Instant> ends = new ArrayList<>();
+    ends.add(to);
+    v.baselines().forEach(ago -> ends.add(to.minus(ago)));
+    List<Store.Window> windows = store.windows(signal, v.window(), ends);
+    Store.Window current = windows.get(0);
     List<VolumeRule.Baseline> baselines = new ArrayList<>();
-    for (Duration ago : v.baselines()) {
-      baselines.add(new VolumeRule.Baseline(ago, store.window(signal, to.minus(ago).minus(v.window()), to.minus(ago))));
+    for (int i = 0; i < v.baselines().size(); i++) {
+      baselines.add(new VolumeRule.Baseline(v.baselines().get(i), windows.get(i + 1)));
     }
     VolumeRule rule = new VolumeRule(v.window(), v.drop(), v.minPerMinute(), v.maxPerMinute());
     apply("volume-drop:" + v.name(), v.name(), rule.drop(where, current, n, baselines), findings, "drop");
@@ -213,8 +226,7 @@ public final class SignalWatch {
   /** Carries out a finding through the alerts, and notes its status line. */
   private void apply(String rule, String stage, Finding f, Map<String, String> findings, String key) {
     findings.put(key, f.condition() == Finding.Condition.BAD ? "BAD: " + f.status() : f.status());
-    boolean firing = alerts.firing(pipeline.name(), rule).isPresent();
-    switch (f.decide(firing)) {
+    switch (f.decide(firing.contains(rule))) {
       case FIRE:
         alerts.raise(pipeline.name(), rule, stage, f.summary(), alert -> SignalText.fire(instance, alert, f.evidence()));
         break;

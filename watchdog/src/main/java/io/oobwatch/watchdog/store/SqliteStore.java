@@ -435,6 +435,39 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public synchronized List<Window> windows(String signal, java.time.Duration length, List<Instant> ends) {
+    try {
+      long id = signalId(signal, false);
+      List<Window> out = new ArrayList<>();
+      if (id < 0) {
+        ends.forEach(e -> out.add(new Window(0, 0)));
+        return out;
+      }
+      StringBuilder sql = new StringBuilder();
+      for (int i = 0; i < ends.size(); i++) {
+        sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i)
+            .append(", count(*), COALESCE(sum(value), 0) FROM observations WHERE signal = ? AND minute >= ? AND minute < ? AND kind = 0");
+      }
+      PreparedStatement ps = prepared(sql.toString());
+      for (int i = 0; i < ends.size(); i++) {
+        ps.setLong(3 * i + 1, id);
+        ps.setLong(3 * i + 2, minute(ends.get(i).minus(length)));
+        ps.setLong(3 * i + 3, minute(ends.get(i)));
+      }
+      Window[] byIndex = new Window[ends.size()];
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          byIndex[rs.getInt(1)] = new Window(rs.getInt(2), rs.getDouble(3));
+        }
+      }
+      out.addAll(java.util.Arrays.asList(byIndex));
+      return out;
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
   public synchronized Instant runStart(String signal, java.util.Set<Observation.Kind> kinds) {
     try {
       long id = signalId(signal, false);

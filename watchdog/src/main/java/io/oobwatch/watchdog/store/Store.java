@@ -69,6 +69,12 @@ public interface Store extends AutoCloseable {
   Window window(String signal, Instant from, Instant to);
 
   /**
+   * Several windows of one signal in one read, as {@link #window} gives each: for every end in
+   * {@code ends}, the known observations made in {@code [end - length, end)}; in the order of ends.
+   */
+  List<Window> windows(String signal, java.time.Duration length, List<Instant> ends);
+
+  /**
    * When the signal's current run of observations of the given kinds began: the first observation
    * after the newest one of another kind; null when the newest observation is of another kind or
    * there is none.

@@ -36,6 +36,8 @@ class ObservationStoreTest {
       assertThat(w.values()).isEqualTo(8);
       assertThat(w.sum()).isEqualTo(102 + 103 + 104 + 105 + 106 + 107 + 108 + 109);
       assertThat(s.window("never/seen/x", t0, t0.plusSeconds(600))).isEqualTo(new Store.Window(0, 0));
+      assertThat(s.windows("p/volume/kafka", Duration.ofMinutes(3), List.of(t0.plusSeconds(660), t0.plusSeconds(180))))
+          .containsExactly(new Store.Window(2, 108 + 109), new Store.Window(3, 100 + 101 + 102));
     }
   }
 
