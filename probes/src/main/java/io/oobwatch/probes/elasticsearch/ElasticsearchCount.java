@@ -1,11 +1,9 @@
 package io.oobwatch.probes.elasticsearch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Probe;
-import io.oobwatch.probes.http.HttpCall;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -45,25 +43,14 @@ public final class ElasticsearchCount implements Probe {
 
   private Observation count(Instant now) {
     Instant to = now.minus(cfg.delay());
-    HttpCall.Result r = es.post(uri, body(cfg.timestampField(), to.minusSeconds(60), to));
-    if (!r.answered()) {
-      return Observation.unknown(now, r.failure());
+    EsClient.Reply reply = es.ask(uri, body(cfg.timestampField(), to.minusSeconds(60), to), now);
+    if (reply.instead() != null) {
+      return reply.instead();
     }
-    JsonNode body = EsClient.parse(r.body());
-    if (EsClient.nothingMatched(r.status(), body)) {
-      return Observation.none(now, "no index matches " + cfg.cluster().index());
-    }
-    if (r.status() != 200) {
-      return Observation.unknown(now, es.failure(r.status(), body));
-    }
-    if (body == null || !body.path("count").isNumber()) {
+    if (!reply.body().path("count").isNumber()) {
       return Observation.unknown(now, es.who + " answered a count without a number");
     }
-    String incomplete = es.incomplete(body);
-    if (incomplete != null) {
-      return Observation.unknown(now, incomplete);
-    }
-    return Observation.value(now, body.path("count").asLong());
+    return Observation.value(now, reply.body().path("count").asLong());
   }
 
   /** Real records with {@code from <= timestamp < to}. */

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Probe;
-import io.oobwatch.probes.http.HttpCall;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -43,30 +43,16 @@ public final class ElasticsearchFreshness implements Probe {
   }
 
   private Observation query() {
-    HttpCall.Result r = es.post(uri, body(cfg.timestampField()));
-    if (!r.answered()) {
-      return Observation.unknown(clock.instant(), r.failure());
+    Instant now = clock.instant();
+    EsClient.Reply reply = es.ask(uri, body(cfg.timestampField()), now);
+    if (reply.instead() != null) {
+      return reply.instead();
     }
-    JsonNode body = EsClient.parse(r.body());
-    if (EsClient.nothingMatched(r.status(), body)) {
-      return Observation.none(clock.instant(), "no index matches " + cfg.cluster().index());
-    }
-    if (r.status() != 200) {
-      return Observation.unknown(clock.instant(), es.failure(r.status(), body));
-    }
-    if (body == null) {
-      return Observation.unknown(clock.instant(), es.who + " answered HTTP 200 with a body that is not JSON");
-    }
-    String incomplete = es.incomplete(body);
-    if (incomplete != null) {
-      return Observation.unknown(clock.instant(), incomplete);
-    }
-    JsonNode newest = body.path("aggregations").path("newest").path("value");
+    JsonNode newest = reply.body().path("aggregations").path("newest").path("value");
     if (!newest.isNumber()) {
-      return Observation.none(clock.instant(),
-          "no real (non-synthetic) record with " + cfg.timestampField() + " in " + cfg.cluster().index());
+      return Observation.none(now, "no real (non-synthetic) record with " + cfg.timestampField() + " in " + cfg.cluster().index());
     }
-    return Observation.value(clock.instant(), Math.floor(newest.asDouble()));
+    return Observation.value(now, Math.floor(newest.asDouble()));
   }
 
   static String body(String timestampField) {

@@ -2,12 +2,14 @@ package io.oobwatch.probes.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.http.HttpCall;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 
 /**
@@ -59,6 +61,35 @@ final class EsClient {
       req.header("Authorization", authorization);
     }
     return HttpCall.send(http, req.build(), cfg.timeout(), who);
+  }
+
+  /**
+   * A signal probe's request: the complete 200 answer's body, or the observation that replaces a
+   * measurement (UNKNOWN: not answered, an error status, not JSON, shards failed; NONE: no index
+   * matches the expression).
+   */
+  record Reply(JsonNode body, Observation instead) {}
+
+  Reply ask(URI uri, String json, Instant at) {
+    HttpCall.Result r = post(uri, json);
+    if (!r.answered()) {
+      return new Reply(null, Observation.unknown(at, r.failure()));
+    }
+    JsonNode body = parse(r.body());
+    if (nothingMatched(r.status(), body)) {
+      return new Reply(null, Observation.none(at, "no index matches " + cfg.index()));
+    }
+    if (r.status() != 200) {
+      return new Reply(null, Observation.unknown(at, failure(r.status(), body)));
+    }
+    if (body == null) {
+      return new Reply(null, Observation.unknown(at, who + " answered HTTP 200 with a body that is not JSON"));
+    }
+    String incomplete = incomplete(body);
+    if (incomplete != null) {
+      return new Reply(null, Observation.unknown(at, incomplete));
+    }
+    return new Reply(body, null);
   }
 
   /** Whether a 200 answer resolved no index at all (zero shards), or the answer is a 404 index_not_found. */
