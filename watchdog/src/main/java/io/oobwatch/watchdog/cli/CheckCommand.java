@@ -52,13 +52,20 @@ final class CheckCommand implements Callable<Integer> {
       return unknown(out, "invalid config: " + e.getMessage());
     }
     List<Config.Pipeline> chosen = new ArrayList<>();
+    boolean named = false;
     for (Config.Pipeline p : c.pipelines()) {
       if (pipeline == null || p.name().equals(pipeline)) {
-        chosen.add(p);
+        named = true;
+        // check is a canary round trip; freshness, volume and lag need history and run in the daemon
+        if (p.canary() != null) {
+          chosen.add(p);
+        }
       }
     }
     if (chosen.isEmpty()) {
-      return unknown(out, "no pipeline named \"" + pipeline + "\" in " + c.source());
+      return unknown(out, named ? "no canary configured" + (pipeline == null ? "" : " for pipeline " + pipeline)
+          + "; check runs canary round trips, the other checks run in the daemon (see oobwatch status)"
+          : "no pipeline named \"" + pipeline + "\" in " + c.source());
     }
     List<CanaryOutcome> outcomes;
     try {

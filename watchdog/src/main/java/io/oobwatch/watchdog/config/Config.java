@@ -41,7 +41,16 @@ public record Config(
     }
   }
 
-  public record Pipeline(String name, Canary canary) {}
+  /**
+   * @param canary null when the pipeline is watched by its other checks only
+   * @param checks freshness, volume, ratio and consumer-lag checks (none when not configured)
+   */
+  public record Pipeline(String name, Canary canary, Checks checks) {
+    /** A pipeline watched by its canary only. */
+    public Pipeline(String name, Canary canary) {
+      this(name, canary, Checks.NONE);
+    }
+  }
 
   /**
    * @param every how often a canary is emitted
@@ -140,4 +149,72 @@ public record Config(
           : ", " + pull + ", failuresToFire=" + failuresToFire) + "]";
     }
   }
+
+  /**
+   * The checks of a pipeline that need no canary: each observes one signal every {@code
+   * evaluateEvery}, keeps the observations in oobwatch's own store, and judges them with a rule.
+   *
+   * @param evaluateEvery how often each signal is observed and its rules evaluated
+   * @param unknownAfter a signal that cannot be observed this long raises its own alert
+   */
+  public record Checks(
+      Duration evaluateEvery,
+      Duration unknownAfter,
+      List<Freshness> freshness,
+      List<Volume> volume,
+      List<Ratio> ratios,
+      List<ConsumerLag> consumerLag) {
+    public static final Duration DEFAULT_EVALUATE_EVERY = Duration.ofMinutes(1);
+    public static final Duration DEFAULT_UNKNOWN_AFTER = Duration.ofMinutes(5);
+    public static final Checks NONE =
+        new Checks(DEFAULT_EVALUATE_EVERY, DEFAULT_UNKNOWN_AFTER, List.of(), List.of(), List.of(), List.of());
+
+    public boolean isEmpty() {
+      return freshness.isEmpty() && volume.isEmpty() && consumerLag.isEmpty();
+    }
+  }
+
+  /**
+   * Silence: the newest real record of a sink must be younger than {@code maxAge}.
+   *
+   * @param settings the probe's config record (ElasticsearchSignalConfig)
+   */
+  public record Freshness(String name, String kind, Object settings, Duration maxAge) {}
+
+  /**
+   * Records per minute from one source, compared with the same window in the past.
+   *
+   * @param settings the probe's config record (KafkaConfig, PrometheusConfig, ElasticsearchSignalConfig)
+   * @param window the span averaged, now and in each baseline
+   * @param drop a fraction: pages when the window is this much below every available baseline
+   * @param baselines how far back the comparison windows lie (1d, 7d), in order of preference
+   * @param minPerMinute baselines below this are too small to judge (quiet nights); 0 for no floor
+   * @param maxPerMinute pages when the window is above it (flood, runaway client); null for none
+   */
+  public record Volume(
+      String name,
+      String kind,
+      Object settings,
+      Duration window,
+      double drop,
+      List<Duration> baselines,
+      double minPerMinute,
+      Double maxPerMinute) {}
+
+  /**
+   * The share of a source's volume that reaches a sink, both named volume checks of the pipeline.
+   *
+   * @param min a fraction: pages when sink/source over the window is below it
+   */
+  public record Ratio(String sink, String source, double min, Duration window) {}
+
+  /**
+   * A consumer group that must keep consuming.
+   *
+   * @param settings the probe's config record (KafkaGroupConfig)
+   * @param maxLag pages when the lag is above it; 0 for no bound
+   * @param stalledAfter how long committed offsets may stay flat while lag grows (or the group be
+   *     Empty or gone) before it pages
+   */
+  public record ConsumerLag(String name, Object settings, long maxLag, Duration stalledAfter) {}
 }

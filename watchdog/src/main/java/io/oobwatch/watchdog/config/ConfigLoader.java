@@ -171,13 +171,16 @@ public final class ConfigLoader {
       }
       Config.Canary canary = null;
       Reader.Obj c = p.obj("canary");
-      if (c == null && !p.has("canary")) {
-        p.missing("canary", "add a canary: section (every, deadline, inject, stages)");
-      } else if (c != null) {
+      if (c != null) {
         canary = canary(r, c);
       }
+      Config.Checks checks = ChecksReader.read(r, p);
+      if (c == null && !p.has("canary") && !p.has("freshness") && !p.has("volume") && !p.has("consumer_lag")) {
+        p.missing("canary", "a pipeline needs at least one check: add a canary: section (every, deadline, inject,"
+            + " stages), or freshness:, volume: or consumer_lag:");
+      }
       p.done();
-      out.add(new Config.Pipeline(name, canary));
+      out.add(new Config.Pipeline(name, canary, checks));
     }
     if (items.isEmpty() && r.errors.isEmpty()) {
       top.error("pipelines", "the list is empty; describe at least one pipeline to watch");

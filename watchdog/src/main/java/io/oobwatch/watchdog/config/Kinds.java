@@ -1,9 +1,12 @@
 package io.oobwatch.watchdog.config;
 
 import io.oobwatch.probes.elasticsearch.ElasticsearchConfig;
+import io.oobwatch.probes.elasticsearch.ElasticsearchSignalConfig;
 import io.oobwatch.probes.http.HttpInjectorConfig;
 import io.oobwatch.probes.http.HttpStageConfig;
 import io.oobwatch.probes.kafka.KafkaConfig;
+import io.oobwatch.probes.kafka.KafkaGroupConfig;
+import io.oobwatch.probes.prometheus.PrometheusConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +18,12 @@ import java.util.Locale;
 final class Kinds {
   static final List<String> INJECTORS = List.of("kafka", "http");
   static final List<String> STAGES = List.of("kafka", "elasticsearch", "http");
+  /** Where freshness (the newest real record) is read. */
+  static final List<String> FRESHNESS = List.of("elasticsearch");
+  /** Where volume (records per minute) is read. */
+  static final List<String> VOLUME = List.of("kafka", "prometheus", "elasticsearch");
+  /** Where a consumer group's lag is read. */
+  static final List<String> CONSUMER_LAG = List.of("kafka");
 
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -115,5 +124,50 @@ final class Kinds {
       o.error(key, "\"" + url + "\" is not an http:// or https:// URL");
     }
     return url;
+  }
+
+  static Object freshness(String kind, Reader.Obj o) {
+    int before = o.errors();
+    return build(o, before, () -> esSignal(o));
+  }
+
+  static Object volume(String kind, Reader.Obj o) {
+    int before = o.errors();
+    return build(o, before, () -> {
+      switch (kind) {
+        case "kafka":
+          return kafka(o);
+        case "prometheus":
+          {
+            String url = url(o, "url", "the Prometheus base URL, e.g. url: http://prometheus:9090");
+            String query = o.requiredString("query",
+                "a PromQL expression giving events per second, e.g. query: sum(rate(inference_requests_total[5m]))");
+            String token = o.secret("bearer_token", false);
+            return new PrometheusConfig(url, query, token, o.duration("timeout", DEFAULT_TIMEOUT));
+          }
+        case "elasticsearch":
+          return esSignal(o);
+        default:
+          throw new IllegalArgumentException(kind);
+      }
+    });
+  }
+
+  static Object consumerLag(String kind, Reader.Obj o) {
+    int before = o.errors();
+    return build(o, before, () -> {
+      String bootstrap = o.requiredString("bootstrap", "the Kafka bootstrap servers, e.g. bootstrap: \"kafka-1:9092\"");
+      String group = o.requiredString("group", "the connector's consumer group, e.g. group: logstash-inference");
+      String topic = o.string("topic", null);
+      return new KafkaGroupConfig(bootstrap, group, topic, o.strings("properties"), o.duration("timeout", DEFAULT_TIMEOUT));
+    });
+  }
+
+  /** An index as the elasticsearch stage reads it, plus the timestamp field and the count's delay. */
+  private static ElasticsearchSignalConfig esSignal(Reader.Obj o) {
+    ElasticsearchConfig cluster = (ElasticsearchConfig) readStage("elasticsearch", o);
+    String field = o.string("timestamp_field", ElasticsearchSignalConfig.DEFAULT_TIMESTAMP_FIELD);
+    Duration delay = o.duration("delay", ElasticsearchSignalConfig.DEFAULT_DELAY, true);
+    return new ElasticsearchSignalConfig(cluster, field, delay);
   }
 }

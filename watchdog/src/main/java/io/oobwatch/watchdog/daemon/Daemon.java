@@ -12,6 +12,7 @@ import io.oobwatch.watchdog.page.Pager;
 import io.oobwatch.watchdog.page.TwilioPager;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
+import io.oobwatch.watchdog.schedule.SignalWatch;
 import io.oobwatch.watchdog.server.StatusServer;
 import io.oobwatch.watchdog.store.SqliteStore;
 import io.oobwatch.watchdog.store.Store;
@@ -47,6 +48,8 @@ public final class Daemon implements AutoCloseable {
   private final Store store;
   private final PageDispatcher dispatcher;
   private final List<PipelineWatch> watches = new ArrayList<>();
+  /** Freshness, volume and consumer-lag checks: one watch per pipeline that has any. */
+  private final List<SignalWatch> signalWatches = new ArrayList<>();
   private final List<AutoCloseable> probes = new ArrayList<>();
   private final ScheduledExecutorService scheduler;
   private final Alerts alerts;
@@ -73,9 +76,16 @@ public final class Daemon implements AutoCloseable {
       this.heartbeats = new HeartbeatWatch(config.instance(), config.heartbeats(), pulls, store, alerts, clock);
       this.metrics = new DaemonMetrics(config, clock, store, watches, heartbeats);
       for (Config.Pipeline p : config.pipelines()) {
-        ProbeFactory.Tracked tracked = factory.tracker(p);
-        probes.add(tracked);
-        watches.add(new PipelineWatch(config.instance(), p, tracked.tracker(), store, alerts, clock, metrics::judged));
+        if (p.canary() != null) {
+          ProbeFactory.Tracked tracked = factory.tracker(p);
+          probes.add(tracked);
+          watches.add(new PipelineWatch(config.instance(), p, tracked.tracker(), store, alerts, clock, metrics::judged));
+        }
+        if (!p.checks().isEmpty()) {
+          SignalWatch sw = new SignalWatch(config.instance(), p, factory.signals(p), store, alerts, clock);
+          probes.add(sw::closeProbes);
+          signalWatches.add(sw);
+        }
       }
       AtomicInteger n = new AtomicInteger();
       AtomicInteger h = new AtomicInteger();
@@ -84,7 +94,7 @@ public final class Daemon implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      this.scheduler = Executors.newScheduledThreadPool(watches.size() + 1, r -> {
+      this.scheduler = Executors.newScheduledThreadPool(watches.size() + signalWatches.size() + 1, r -> {
         Thread t = new Thread(r, "oobwatch-eval-" + n.incrementAndGet());
         t.setDaemon(true);
         return t;
@@ -95,8 +105,8 @@ public final class Daemon implements AutoCloseable {
       }
       try {
         this.server = StatusServer.start(address,
-            new DaemonStatus(config, clock, store, watches, dispatcher, heartbeats, metrics, alerts), heartbeats::receive,
-            new DaemonPaging(config, alerts));
+            new DaemonStatus(config, clock, store, watches, dispatcher, heartbeats, metrics, alerts, signalWatches),
+            heartbeats::receive, new DaemonPaging(config, alerts));
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
@@ -114,6 +124,9 @@ public final class Daemon implements AutoCloseable {
       long pollMs = config.pipelines().stream().filter(p -> p.name().equals(w.name())).findFirst()
           .orElseThrow().canary().poll().toMillis();
       d.scheduler.scheduleWithFixedDelay(w::tick, 0, pollMs, TimeUnit.MILLISECONDS);
+    }
+    for (SignalWatch w : d.signalWatches) {
+      d.scheduler.scheduleWithFixedDelay(w::tick, 0, w.every().toMillis(), TimeUnit.MILLISECONDS);
     }
     d.scheduler.scheduleWithFixedDelay(() -> d.store.prune(clock.instant().minus(HISTORY)), 1, 60, TimeUnit.MINUTES);
     // heartbeats: judged every second (a push turns missing by time alone; the first pass, at once,
@@ -209,6 +222,10 @@ public final class Daemon implements AutoCloseable {
 
   public HeartbeatWatch heartbeats() {
     return heartbeats;
+  }
+
+  public List<SignalWatch> signalWatches() {
+    return List.copyOf(signalWatches);
   }
 
   static String hostPort(InetSocketAddress a) {

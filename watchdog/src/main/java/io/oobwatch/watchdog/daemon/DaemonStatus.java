@@ -9,6 +9,7 @@ import io.oobwatch.watchdog.page.FailoverPager;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
+import io.oobwatch.watchdog.schedule.SignalWatch;
 import io.oobwatch.watchdog.server.Health;
 import io.oobwatch.watchdog.server.StatusSource;
 import io.oobwatch.watchdog.store.Alert;
@@ -38,12 +39,14 @@ final class DaemonStatus implements StatusSource {
   private final HeartbeatWatch heartbeats;
   private final DaemonMetrics metrics;
   private final Alerts alerts;
+  private final List<SignalWatch> signalWatches;
 
   DaemonStatus(Config config, Clock clock, Store store, List<PipelineWatch> watches, PageDispatcher dispatcher,
-      HeartbeatWatch heartbeats, DaemonMetrics metrics, Alerts alerts) {
+      HeartbeatWatch heartbeats, DaemonMetrics metrics, Alerts alerts, List<SignalWatch> signalWatches) {
     this.heartbeats = heartbeats;
     this.metrics = metrics;
     this.alerts = alerts;
+    this.signalWatches = signalWatches;
     this.config = config;
     this.clock = clock;
     this.store = store;
@@ -60,6 +63,12 @@ final class DaemonStatus implements StatusSource {
       Instant since = s.lastTick() == null ? started : s.lastTick();
       if (Duration.between(since, now).compareTo(STALLED) > 0) {
         return new Health(false, "evaluation of pipeline " + w.name() + " stalled since " + since);
+      }
+    }
+    for (SignalWatch w : signalWatches) {
+      Instant since = w.snapshot().lastTick() == null ? started : w.snapshot().lastTick();
+      if (Duration.between(since, now).compareTo(STALLED.plus(w.every())) > 0) {
+        return new Health(false, "evaluation of the checks of pipeline " + w.name() + " stalled since " + since);
       }
     }
     Instant heartbeatsSince = heartbeats.lastEvaluation() == null ? started : heartbeats.lastEvaluation();
@@ -90,6 +99,7 @@ final class DaemonStatus implements StatusSource {
       pipelines.add(pipeline(w, now));
     }
     doc.put("pipelines", pipelines);
+    doc.put("checks", checks());
     List<Object> alerts = new ArrayList<>();
     for (Alert a : store.alerts(now.minus(Duration.ofDays(1)))) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -225,5 +235,42 @@ final class DaemonStatus implements StatusSource {
     }
     m.put("canary", canary);
     return m;
+  }
+
+  /** Per pipeline, every freshness, volume, ratio and consumer-lag check: newest observation and each rule's finding. */
+  private List<Object> checks() {
+    List<Object> out = new ArrayList<>();
+    for (SignalWatch w : signalWatches) {
+      SignalWatch.Snapshot s = w.snapshot();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("pipeline", w.name());
+      m.put("every", Durations.format(w.every()));
+      m.put("last_tick", s.lastTick() == null ? null : s.lastTick().toString());
+      if (s.error() != null) {
+        m.put("error", s.error());
+      }
+      List<Object> items = new ArrayList<>();
+      for (SignalWatch.CheckStatus c : s.checks().values()) {
+        Map<String, Object> i = new LinkedHashMap<>();
+        i.put("type", c.type());
+        i.put("name", c.name());
+        i.put("source", c.where());
+        if (c.observation() != null) {
+          i.put("observed_at", c.observation().at().toString());
+          i.put("observation", c.observation().kind().name().toLowerCase(java.util.Locale.ROOT));
+          if (c.observation().known()) {
+            i.put("value", c.observation().value());
+          }
+          if (!c.observation().note().isEmpty()) {
+            i.put("note", c.observation().note());
+          }
+        }
+        i.put("findings", c.findings());
+        items.add(i);
+      }
+      m.put("checks", items);
+      out.add(m);
+    }
+    return out;
   }
 }

@@ -1,9 +1,13 @@
 package io.oobwatch.watchdog.daemon;
 
 import io.oobwatch.probes.Injector;
+import io.oobwatch.probes.Probe;
 import io.oobwatch.probes.Stage;
 import io.oobwatch.probes.canary.CanaryTracker;
 import io.oobwatch.probes.elasticsearch.ElasticsearchConfig;
+import io.oobwatch.probes.elasticsearch.ElasticsearchCount;
+import io.oobwatch.probes.elasticsearch.ElasticsearchFreshness;
+import io.oobwatch.probes.elasticsearch.ElasticsearchSignalConfig;
 import io.oobwatch.probes.elasticsearch.ElasticsearchStage;
 import io.oobwatch.probes.http.HealthProbe;
 import io.oobwatch.probes.http.HttpInjector;
@@ -11,14 +15,22 @@ import io.oobwatch.probes.http.HttpInjectorConfig;
 import io.oobwatch.probes.http.HttpStage;
 import io.oobwatch.probes.http.HttpStageConfig;
 import io.oobwatch.probes.kafka.KafkaConfig;
+import io.oobwatch.probes.kafka.KafkaEndOffsets;
+import io.oobwatch.probes.kafka.KafkaGroupConfig;
+import io.oobwatch.probes.kafka.KafkaGroupLag;
+import io.oobwatch.probes.prometheus.PrometheusConfig;
+import io.oobwatch.probes.prometheus.PrometheusQuery;
 import io.oobwatch.probes.kafka.KafkaInjector;
 import io.oobwatch.probes.kafka.KafkaStage;
 import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.schedule.SignalWatch;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Builds probes from their config records: the other half of the config's list of kinds. */
 public final class ProbeFactory {
@@ -87,5 +99,38 @@ public final class ProbeFactory {
       return new HttpStage(spec.name(), (HttpStageConfig) s, http, clock);
     }
     throw new IllegalArgumentException("no stage for kind " + spec.kind());
+  }
+
+  /**
+   * One probe per freshness, volume and consumer-lag check of the pipeline, by the store's name of
+   * its signal, in config order. The caller closes them.
+   */
+  public Map<String, Probe> signals(Config.Pipeline p) {
+    Map<String, Probe> out = new LinkedHashMap<>();
+    Config.Checks c = p.checks();
+    for (Config.Freshness f : c.freshness()) {
+      out.put(SignalWatch.signal(p.name(), "freshness", f.name()),
+          new ElasticsearchFreshness((ElasticsearchSignalConfig) f.settings(), http, clock));
+    }
+    for (Config.Volume v : c.volume()) {
+      out.put(SignalWatch.signal(p.name(), "volume", v.name()), volume(v.settings()));
+    }
+    for (Config.ConsumerLag l : c.consumerLag()) {
+      out.put(SignalWatch.signal(p.name(), "consumer_lag", l.name()), new KafkaGroupLag((KafkaGroupConfig) l.settings(), clock));
+    }
+    return out;
+  }
+
+  Probe volume(Object s) {
+    if (s instanceof KafkaConfig) {
+      return new KafkaEndOffsets((KafkaConfig) s, clock);
+    }
+    if (s instanceof PrometheusConfig) {
+      return new PrometheusQuery((PrometheusConfig) s, http, clock);
+    }
+    if (s instanceof ElasticsearchSignalConfig) {
+      return new ElasticsearchCount((ElasticsearchSignalConfig) s, http, clock);
+    }
+    throw new IllegalArgumentException("no volume probe for " + s.getClass().getSimpleName());
   }
 }

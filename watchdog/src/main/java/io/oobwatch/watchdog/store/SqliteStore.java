@@ -1,5 +1,6 @@
 package io.oobwatch.watchdog.store;
 
+import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.StageResult;
 import io.oobwatch.watchdog.detect.HeartbeatRule;
@@ -91,6 +92,12 @@ public final class SqliteStore implements Store {
           + " name TEXT PRIMARY KEY, watched_since INTEGER NOT NULL, last_ok_at INTEGER, last_start_at INTEGER,"
           + " last_fail_at INTEGER, failures INTEGER NOT NULL DEFAULT 0, reason TEXT)");
       migrateEscalation(s);
+      // observations: one compact row per signal per minute; the signal's name is stored once
+      s.execute("CREATE TABLE IF NOT EXISTS signals (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+      s.execute("CREATE TABLE IF NOT EXISTS observations ("
+          + " signal INTEGER NOT NULL, minute INTEGER NOT NULL, kind INTEGER NOT NULL,"
+          + " value REAL NOT NULL, aux REAL NOT NULL, note TEXT,"
+          + " PRIMARY KEY (signal, minute)) WITHOUT ROWID");
       s.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
     }
   }
@@ -559,6 +566,203 @@ public final class SqliteStore implements Store {
   @Override
   public synchronized void prune(Instant before) {
     update("DELETE FROM canary_outcomes WHERE finished_at < ?", ps -> ps.setLong(1, before.toEpochMilli()));
+    // per signal, so each delete is a range of the primary key rather than a scan of every row
+    for (long id : query("SELECT id FROM signals", ps -> { }, rs -> rs.getLong(1))) {
+      update("DELETE FROM observations WHERE signal = ? AND minute < ?", ps -> {
+        ps.setLong(1, id);
+        ps.setLong(2, minute(before));
+      });
+    }
+  }
+
+  private final java.util.Map<String, Long> signalIds = new java.util.HashMap<>();
+  private final java.util.Map<String, PreparedStatement> statements = new java.util.HashMap<>();
+
+  /** Observations are written and read every round for every signal: their statements are kept prepared. */
+  private PreparedStatement prepared(String sql) throws SQLException {
+    PreparedStatement ps = statements.get(sql);
+    if (ps == null) {
+      ps = db.prepareStatement(sql);
+      statements.put(sql, ps);
+    }
+    return ps;
+  }
+
+  static long minute(Instant at) {
+    return Math.floorDiv(at.getEpochSecond(), 60);
+  }
+
+  /** The id of a signal's name, creating it on first use; -1 when {@code create} is false and it is unknown. */
+  private long signalId(String name, boolean create) throws SQLException {
+    Long id = signalIds.get(name);
+    if (id != null) {
+      return id;
+    }
+    PreparedStatement find = prepared("SELECT id FROM signals WHERE name = ?");
+    find.setString(1, name);
+    try (ResultSet rs = find.executeQuery()) {
+      if (rs.next()) {
+        signalIds.put(name, rs.getLong(1));
+        return rs.getLong(1);
+      }
+    }
+    if (!create) {
+      return -1;
+    }
+    PreparedStatement add = prepared("INSERT INTO signals (name) VALUES (?)");
+    add.setString(1, name);
+    add.executeUpdate();
+    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT last_insert_rowid()")) {
+      rs.next();
+      signalIds.put(name, rs.getLong(1));
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * In one transaction, with {@code synchronous=NORMAL} for that transaction only: in WAL mode a
+   * crash of the process loses nothing, a power loss at most the last rounds of observations (never
+   * an alert or a page, whose transactions stay FULL). One fsync per round per pipeline would
+   * otherwise dominate the cost of a round.
+   */
+  @Override
+  public synchronized void saveObservations(List<SignalObservation> observations) {
+    if (observations.isEmpty()) {
+      return;
+    }
+    try (Statement s = db.createStatement()) {
+      s.execute("PRAGMA synchronous=NORMAL");
+      try {
+        tx(() -> {
+          PreparedStatement ps = prepared("INSERT OR REPLACE INTO observations (signal, minute, kind, value, aux, note)"
+              + " VALUES (?,?,?,?,?,?)");
+          for (SignalObservation so : observations) {
+            Observation o = so.observation();
+            ps.setLong(1, signalId(so.signal(), true));
+            ps.setLong(2, minute(o.at()));
+            ps.setInt(3, o.kind().ordinal());
+            ps.setDouble(4, o.value());
+            ps.setDouble(5, o.aux());
+            if (o.note().isEmpty()) {
+              ps.setNull(6, java.sql.Types.VARCHAR);
+            } else {
+              ps.setString(6, o.note());
+            }
+            ps.addBatch();
+          }
+          ps.executeBatch();
+          return null;
+        });
+      } finally {
+        s.execute("PRAGMA synchronous=FULL");
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public synchronized List<Observation> observations(String signal, Instant from, Instant to) {
+    try {
+      long id = signalId(signal, false);
+      List<Observation> out = new ArrayList<>();
+      if (id < 0) {
+        return out;
+      }
+      PreparedStatement ps = prepared("SELECT minute, kind, value, aux, note FROM observations"
+          + " WHERE signal = ? AND minute >= ? AND minute < ? ORDER BY minute");
+      ps.setLong(1, id);
+      ps.setLong(2, minute(from));
+      ps.setLong(3, minute(to));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Observation(Instant.ofEpochSecond(rs.getLong(1) * 60), Observation.Kind.values()[rs.getInt(2)],
+              rs.getDouble(3), rs.getDouble(4), rs.getString(5)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public synchronized Window window(String signal, Instant from, Instant to) {
+    try {
+      long id = signalId(signal, false);
+      if (id < 0) {
+        return new Window(0, 0);
+      }
+      PreparedStatement ps = prepared("SELECT count(*), COALESCE(sum(value), 0) FROM observations"
+          + " WHERE signal = ? AND minute >= ? AND minute < ? AND kind = 0");
+      ps.setLong(1, id);
+      ps.setLong(2, minute(from));
+      ps.setLong(3, minute(to));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new Window(rs.getInt(1), rs.getDouble(2));
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public synchronized List<Window> windows(String signal, java.time.Duration length, List<Instant> ends) {
+    try {
+      long id = signalId(signal, false);
+      List<Window> out = new ArrayList<>();
+      if (id < 0) {
+        ends.forEach(e -> out.add(new Window(0, 0)));
+        return out;
+      }
+      StringBuilder sql = new StringBuilder();
+      for (int i = 0; i < ends.size(); i++) {
+        sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i)
+            .append(", count(*), COALESCE(sum(value), 0) FROM observations WHERE signal = ? AND minute >= ? AND minute < ? AND kind = 0");
+      }
+      PreparedStatement ps = prepared(sql.toString());
+      for (int i = 0; i < ends.size(); i++) {
+        ps.setLong(3 * i + 1, id);
+        ps.setLong(3 * i + 2, minute(ends.get(i).minus(length)));
+        ps.setLong(3 * i + 3, minute(ends.get(i)));
+      }
+      Window[] byIndex = new Window[ends.size()];
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          byIndex[rs.getInt(1)] = new Window(rs.getInt(2), rs.getDouble(3));
+        }
+      }
+      out.addAll(java.util.Arrays.asList(byIndex));
+      return out;
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public synchronized Instant runStart(String signal, java.util.Set<Observation.Kind> kinds) {
+    try {
+      long id = signalId(signal, false);
+      if (id < 0 || kinds.isEmpty()) {
+        return null;
+      }
+      StringBuilder in = new StringBuilder();
+      for (Observation.Kind k : kinds) {
+        in.append(in.length() == 0 ? "" : ",").append(k.ordinal());
+      }
+      // the newest observation of another kind bounds the run; the run starts right after it
+      PreparedStatement ps = prepared("SELECT min(minute) FROM observations WHERE signal = ?1 AND minute >"
+          + " COALESCE((SELECT max(minute) FROM observations WHERE signal = ?1 AND kind NOT IN (" + in + ")), -1)");
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long m = rs.getLong(1);
+        return rs.wasNull() ? null : Instant.ofEpochSecond(m * 60);
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
   }
 
   @Override
@@ -613,6 +817,9 @@ public final class SqliteStore implements Store {
   @Override
   public synchronized void close() {
     try {
+      for (PreparedStatement ps : statements.values()) {
+        ps.close();
+      }
       db.close();
     } catch (SQLException e) {
       // closing is best effort; every change was already committed

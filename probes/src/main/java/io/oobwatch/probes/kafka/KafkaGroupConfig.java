@@ -1,0 +1,46 @@
+package io.oobwatch.probes.kafka;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A consumer group whose lag and committed offsets are watched (the connector between Kafka and
+ * the sink).
+ *
+ * @param bootstrap the bootstrap servers
+ * @param group the consumer group id
+ * @param topic only this topic's partitions count; null for every topic the group has offsets on
+ * @param clientProperties extra admin client settings (security.protocol, sasl.*, ssl.*)
+ * @param timeout bound of each call to the cluster
+ */
+public record KafkaGroupConfig(
+    String bootstrap, String group, String topic, Map<String, String> clientProperties, Duration timeout) {
+
+  public KafkaGroupConfig {
+    Objects.requireNonNull(bootstrap, "bootstrap");
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(timeout, "timeout");
+    if (bootstrap.isBlank()) {
+      throw new IllegalArgumentException("kafka bootstrap is empty");
+    }
+    if (group.isBlank()) {
+      throw new IllegalArgumentException("kafka consumer group is empty");
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("kafka timeout must be positive, got " + timeout);
+    }
+    clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+  }
+
+  /** Secret-looking client settings are masked. */
+  @Override
+  public String toString() {
+    Map<String, String> shown = new TreeMap<>();
+    clientProperties.forEach((k, v) -> shown.put(k, KafkaConfig.isSecret(k) ? "****" : v));
+    return "KafkaGroupConfig[bootstrap=" + bootstrap + ", group=" + group + ", topic=" + topic
+        + ", clientProperties=" + shown + ", timeout=" + timeout + "]";
+  }
+
+}

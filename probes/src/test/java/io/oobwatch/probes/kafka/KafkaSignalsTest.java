@@ -1,0 +1,152 @@
+package io.oobwatch.probes.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.oobwatch.probes.Observation;
+import io.oobwatch.probes.Observation.Kind;
+import io.oobwatch.testkit.EmbeddedKafka;
+import io.oobwatch.testkit.TestClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End-offset growth and consumer-group lag against a real broker. */
+class KafkaSignalsTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  @TempDir static Path dir;
+  static EmbeddedKafka kafka;
+  static KafkaProducer<String, String> producer;
+
+  private final TestClock clock = TestClock.at("2026-11-27T10:00:00Z");
+
+  @BeforeAll
+  static void startBroker() {
+    kafka = EmbeddedKafka.start(dir);
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    producer = new KafkaProducer<>(p);
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    producer.close();
+    kafka.close();
+  }
+
+  private static void produce(String topic, int n) {
+    for (int i = 0; i < n; i++) {
+      producer.send(new ProducerRecord<>(topic, "k" + i, "{\"service\":\"support-bot\"}"));
+    }
+    producer.flush();
+  }
+
+  private static KafkaConsumer<String, String> consumer(String group, String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
+    c.subscribe(List.of(topic));
+    return c;
+  }
+
+  /** Polls until {@code n} records were read, then commits. */
+  private static void consume(KafkaConsumer<String, String> c, int n) {
+    int[] read = {0};
+    await().until(() -> {
+      read[0] += c.poll(Duration.ofMillis(200)).count();
+      return read[0] >= n;
+    });
+    c.commitSync();
+  }
+
+  @Test
+  void endOffsetGrowthIsRecordsPerMinuteAfterAFirstReadingThatIsNone() {
+    kafka.createTopic("volume", 3);
+    try (KafkaEndOffsets probe = new KafkaEndOffsets(new KafkaConfig(kafka.bootstrap(), "volume", TIMEOUT), clock)) {
+      produce("volume", 10);
+      Observation first = probe.observe();
+      produce("volume", 300);
+      clock.advance(Duration.ofSeconds(30));
+
+      Observation second = probe.observe();
+
+      assertThat(first.kind()).isEqualTo(Kind.NONE);
+      assertThat(first.note()).startsWith("first reading of topic volume");
+      assertThat(second.kind()).isEqualTo(Kind.VALUE);
+      assertThat(second.value()).isEqualTo(600.0);
+    }
+  }
+
+  @Test
+  void aMissingTopicIsUnknownNamingIt() {
+    try (KafkaEndOffsets probe = new KafkaEndOffsets(new KafkaConfig(kafka.bootstrap(), "no-such-topic", TIMEOUT), clock)) {
+      Observation o = probe.observe();
+
+      assertThat(o.kind()).isEqualTo(Kind.UNKNOWN);
+      assertThat(o.note()).contains("topic no-such-topic does not exist");
+    }
+  }
+
+  @Test
+  void aConsumingGroupHasItsLagCommittedOffsetsAndStateThenEmptyThenDeadWhenDeleted() throws Exception {
+    kafka.createTopic("lagged", 2);
+    produce("lagged", 50);
+    KafkaGroupConfig cfg = new KafkaGroupConfig(kafka.bootstrap(), "connector", "lagged", Map.of(), TIMEOUT);
+    try (KafkaGroupLag probe = new KafkaGroupLag(cfg, clock)) {
+      KafkaConsumer<String, String> c = consumer("connector", "lagged");
+      consume(c, 50);
+      produce("lagged", 20);
+
+      Observation stable = probe.observe();
+      c.close();
+      Observation empty = await().until(probe::observe, o -> o.note().equals("Empty"));
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()))) {
+        admin.deleteConsumerGroups(List.of("connector")).all().get();
+      }
+      Observation dead = probe.observe();
+
+      assertThat(stable.kind()).isEqualTo(Kind.VALUE);
+      assertThat(stable.value()).isEqualTo(20.0);
+      assertThat(stable.aux()).isEqualTo(50.0);
+      assertThat(stable.note()).isEqualTo("Stable");
+      assertThat(empty.value()).isEqualTo(20.0);
+      assertThat(dead.kind()).isEqualTo(Kind.NONE);
+      assertThat(dead.note()).isEqualTo("consumer group connector does not exist (Dead)");
+    }
+  }
+
+  @Test
+  void aBrokerThatIsNotThereIsUnknownWithinTheTimeout() {
+    KafkaGroupConfig cfg = new KafkaGroupConfig("127.0.0.1:1", "g", null, Map.of(), Duration.ofSeconds(1));
+    try (KafkaGroupLag probe = new KafkaGroupLag(cfg, clock)) {
+      long start = System.nanoTime();
+      Observation o = probe.observe();
+
+      assertThat(o.kind()).isEqualTo(Kind.UNKNOWN);
+      assertThat(o.note()).isEqualTo("kafka at 127.0.0.1:1 not answering within 1s");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+  }
+}

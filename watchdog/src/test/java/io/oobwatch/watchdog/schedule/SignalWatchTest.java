@@ -1,0 +1,130 @@
+package io.oobwatch.watchdog.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.oobwatch.probes.Observation;
+import io.oobwatch.probes.Probe;
+import io.oobwatch.testkit.TestClock;
+import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.SqliteStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The watch with scripted probes: freshness, unknown sources, ratio, and restarts, on a real SQLite store. */
+class SignalWatchTest {
+  @TempDir Path dir;
+  final TestClock clock = TestClock.at("2026-11-27T08:00:00Z");
+  final List<SqliteStore> stores = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    stores.forEach(SqliteStore::close);
+  }
+
+  static Probe probe(Supplier<Observation> s) {
+    return new Probe() {
+      @Override
+      public Observation observe() {
+        return s.get();
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  SqliteStore store() {
+    SqliteStore s = SqliteStore.open(dir);
+    stores.add(s);
+    return s;
+  }
+
+  SignalWatch watch(SqliteStore store, Config.Checks checks, Map<String, Probe> probes) {
+    return new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, checks), probes, store,
+        new Alerts("wd-test", store, null, clock, () -> { }), clock);
+  }
+
+  static Config.Checks freshnessOnly() {
+    return new Config.Checks(Duration.ofMinutes(1), Duration.ofMinutes(5),
+        List.of(new Config.Freshness("elasticsearch", "elasticsearch", null, Duration.ofMinutes(5))), List.of(), List.of(),
+        List.of());
+  }
+
+  void minutes(SignalWatch w, int n) {
+    for (int i = 0; i < n; i++) {
+      w.tick();
+      assertThat(w.snapshot().error()).isNull();
+      clock.advance(Duration.ofMinutes(1));
+    }
+  }
+
+  @Test
+  void darkDashboardsPageWithTheNewestRecordsTimeAndResolveWhenRecordsFlowAgain() {
+    Instant newest = clock.instant().plusSeconds(12);
+    Instant[] current = {newest};
+    SqliteStore store = store();
+    SignalWatch w = watch(store, freshnessOnly(), Map.of(SignalWatch.signal("inference-logs", "freshness", "elasticsearch"),
+        probe(() -> Observation.value(clock.instant(), current[0].toEpochMilli()))));
+
+    minutes(w, 8);
+
+    assertThat(store.alerts(Instant.EPOCH)).extracting(Alert::summary)
+        .containsExactly("no new inference logs in elasticsearch for 5m");
+    assertThat(store.pages(5).get(0).body()).contains("Newest 08:00:12Z; max_age 5m.");
+
+    current[0] = clock.instant();
+    minutes(w, 1);
+    assertThat(store.alerts(Instant.EPOCH).get(0).state()).isEqualTo(Alert.State.RESOLVED);
+  }
+
+  @Test
+  void aSourceThatCannotBeQueriedPagesAfterTheBoundEvenAcrossARestartAndIsNeverFresh() {
+    String signal = SignalWatch.signal("inference-logs", "freshness", "elasticsearch");
+    Probe refused = probe(() -> Observation.unknown(clock.instant(), "elasticsearch at http://es:9200 refused the connection"));
+    SqliteStore first = store();
+    minutes(watch(first, freshnessOnly(), Map.of(signal, refused)), 3);
+    first.close();
+    stores.remove(first);
+
+    SqliteStore second = store();
+    SignalWatch restarted = watch(second, freshnessOnly(), Map.of(signal, refused));
+    minutes(restarted, 3);
+
+    List<Alert> alerts = second.alerts(Instant.EPOCH);
+    assertThat(alerts).extracting(Alert::rule).containsExactly("unknown:freshness:elasticsearch");
+    assertThat(alerts.get(0).openedAt()).isEqualTo(Instant.parse("2026-11-27T08:05:00Z"));
+    assertThat(second.pages(5).get(0).body())
+        .contains("cannot query elasticsearch (freshness) for 5m. Elasticsearch at http://es:9200 refused the connection.");
+    assertThat(restarted.snapshot().checks().get("elasticsearch").findings().get("silence")).startsWith("unknown:");
+  }
+
+  @Test
+  void aSinkLosingRecordsWhileTheSourceIsNormalPagesTheRatio() {
+    Config.Volume sent = new Config.Volume("kafka", "kafka", null, Duration.ofMinutes(15), 0.2, List.of(Duration.ofDays(1)), 50, null);
+    Config.Volume indexed = new Config.Volume("elasticsearch", "elasticsearch", null, Duration.ofMinutes(15), 0.2,
+        List.of(Duration.ofDays(1)), 50, null);
+    Config.Checks checks = new Config.Checks(Duration.ofMinutes(1), Duration.ofMinutes(5), List.of(), List.of(sent, indexed),
+        List.of(new Config.Ratio("elasticsearch", "kafka", 0.9, Duration.ofMinutes(15))), List.of());
+    Map<String, Probe> probes = new LinkedHashMap<>();
+    probes.put(SignalWatch.signal("inference-logs", "volume", "kafka"), probe(() -> Observation.value(clock.instant(), 500)));
+    probes.put(SignalWatch.signal("inference-logs", "volume", "elasticsearch"), probe(() -> Observation.value(clock.instant(), 400)));
+    SqliteStore store = store();
+
+    minutes(watch(store, checks, probes), 8);
+
+    assertThat(store.alerts(Instant.EPOCH)).extracting(Alert::summary)
+        .containsExactly("elasticsearch receives 80% of what kafka sends");
+    assertThat(store.pages(5).get(0).body()).contains("400/min vs 500/min over 15m (80%; min 90%).");
+  }
+}
