@@ -27,7 +27,7 @@ public final class ConfigLoader {
   public static final Path DEFAULT_PATH = Path.of("/etc/oobwatch/oobwatch.yaml");
   public static final String ENV_VAR = "OOBWATCH_CONFIG";
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
+  static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
   private final Function<String, String> env;
@@ -92,9 +92,10 @@ public final class ConfigLoader {
     Config.Http http = http(r, top.obj("http"));
     List<Config.Pipeline> pipelines = pipelines(r, top);
     Config.Paging paging = paging(r, top.obj("paging"));
+    Config.Self self = SelfSection.read(r, top.obj("self"), pipelines);
     top.done();
     return new Config(
-        Path.of(r.file), instance, stateDir == null ? null : r.baseDir.resolve(stateDir), http, pipelines, paging);
+        Path.of(r.file), instance, stateDir == null ? null : r.baseDir.resolve(stateDir), http, pipelines, paging, self);
   }
 
   private static Config.Http http(Reader r, Reader.Obj o) {

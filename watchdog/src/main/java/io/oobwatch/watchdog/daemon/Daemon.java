@@ -7,15 +7,18 @@ import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.page.Pager;
 import io.oobwatch.watchdog.page.TwilioPager;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
+import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.server.StatusServer;
 import io.oobwatch.watchdog.store.SqliteStore;
 import io.oobwatch.watchdog.store.Store;
+import io.oobwatch.watchdog.systemd.SystemdNotifier;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running watchdog, and the one place that wires its object graph with plain constructors:
  * store → pager → dispatcher → alerts → one watch per pipeline (probes from the factory) → status
- * server. Each pipeline is ticked on its own thread, so a slow store in one pipeline does not
- * delay another.
+ * server → self-monitoring (dead man's switch, peers) → systemd notification. Each pipeline is
+ * ticked on its own thread, so a slow store in one pipeline does not delay another.
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
@@ -42,6 +45,9 @@ public final class Daemon implements AutoCloseable {
   private final List<AutoCloseable> probes = new ArrayList<>();
   private final ScheduledExecutorService scheduler;
   private final StatusServer server;
+  private final SelfWatch self;
+  private final DaemonStatus status;
+  private SystemdNotifier notifier;
 
   private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen) {
     this.config = config;
@@ -52,6 +58,7 @@ public final class Daemon implements AutoCloseable {
       Pager pager = paging == null || paging.twilio() == null ? new ConsolePager(console) : new TwilioPager(paging.twilio());
       this.dispatcher = new PageDispatcher(store, pager, clock);
       Alerts alerts = new Alerts(config.instance(), store, paging, clock, dispatcher::wake);
+      this.self = new SelfWatch(config.instance(), config.self(), alerts, clock);
       ProbeFactory factory = new ProbeFactory(clock);
       for (Config.Pipeline p : config.pipelines()) {
         ProbeFactory.Tracked tracked = factory.tracker(p);
@@ -68,8 +75,9 @@ public final class Daemon implements AutoCloseable {
       if (address.isUnresolved()) {
         address = new InetSocketAddress(address.getHostString(), address.getPort());
       }
+      this.status = new DaemonStatus(config, clock, store, watches, dispatcher, self);
       try {
-        this.server = StatusServer.start(address, new DaemonStatus(config, clock, store, watches, dispatcher));
+        this.server = StatusServer.start(address, status);
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
@@ -81,6 +89,15 @@ public final class Daemon implements AutoCloseable {
 
   /** Starts watching every pipeline and serving status; pages left unsent by a previous run go out now. */
   public static Daemon start(Config config, Clock clock, PrintStream console, InetSocketAddress listen) {
+    return start(config, clock, console, listen, System.getenv());
+  }
+
+  /**
+   * As {@link #start(Config, Clock, PrintStream, InetSocketAddress)}, with the environment that
+   * says whether systemd is to be notified ({@code NOTIFY_SOCKET}, {@code WATCHDOG_USEC}).
+   */
+  public static Daemon start(
+      Config config, Clock clock, PrintStream console, InetSocketAddress listen, Map<String, String> env) {
     Daemon d = new Daemon(config, clock, console, listen);
     d.dispatcher.start();
     for (PipelineWatch w : d.watches) {
@@ -89,6 +106,14 @@ public final class Daemon implements AutoCloseable {
       d.scheduler.scheduleWithFixedDelay(w::tick, 0, pollMs, TimeUnit.MILLISECONDS);
     }
     d.scheduler.scheduleWithFixedDelay(() -> d.store.prune(clock.instant().minus(HISTORY)), 1, 60, TimeUnit.MINUTES);
+    d.self.start(d.status::degraded);
+    try {
+      d.notifier = SystemdNotifier.start(env, new SystemdNotifier.Source(
+          d.status::firstRoundDone, d.status::stalled, d.status::summary));
+    } catch (RuntimeException e) {
+      d.close();
+      throw e;
+    }
     log.info("oobwatch {} watching {} pipeline(s); paging via {}; status on http://{}", config.instance(),
         d.watches.size(), d.dispatcher.pager().describe(), hostPort(d.server.address()));
     return d;
@@ -116,6 +141,12 @@ public final class Daemon implements AutoCloseable {
   }
 
   private void closeQuietly() {
+    if (notifier != null) {
+      notifier.close();
+    }
+    if (self != null) {
+      self.close();
+    }
     if (scheduler != null) {
       scheduler.shutdownNow();
       try {
