@@ -45,7 +45,7 @@ final class SelfSection {
       if (name != null && !ConfigLoader.NAME.matcher(name).matches()) {
         p.error("name", "\"" + name + "\" is not a usable name; use lower-case letters, digits, '-', '_' or '.'");
       } else if (name != null && !names.add(name)) {
-        p.error("name", "peer \"" + name + "\" is listed twice in self.peers; give each peer once");
+        p.error("name", "peer \"" + name + "\" is listed twice in self.peers; remove the duplicate or fix its name");
       }
       String url = Kinds.url(p, "url", "the peer's health URL, e.g. url: https://wd-us-1.example.net/healthz");
       Duration every = p.duration("every", Duration.ofSeconds(30));

@@ -9,7 +9,6 @@ import io.oobwatch.watchdog.store.Alert;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -92,7 +91,7 @@ final class PeerWatch {
   }
 
   private String ask() {
-    String who = subject() + " at " + HttpCall.redact(peer.url());
+    String who = host(peer.url());
     try {
       HttpRequest request = HttpRequest.newBuilder(HttpCall.uri(peer.url())).timeout(peer.timeout()).GET().build();
       HttpCall.Result r = HttpCall.send(http, request, peer.timeout(), who);
@@ -112,6 +111,16 @@ final class PeerWatch {
     }
   }
 
+  /** "wd-us-1.example.net:443": short enough to leave room for the reason in one SMS. */
+  private static String host(String url) {
+    try {
+      java.net.URI u = HttpCall.uri(url);
+      return u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+    } catch (IllegalArgumentException e) {
+      return HttpCall.redact(url);
+    }
+  }
+
   /** "silent since 08:41Z" (no answer), or "unhealthy since 08:41Z" (answered, but not 2xx). */
   private String summary() {
     return (silent ? "silent" : "unhealthy") + " since " + HHMM.format(failingSince);
@@ -128,8 +137,8 @@ final class PeerWatch {
   }
 
   private String resolveText(Alert a, Instant at) {
-    String head = "RESOLVED " + a.id() + " " + a.subject() + ": answers again.";
-    String was = " Was: " + a.summary() + ", for " + Durations.format(Duration.between(a.openedAt(), at)) + ".";
+    String head = "RESOLVED " + a.id() + " " + a.subject() + ": answers again at " + HHMM.format(at) + ".";
+    String was = " Was: " + a.summary() + ".";
     return SmsText.fit("[oobwatch " + instance + "] " + head + was, instance + ": " + head + was, instance + ": " + head);
   }
 
