@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class SystemdNotifier implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SystemdNotifier.class);
   /** How often the summary is recomputed; STATUS= is sent when it changed. */
-  static final Duration STATUS_EVERY = Duration.ofSeconds(1);
-  private static final long CHECK_MS = 100;
+  static final Duration STATUS_EVERY = Duration.ofSeconds(2);
+  /** How often readiness is checked until READY=1 was sent (then only STATUS_EVERY). */
+  private static final long READY_CHECK_MS = 50;
 
   /**
    * What the notifier reads from the daemon.
@@ -47,8 +48,6 @@ public final class SystemdNotifier implements AutoCloseable {
   private final Source source;
   private final Duration watchdogEvery;
   private final ScheduledExecutorService thread;
-  private boolean ready;
-  private long lastStatusAt;
   private String lastStatus;
   private boolean sendFailed;
   private boolean withholding;
@@ -78,7 +77,7 @@ public final class SystemdNotifier implements AutoCloseable {
     }
     Duration every = watchdogInterval(env, ProcessHandle.current().pid());
     SystemdNotifier n = new SystemdNotifier(NotifySocket.open(address), source, every);
-    n.thread.scheduleWithFixedDelay(n::step, 0, CHECK_MS, TimeUnit.MILLISECONDS);
+    n.thread.schedule(n::awaitReady, 0, TimeUnit.MILLISECONDS);
     if (every != null) {
       n.thread.scheduleAtFixedRate(n::watchdog, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -111,23 +110,26 @@ public final class SystemdNotifier implements AutoCloseable {
     return socket != null;
   }
 
-  private void step() {
+  /** Checks readiness every few milliseconds until READY=1 is sent, then updates STATUS= from time to time. */
+  private void awaitReady() {
     try {
-      if (!ready) {
-        if (source.firstRoundDone().getAsBoolean()) {
-          ready = true;
-          lastStatus = status();
-          send("READY=1\nSTATUS=" + lastStatus);
-          log.info("ready: told systemd READY=1");
-        }
+      if (source.firstRoundDone().getAsBoolean()) {
+        lastStatus = status();
+        send("READY=1\nSTATUS=" + lastStatus);
+        log.info("ready: told systemd READY=1");
+        thread.scheduleWithFixedDelay(this::statusUpdate, STATUS_EVERY.toMillis(), STATUS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         return;
       }
-      if (System.nanoTime() - lastStatusAt < STATUS_EVERY.toNanos()) {
-        return;
-      }
+    } catch (RuntimeException e) {
+      log.warn("systemd readiness check failed: {}", e.toString());
+    }
+    thread.schedule(this::awaitReady, READY_CHECK_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private void statusUpdate() {
+    try {
       String stalled = source.stalled().get();
       String status = stalled == null ? status() : "STALLED: " + oneLine(stalled);
-      lastStatusAt = System.nanoTime();
       if (!status.equals(lastStatus)) {
         send("STATUS=" + status);
         lastStatus = status;
@@ -138,7 +140,6 @@ public final class SystemdNotifier implements AutoCloseable {
   }
 
   private String status() {
-    lastStatusAt = System.nanoTime();
     return oneLine(source.summary().get());
   }
 
