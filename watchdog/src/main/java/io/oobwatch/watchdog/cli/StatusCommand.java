@@ -155,6 +155,10 @@ final class StatusCommand implements Callable<Integer> {
       }
       out.printf("%-20s %-16s %-12s %9s  %s%n", name, "canary #" + last.path("seq").asText(), last.path("verdict").asText(),
           "", "emitted " + last.path("emitted_at").asText() + ", last 24h: " + day(p.path("canary").path("last_24h")));
+      if (last.path("injection").asText().startsWith("failed: ")) {
+        out.printf("%-20s %-16s %-12s %9s  %s%n", name, "inject", "FAILED", "",
+            last.path("injection").asText().substring("failed: ".length()));
+      }
       for (JsonNode s : last.path("stages")) {
         out.printf("%-20s %-16s %-12s %9s  %s%n", name, s.path("stage").asText(), s.path("result").asText(),
             seconds(s.path("latency_ms").asLong()), s.path("reason").asText());
@@ -168,7 +172,7 @@ final class StatusCommand implements Callable<Integer> {
       }
       out.printf("  %-4s %-9s %-20s %s (since %s%s)%n", a.path("id").asText(), a.path("state").asText(),
           a.path("subject").asText(), a.path("summary").asText(), a.path("opened_at").asText(),
-          a.path("resolved_at").isNull() ? "" : ", resolved " + a.path("resolved_at").asText());
+          "resolved".equals(a.path("state").asText()) ? ", resolved " + a.path("resolved_at").asText() : "");
     }
     if (shown == 0) {
       out.println("ALERTS none in the last day");

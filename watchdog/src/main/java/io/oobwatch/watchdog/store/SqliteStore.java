@@ -299,9 +299,10 @@ public final class SqliteStore implements Store {
 
   private static Alert alert(ResultSet rs) throws SQLException {
     long resolved = rs.getLong("resolved_at");
+    boolean open = rs.wasNull(); // asked right after reading resolved_at: NULL while firing
     return new Alert(rs.getLong("id"), rs.getString("subject"), rs.getString("rule"),
         Alert.State.valueOf(rs.getString("state")), rs.getString("stage"), rs.getString("summary"),
-        Instant.ofEpochMilli(rs.getLong("opened_at")), rs.wasNull() ? null : Instant.ofEpochMilli(resolved));
+        Instant.ofEpochMilli(rs.getLong("opened_at")), open ? null : Instant.ofEpochMilli(resolved));
   }
 
   private static OutboxEntry page(ResultSet rs) throws SQLException {

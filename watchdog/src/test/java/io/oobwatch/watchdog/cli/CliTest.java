@@ -157,5 +157,6 @@ class CliTest {
     assertThat(config.pipelines()).hasSize(1);
     assertThat(config.pipelines().get(0).canary().stages()).extracting(s -> s.name()).containsExactly("kafka", "elasticsearch");
     assertThat(config.paging().twilio().toString()).doesNotContain("secret-twilio-token");
+    assertThat(config.self().stalledAfter()).isEqualTo(java.time.Duration.ofMinutes(2));
   }
 }
