@@ -2,7 +2,6 @@ package io.oobwatch.watchdog.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -27,8 +26,6 @@ import picocli.CommandLine.Spec;
       "2 CRITICAL (alert firing, daemon unhealthy, a page failed), 3 UNKNOWN (daemon unreachable)."
     })
 final class StatusCommand implements Callable<Integer> {
-  private static final String[] LEVELS = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-
   @Spec CommandSpec spec;
 
   @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:9107",
@@ -51,7 +48,7 @@ final class StatusCommand implements Callable<Integer> {
     try {
       target = statusUri(url);
     } catch (IllegalArgumentException e) {
-      return unknown(out, "--url " + url + " is not an http:// URL");
+      return Nagios.unknown(out, json, "--url " + url + " is not an http:// URL");
     }
     JsonNode doc;
     try {
@@ -60,29 +57,29 @@ final class StatusCommand implements Callable<Integer> {
           HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(timeoutSeconds)).GET().build(),
           HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
-        return unknown(out, target + " answered HTTP " + r.statusCode() + "; is this an oobwatch daemon?");
+        return Nagios.unknown(out, json, target + " answered HTTP " + r.statusCode() + "; is this an oobwatch daemon?");
       }
       doc = new ObjectMapper().readTree(r.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return unknown(out, "interrupted");
+      return Nagios.unknown(out, json, "interrupted");
     } catch (java.io.IOException e) {
       String why = e instanceof java.net.ConnectException ? "connection refused"
           : e instanceof java.net.http.HttpTimeoutException ? "no answer within " + timeoutSeconds + "s"
           : String.valueOf(e.getMessage());
-      return unknown(out, "daemon at " + target + " unreachable: " + why + "; is oobwatch running? (systemctl status oobwatch)");
+      return Nagios.unknown(out, json, "daemon at " + target + " unreachable: " + why + "; is oobwatch running? (systemctl status oobwatch)");
     }
     if (doc == null || !doc.has("pipelines")) {
-      return unknown(out, target + " did not answer with an oobwatch status document");
+      return Nagios.unknown(out, json, target + " did not answer with an oobwatch status document");
     }
     Verdict v = judge(doc);
     if (json) {
       ObjectNode o = new ObjectMapper().createObjectNode();
-      o.put("status", LEVELS[v.code()]);
+      o.put("status", Nagios.LEVELS[v.code()]);
       o.put("exit", v.code());
       o.putPOJO("problems", v.problems());
       o.set("daemon", doc);
-      write(out, o);
+      Nagios.write(out, o);
     } else {
       print(out, doc, v);
     }
@@ -143,7 +140,7 @@ final class StatusCommand implements Callable<Integer> {
 
   private static void print(PrintWriter out, JsonNode doc, Verdict v) {
     int pipelines = doc.path("pipelines").size();
-    out.printf("OOBWATCH %s - %s%n", LEVELS[v.code()],
+    out.printf("OOBWATCH %s - %s%n", Nagios.LEVELS[v.code()],
         v.problems().isEmpty() ? doc.path("instance").asText() + ": " + pipelines + " pipeline(s) OK" : String.join("; ", v.problems()));
     out.printf("%-20s %-16s %-12s %9s  %s%n", "PIPELINE", "STAGE", "RESULT", "LATENCY", "REASON");
     for (JsonNode p : doc.path("pipelines")) {
@@ -204,25 +201,5 @@ final class StatusCommand implements Callable<Integer> {
     return io.oobwatch.probes.canary.Durations.format(Duration.ofMillis(ms));
   }
 
-  private int unknown(PrintWriter out, String why) {
-    if (json) {
-      ObjectNode o = new ObjectMapper().createObjectNode();
-      o.put("status", "UNKNOWN");
-      o.put("exit", 3);
-      o.put("error", why);
-      write(out, o);
-    } else {
-      out.println("OOBWATCH UNKNOWN - " + why);
-    }
-    out.flush();
-    return 3;
-  }
 
-  private static void write(PrintWriter out, Object doc) {
-    try {
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
-    } catch (Exception e) {
-      out.println("{\"status\":\"UNKNOWN\",\"exit\":3}");
-    }
-  }
 }
