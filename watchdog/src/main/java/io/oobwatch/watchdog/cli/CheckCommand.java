@@ -1,7 +1,5 @@
 package io.oobwatch.watchdog.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.Durations;
 import io.oobwatch.probes.canary.StageResult;
@@ -31,8 +29,6 @@ import picocli.CommandLine.Spec;
       "or internal error). Uses no state; safe to run beside a running daemon."
     })
 final class CheckCommand implements Callable<Integer> {
-  private static final String[] LEVELS = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
 
@@ -49,7 +45,7 @@ final class CheckCommand implements Callable<Integer> {
     try {
       c = config.load();
     } catch (ConfigException e) {
-      return unknown(out, "invalid config: " + e.getMessage());
+      return Nagios.unknown(out, json, "invalid config: " + e.getMessage());
     }
     List<Config.Pipeline> chosen = new ArrayList<>();
     boolean named = false;
@@ -63,7 +59,7 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     if (chosen.isEmpty()) {
-      return unknown(out, named ? "no canary configured" + (pipeline == null ? "" : " for pipeline " + pipeline)
+      return Nagios.unknown(out, json, named ? "no canary configured" + (pipeline == null ? "" : " for pipeline " + pipeline)
           + "; check runs canary round trips, the other checks run in the daemon (see oobwatch status)"
           : "no pipeline named \"" + pipeline + "\" in " + c.source());
     }
@@ -72,9 +68,9 @@ final class CheckCommand implements Callable<Integer> {
       outcomes = new CanaryCheck(c.instance(), Clock.systemUTC()).run(chosen);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return unknown(out, "interrupted");
+      return Nagios.unknown(out, json, "interrupted");
     } catch (RuntimeException e) {
-      return unknown(out, "internal error: " + e.getMessage());
+      return Nagios.unknown(out, json, "internal error: " + e.getMessage());
     }
     int code = 0;
     List<String> problems = new ArrayList<>();
@@ -90,7 +86,7 @@ final class CheckCommand implements Callable<Integer> {
     if (json) {
       printJson(out, code, outcomes);
     } else {
-      out.printf("OOBWATCH %s - %s%n", LEVELS[code],
+      out.printf("OOBWATCH %s - %s%n", Nagios.LEVELS[code],
           problems.isEmpty() ? outcomes.size() + " pipeline(s) OK" : String.join("; ", problems));
       out.printf("%-20s %-16s %-12s %9s  %s%n", "PIPELINE", "STAGE", "RESULT", "LATENCY", "REASON");
       for (CanaryOutcome o : outcomes) {
@@ -117,23 +113,10 @@ final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  private int unknown(PrintWriter out, String why) {
-    if (json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("status", "UNKNOWN");
-      doc.put("exit", 3);
-      doc.put("error", why);
-      write(out, doc);
-    } else {
-      out.println("OOBWATCH UNKNOWN - " + why);
-    }
-    out.flush();
-    return 3;
-  }
 
   private void printJson(PrintWriter out, int code, List<CanaryOutcome> outcomes) {
     Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("status", LEVELS[code]);
+    doc.put("status", Nagios.LEVELS[code]);
     doc.put("exit", code);
     List<Object> ps = new ArrayList<>();
     for (CanaryOutcome o : outcomes) {
@@ -163,14 +146,7 @@ final class CheckCommand implements Callable<Integer> {
       ps.add(p);
     }
     doc.put("pipelines", ps);
-    write(out, doc);
+    Nagios.write(out, doc);
   }
 
-  private static void write(PrintWriter out, Object doc) {
-    try {
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
-    } catch (Exception e) {
-      out.println("{\"status\":\"UNKNOWN\",\"exit\":3}");
-    }
-  }
 }

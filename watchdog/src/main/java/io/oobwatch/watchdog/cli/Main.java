@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       AckCommand.class,
       SilenceCommand.class,
       PageTestCommand.class,
+      StatusCommand.class,
       CommandLine.HelpCommand.class
     },
     description = {
@@ -31,7 +32,8 @@ import picocli.CommandLine.Command;
     footer = {
       "",
       "Exit codes of check: 0 OK, 1 WARNING (canary slow), 2 CRITICAL (lost or unreachable), 3 UNKNOWN.",
-      "Exit codes of validate: 0 valid, 2 invalid."
+      "Exit codes of validate: 0 valid, 2 invalid.",
+      "Exit codes of status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (daemon unreachable)."
     })
 public final class Main {
   private Main() {}

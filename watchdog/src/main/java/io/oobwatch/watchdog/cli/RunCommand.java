@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Run the watchdog in the foreground (systemd runs this).",
       "Emits canaries, follows them through every stage, pages on loss, serves /healthz and /status.",
+      "Under systemd (NOTIFY_SOCKET set) it tells systemd READY=1 after the first evaluation round,",
+      "keeps STATUS= current, pings WATCHDOG=1 while evaluation progresses, and says STOPPING=1.",
       "Stops cleanly on SIGTERM/SIGINT. Exit 2 on an invalid config, 1 when it cannot start."
     })
 final class RunCommand implements Callable<Integer> {

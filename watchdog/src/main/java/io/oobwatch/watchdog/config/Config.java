@@ -19,10 +19,11 @@ import java.util.Map;
  * @param pipelines the pipelines watched, in config order
  * @param paging how people are paged; null means the console pager (dry run)
  * @param heartbeats components that prove they are alive, push or pull, in config order
+ * @param self how oobwatch itself is watched (never null; an absent section means the defaults)
  */
 public record Config(
     Path source, String instance, Path stateDir, Http http, List<Pipeline> pipelines, Paging paging,
-    List<Heartbeat> heartbeats) {
+    List<Heartbeat> heartbeats, Self self) {
 
   /**
    * @param publicUrl how Twilio reaches this oobwatch ("https://wd-eu-1.example.net"); webhook
@@ -217,4 +218,29 @@ public record Config(
    *     Empty or gone) before it pages
    */
   public record ConsumerLag(String name, Object settings, long maxLag, Duration stalledAfter) {}
+
+  /**
+   * Self-monitoring.
+   *
+   * @param stalledAfter a pipeline whose evaluation loop completed no round for this long is
+   *     stalled: /healthz answers 503, systemd's watchdog is no longer pinged, the dead man's
+   *     switch reports failure
+   * @param deadMansSwitch the outbound "still alive" ping; null when not configured
+   * @param peers other oobwatch instances whose /healthz this one checks
+   */
+  public record Self(Duration stalledAfter, DeadMansSwitch deadMansSwitch, List<Peer> peers) {}
+
+  /**
+   * A healthchecks.io-style ping URL: {@code url} when all is well, {@code url + "/fail"} when
+   * oobwatch itself is degraded. The URL is treated as a secret (it lets anyone ping).
+   */
+  public record DeadMansSwitch(String url, Duration every, Duration timeout) {
+    @Override
+    public String toString() {
+      return "DeadMansSwitch[every=" + every + ", timeout=" + timeout + "]";
+    }
+  }
+
+  /** Another oobwatch whose {@code /healthz} is checked every {@code every}. */
+  public record Peer(String name, String url, Duration every, int failuresToFire, Duration timeout) {}
 }

@@ -99,10 +99,11 @@ public final class ConfigLoader {
           "not set, but paging.escalation places calls and Twilio posts their \"press 1 to acknowledge\" back to it;"
               + " set it to the URL Twilio reaches this oobwatch at, e.g. http: { public_url: \"https://wd-eu-1.example.net\" }");
     }
+    Config.Self self = SelfSection.read(r, top.obj("self"), pipelines);
     top.done();
     return new Config(
         Path.of(r.file), instance, stateDir == null ? null : r.baseDir.resolve(stateDir), http, pipelines, paging,
-        heartbeats);
+        heartbeats, self);
   }
 
   private static Config.Http http(Reader r, Reader.Obj o) {

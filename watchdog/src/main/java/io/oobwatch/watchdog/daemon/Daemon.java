@@ -13,9 +13,11 @@ import io.oobwatch.watchdog.page.TwilioPager;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.schedule.SignalWatch;
+import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.server.StatusServer;
 import io.oobwatch.watchdog.store.SqliteStore;
 import io.oobwatch.watchdog.store.Store;
+import io.oobwatch.watchdog.systemd.SystemdNotifier;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -35,8 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running watchdog, and the one place that wires its object graph with plain constructors:
  * store → pager → dispatcher → alerts → one watch per pipeline (probes from the factory) → status
- * server. Each pipeline is ticked on its own thread, so a slow store in one pipeline does not
- * delay another.
+ * server → self-monitoring (dead man's switch, peers) → systemd notification. Each pipeline is
+ * ticked on its own thread, so a slow store in one pipeline does not delay another.
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
@@ -59,6 +61,9 @@ public final class Daemon implements AutoCloseable {
   private final ScheduledExecutorService heartbeatScheduler;
   /** How often heartbeats are judged: the resolution of "missing for every + grace". */
   static final Duration HEARTBEAT_TICK = Duration.ofSeconds(1);
+  private final SelfWatch self;
+  private final DaemonStatus status;
+  private SystemdNotifier notifier;
 
   private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen) {
     this.config = config;
@@ -70,6 +75,7 @@ public final class Daemon implements AutoCloseable {
       this.dispatcher = new PageDispatcher(store, pager, clock, dispatchSettings(config));
       Alerts alerts = new Alerts(config.instance(), store, paging, clock, dispatcher::wake);
       this.alerts = alerts;
+      this.self = new SelfWatch(config.instance(), config.self(), alerts, clock);
       ProbeFactory factory = new ProbeFactory(clock);
       Map<String, HealthProbe> pulls = new LinkedHashMap<>();
       config.heartbeats().stream().filter(hb -> !hb.push()).forEach(hb -> pulls.put(hb.name(), factory.health(hb)));
@@ -103,10 +109,10 @@ public final class Daemon implements AutoCloseable {
       if (address.isUnresolved()) {
         address = new InetSocketAddress(address.getHostString(), address.getPort());
       }
+      this.status = new DaemonStatus(
+          config, clock, store, watches, dispatcher, heartbeats, metrics, alerts, signalWatches, self);
       try {
-        this.server = StatusServer.start(address,
-            new DaemonStatus(config, clock, store, watches, dispatcher, heartbeats, metrics, alerts, signalWatches),
-            heartbeats::receive, new DaemonPaging(config, alerts));
+        this.server = StatusServer.start(address, status, heartbeats::receive, new DaemonPaging(config, alerts));
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
@@ -118,6 +124,15 @@ public final class Daemon implements AutoCloseable {
 
   /** Starts watching every pipeline and serving status; pages left unsent by a previous run go out now. */
   public static Daemon start(Config config, Clock clock, PrintStream console, InetSocketAddress listen) {
+    return start(config, clock, console, listen, System.getenv());
+  }
+
+  /**
+   * As {@link #start(Config, Clock, PrintStream, InetSocketAddress)}, with the environment that
+   * says whether systemd is to be notified ({@code NOTIFY_SOCKET}, {@code WATCHDOG_USEC}).
+   */
+  public static Daemon start(
+      Config config, Clock clock, PrintStream console, InetSocketAddress listen, Map<String, String> env) {
     Daemon d = new Daemon(config, clock, console, listen);
     d.dispatcher.start();
     for (PipelineWatch w : d.watches) {
@@ -137,8 +152,16 @@ public final class Daemon implements AutoCloseable {
           TimeUnit.MILLISECONDS);
     }
     d.scheduler.scheduleWithFixedDelay(d::escalate, 0, 1, TimeUnit.SECONDS);
+    d.self.start(d.status::degraded);
+    try {
+      d.notifier = SystemdNotifier.start(env, new SystemdNotifier.Source(
+          d.status::firstRoundDone, d.status::stalled, d.status::summary));
+    } catch (RuntimeException e) {
+      d.close();
+      throw e;
+    }
     log.info("oobwatch {} watching {} pipeline(s) and {} heartbeat(s); paging via {}; status on http://{}",
-        config.instance(), d.watches.size(), config.heartbeats().size(), d.dispatcher.pager().describe(),
+        config.instance(), config.pipelines().size(), config.heartbeats().size(), d.dispatcher.pager().describe(),
         hostPort(d.server.address()));
     return d;
   }
@@ -238,6 +261,12 @@ public final class Daemon implements AutoCloseable {
   }
 
   private void closeQuietly() {
+    if (notifier != null) {
+      notifier.close();
+    }
+    if (self != null) {
+      self.close();
+    }
     if (heartbeatScheduler != null) {
       heartbeatScheduler.shutdownNow();
       try {

@@ -42,6 +42,9 @@ final class DaemonMetrics {
     this.watches = watches;
     this.heartbeats = heartbeats;
     for (Config.Pipeline p : config.pipelines()) {
+      if (p.canary() == null) {
+        continue; // watched by its other checks only: no canary metrics
+      }
       Map<CanaryOutcome.Verdict, Long> byVerdict = new LinkedHashMap<>();
       for (CanaryOutcome.Verdict v : CanaryOutcome.Verdict.values()) {
         byVerdict.put(v, 0L);

@@ -10,6 +10,7 @@ import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.schedule.SignalWatch;
+import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.server.Health;
 import io.oobwatch.watchdog.server.StatusSource;
 import io.oobwatch.watchdog.store.Alert;
@@ -27,9 +28,6 @@ import java.util.Map;
 
 /** What {@code /status} and {@code /healthz} say: built from the watches' snapshots and the store. */
 final class DaemonStatus implements StatusSource {
-  /** A pipeline whose loop has not ticked for this long (plus its poll) is stalled. */
-  static final Duration STALLED = Duration.ofMinutes(2);
-
   private final Config config;
   private final Clock clock;
   private final Store store;
@@ -40,14 +38,16 @@ final class DaemonStatus implements StatusSource {
   private final DaemonMetrics metrics;
   private final Alerts alerts;
   private final List<SignalWatch> signalWatches;
+  private final SelfWatch self;
 
   DaemonStatus(Config config, Clock clock, Store store, List<PipelineWatch> watches, PageDispatcher dispatcher,
-      HeartbeatWatch heartbeats, DaemonMetrics metrics, Alerts alerts, List<SignalWatch> signalWatches) {
+      HeartbeatWatch heartbeats, DaemonMetrics metrics, Alerts alerts, List<SignalWatch> signalWatches, SelfWatch self) {
     this.heartbeats = heartbeats;
     this.metrics = metrics;
     this.alerts = alerts;
     this.signalWatches = signalWatches;
     this.config = config;
+    this.self = self;
     this.clock = clock;
     this.store = store;
     this.watches = watches;
@@ -57,25 +57,8 @@ final class DaemonStatus implements StatusSource {
 
   @Override
   public Health health() {
-    Instant now = clock.instant();
-    for (PipelineWatch w : watches) {
-      PipelineWatch.Snapshot s = w.snapshot();
-      Instant since = s.lastTick() == null ? started : s.lastTick();
-      if (Duration.between(since, now).compareTo(STALLED) > 0) {
-        return new Health(false, "evaluation of pipeline " + w.name() + " stalled since " + since);
-      }
-    }
-    for (SignalWatch w : signalWatches) {
-      Instant since = w.snapshot().lastTick() == null ? started : w.snapshot().lastTick();
-      if (Duration.between(since, now).compareTo(STALLED.plus(w.every())) > 0) {
-        return new Health(false, "evaluation of the checks of pipeline " + w.name() + " stalled since " + since);
-      }
-    }
-    Instant heartbeatsSince = heartbeats.lastEvaluation() == null ? started : heartbeats.lastEvaluation();
-    if (Duration.between(heartbeatsSince, now).compareTo(STALLED) > 0) {
-      return new Health(false, "evaluation of heartbeats stalled since " + heartbeatsSince);
-    }
-    return new Health(true, "ok");
+    String stalled = stalled();
+    return stalled == null ? new Health(true, "ok") : new Health(false, stalled);
   }
 
   @Override
@@ -139,7 +122,13 @@ final class DaemonStatus implements StatusSource {
     paging.put("failed", failed);
     paging.put("recent", pages);
     pagingDetails(paging, now);
+    PagingProblem problem = pagingProblem(store.pages(20));
+    if (problem != null) {
+      paging.put("problem", problem.text());
+      paging.put("problem_kind", problem.kind());
+    }
     doc.put("paging", paging);
+    doc.put("self", self.status());
     return doc;
   }
 
@@ -272,5 +261,93 @@ final class DaemonStatus implements StatusSource {
       out.add(m);
     }
     return out;
+  }
+
+  /**
+   * Why evaluation is not progressing, or null while it is: a pipeline whose loop completed no
+   * round for {@code self.stalled_after} (default 2m) is stalled. A round is bounded by the probe
+   * timeouts (one lookup per unreachable stage per round), so a healthy loop, even with every
+   * target down, completes rounds well within that bound. The same judgement drives /healthz,
+   * systemd's watchdog pings and the dead man's switch.
+   */
+  String stalled() {
+    Instant now = clock.instant();
+    for (PipelineWatch w : watches) {
+      PipelineWatch.Snapshot s = w.snapshot();
+      Instant since = s.lastTick() == null ? started : s.lastTick();
+      if (Duration.between(since, now).compareTo(config.self().stalledAfter()) > 0) {
+        return "evaluation of pipeline " + w.name() + " stalled since " + since;
+      }
+    }
+    for (SignalWatch w : signalWatches) {
+      Instant since = w.snapshot().lastTick() == null ? started : w.snapshot().lastTick();
+      if (Duration.between(since, now).compareTo(config.self().stalledAfter().plus(w.every())) > 0) {
+        return "evaluation of the checks of pipeline " + w.name() + " stalled since " + since;
+      }
+    }
+    Instant heartbeatsSince = heartbeats.lastEvaluation() == null ? started : heartbeats.lastEvaluation();
+    if (Duration.between(heartbeatsSince, now).compareTo(config.self().stalledAfter()) > 0) {
+      return "evaluation of heartbeats stalled since " + heartbeatsSince;
+    }
+    return null;
+  }
+
+  /** True once every pipeline completed its first evaluation round (for systemd's READY=1). */
+  boolean firstRoundDone() {
+    return watches.stream().allMatch(w -> w.snapshot().lastTick() != null);
+  }
+
+  /** Why oobwatch itself is degraded (stalled, or pages not going out), or null when it is well. */
+  String degraded() {
+    String stalled = stalled();
+    if (stalled != null) {
+      return stalled;
+    }
+    PagingProblem p = pagingProblem(store.pages(20));
+    return p == null ? null : p.text();
+  }
+
+  /** @param kind "retrying" (a send failed, a retry is due) or "failed" (given up: fix config or number) */
+  record PagingProblem(String kind, String text) {}
+
+  /**
+   * Paging is in trouble when a page is waiting for a retry (the channel failed at least once:
+   * Twilio unreachable, 5xx, 429) or when the newest page that reached an end failed for good.
+   */
+  static PagingProblem pagingProblem(List<OutboxEntry> pages) {
+    long newestSent = pages.stream().filter(e -> e.state() == OutboxEntry.State.SENT)
+        .mapToLong(OutboxEntry::id).max().orElse(0);
+    for (OutboxEntry e : pages) {
+      if (e.state() == OutboxEntry.State.PENDING && e.attempts() > 0) {
+        return new PagingProblem("retrying",
+            "page " + e.id() + " to " + e.recipient() + " not sent after " + e.attempts() + " attempt(s): " + e.lastError());
+      }
+      if (e.state() == OutboxEntry.State.FAILED && e.id() > newestSent) {
+        return new PagingProblem("failed", "page " + e.id() + " to " + e.recipient() + " failed: " + e.lastError());
+      }
+    }
+    return null;
+  }
+
+  /** One line for systemd's STATUS=: "3 pipelines, 0 firing, last canary 0.8s". */
+  String summary() {
+    long firing = store.alerts(clock.instant()).stream().filter(a -> a.state() == Alert.State.FIRING).count();
+    CanaryOutcome last = null;
+    for (PipelineWatch w : watches) {
+      CanaryOutcome o = w.snapshot().last();
+      if (o != null && (last == null || o.finishedAt().isAfter(last.finishedAt()))) {
+        last = o;
+      }
+    }
+    String canary;
+    if (last == null) {
+      canary = "no canary judged yet";
+    } else if (last.verdict() == CanaryOutcome.Verdict.OK || last.verdict() == CanaryOutcome.Verdict.SLOW) {
+      canary = "last canary " + last.endToEnd().map(Durations::format).orElse("?")
+          + (last.verdict() == CanaryOutcome.Verdict.SLOW ? " (slow)" : "");
+    } else {
+      canary = "last canary (" + last.pipeline() + "): " + io.oobwatch.watchdog.alert.AlertText.summary(last);
+    }
+    return watches.size() + (watches.size() == 1 ? " pipeline, " : " pipelines, ") + firing + " firing, " + canary;
   }
 }

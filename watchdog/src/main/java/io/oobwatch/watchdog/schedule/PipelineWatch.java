@@ -89,10 +89,13 @@ public final class PipelineWatch implements AutoCloseable {
   public void tick() {
     List<CanaryOutcome> judged = new ArrayList<>();
     String error = null;
+    // the last sequence number handed out: known here, so an idle tick needs no store query
+    long lastSeq = snapshot.lastSeq();
     try {
       Instant now = clock.instant();
       if (!now.isBefore(nextCanaryAt)) {
         long seq = store.nextSeq(pipeline.name());
+        lastSeq = seq;
         CanaryRecord canary = CanaryRecord.create(seq, now, pipeline.name(), instance, pipeline.canary().record());
         CanaryOutcome refused = tracker.launch(canary);
         if (refused != null) {
@@ -115,7 +118,7 @@ public final class PipelineWatch implements AutoCloseable {
     if (recent.size() > RECENT) {
       recent = recent.subList(recent.size() - RECENT, recent.size());
     }
-    snapshot = new Snapshot(pipeline.name(), clock.instant(), store.lastSeq(pipeline.name()), tracker.inFlight(),
+    snapshot = new Snapshot(pipeline.name(), clock.instant(), lastSeq, tracker.inFlight(),
         List.copyOf(recent), state, error);
   }
 

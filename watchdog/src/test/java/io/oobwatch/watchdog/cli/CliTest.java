@@ -160,5 +160,6 @@ class CliTest {
     assertThat(config.heartbeats()).extracting(h -> h.name()).containsExactly("log-shipper", "inference-api");
     assertThat(config.paging().escalation()).hasSize(3);
     assertThat(config.http().toString()).doesNotContain("secret-api-token");
+    assertThat(config.self().stalledAfter()).isEqualTo(java.time.Duration.ofMinutes(2));
   }
 }

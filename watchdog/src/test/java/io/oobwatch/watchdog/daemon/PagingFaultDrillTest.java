@@ -166,7 +166,8 @@ class PagingFaultDrillTest {
         rig.clock);
     DaemonMetrics metrics = new DaemonMetrics(rig.config, rig.clock, rig.store, List.of(), heartbeats);
     Map<String, Object> doc = (Map<String, Object>) new DaemonStatus(rig.config, rig.clock, rig.store, List.of(),
-        rig.dispatcher, heartbeats, metrics, rig.alerts, List.of()).status();
+        rig.dispatcher, heartbeats, metrics, rig.alerts, List.of(),
+        new io.oobwatch.watchdog.self.SelfWatch(rig.config.instance(), rig.config.self(), rig.alerts, rig.clock)).status();
     return (Map<String, Object>) doc.get("paging");
   }
 

@@ -121,4 +121,13 @@ class SqliteStoreTest {
       assertThat(s.recentOutcomes("inference-logs", 10)).extracting(OutcomeRow::seq).containsExactly(100L);
     }
   }
+
+  @Test
+  void aFiringAlertReadBackHasNoResolvedTime() {
+    try (SqliteStore s = SqliteStore.open(dir)) {
+      s.fire("p", "canary", "es", "x", t0, al -> List.of());
+      assertThat(s.firing("p", "canary")).get().extracting(Alert::resolvedAt).isNull();
+      assertThat(s.alerts(t0)).singleElement().extracting(Alert::resolvedAt).isNull();
+    }
+  }
 }

@@ -1,0 +1,136 @@
+package io.oobwatch.watchdog.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oobwatch.watchdog.config.ConfigLoader;
+import io.oobwatch.watchdog.daemon.Daemon;
+import io.oobwatch.watchdog.loopback.LoopbackPipeline;
+import io.oobwatch.watchdog.loopback.SilentServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code oobwatch status} against a real daemon on loopback: what it prints and its Nagios exit codes. */
+class StatusCommandTest {
+  @TempDir Path dir;
+  LoopbackPipeline pipeline;
+  Daemon daemon;
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+  @AfterEach
+  void stop() {
+    if (daemon != null) {
+      daemon.close();
+    }
+    if (pipeline != null) {
+      pipeline.close();
+    }
+  }
+
+  int run(String... args) {
+    out.reset();
+    CommandLine cmd = new CommandLine(Main.class);
+    cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    return cmd.execute(args);
+  }
+
+  String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  String startDaemon() throws Exception {
+    pipeline = LoopbackPipeline.start();
+    Path config = dir.resolve("oobwatch.yaml");
+    Files.writeString(config, "instance: wd-status\nstate_dir: state\npipelines:\n"
+        + pipeline.pipelineYaml("inference-logs", "300ms", "100ms", "1s"));
+    daemon = Daemon.start(new ConfigLoader().load(config), Clock.systemUTC(),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of());
+    return "http://127.0.0.1:" + daemon.httpAddress().getPort();
+  }
+
+  @Test
+  void aHealthyDaemonIsOkWithItsPipelineStagesAndPaging() throws Exception {
+    String url = startDaemon();
+    await().atMost(Duration.ofSeconds(10)).until(() -> daemon.store().counts("inference-logs", java.time.Instant.EPOCH).ok() >= 1);
+    assertThat(run("status", "--url", url)).isEqualTo(0);
+    assertThat(out()).startsWith("OOBWATCH OK - wd-status: 1 pipeline(s) OK")
+        .containsPattern("inference-logs +canary #[0-9]+ +OK")
+        .containsPattern("inference-logs +store +SEEN")
+        .contains("ALERTS none in the last day")
+        .contains("PAGING via console");
+  }
+
+  @Test
+  void aFiringAlertIsCriticalAndJsonCarriesTheProblemsAndTheDaemonsStatus() throws Exception {
+    String url = startDaemon();
+    pipeline.drop();
+    await().atMost(Duration.ofSeconds(15)).until(() -> daemon.store().firing("inference-logs", "canary").isPresent());
+    assertThat(run("status", "--url", url + "/status")).isEqualTo(2);
+    assertThat(out()).startsWith("OOBWATCH CRITICAL - ALERT 1 inference-logs: canary lost between injection and store")
+        .containsPattern("1 +firing +inference-logs +canary lost between injection and store");
+
+    assertThat(run("status", "--url", url, "--json")).isEqualTo(2);
+    JsonNode doc = new ObjectMapper().readTree(out());
+    assertThat(doc.path("status").asText()).isEqualTo("CRITICAL");
+    assertThat(doc.path("exit").asInt()).isEqualTo(2);
+    assertThat(doc.path("problems").get(0).asText()).startsWith("ALERT 1 inference-logs");
+    assertThat(doc.path("daemon").path("instance").asText()).isEqualTo("wd-status");
+  }
+
+  @Test
+  void anUnreachableOrHangingDaemonIsUnknown() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    assertThat(run("status", "--url", "http://127.0.0.1:" + port)).isEqualTo(3);
+    assertThat(out()).startsWith("OOBWATCH UNKNOWN - daemon at http://127.0.0.1:" + port + "/status unreachable: connection refused");
+
+    try (SilentServer hanging = SilentServer.start()) {
+      assertThat(run("status", "--url", hanging.url("/"), "--timeout", "1", "--json")).isEqualTo(3);
+      JsonNode doc = new ObjectMapper().readTree(out());
+      assertThat(doc.path("status").asText()).isEqualTo("UNKNOWN");
+      assertThat(doc.path("error").asText()).contains("no answer within 1s");
+    }
+    assertThat(run("status", "--url", "ftp://example")).isEqualTo(3);
+  }
+
+  @Test
+  void slowCanariesPagesAwaitingRetryAndFailingPeersAreWarningsAFailedPageIsCritical() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    String base = "{\"instance\":\"x\",\"healthy\":true,\"pipelines\":[{\"name\":\"p\",\"canary\":{\"last\":{\"verdict\":\"%s\"}}}],"
+        + "\"alerts\":[],\"paging\":{\"pending\":%d,\"failed\":0%s},\"self\":{\"peers\":[%s]}}";
+    assertThat(StatusCommand.judge(json.readTree(String.format(base, "OK", 0, "", ""))).code()).isEqualTo(0);
+    assertThat(StatusCommand.judge(json.readTree(String.format(base, "SLOW", 0, "", ""))).problems())
+        .containsExactly("p: last canary slow");
+    StatusCommand.Verdict retrying = StatusCommand.judge(json.readTree(String.format(base, "OK", 1,
+        ",\"problem\":\"page 3 to alice not sent after 2 attempt(s): HTTP 503\",\"problem_kind\":\"retrying\"", "")));
+    assertThat(retrying.code()).isEqualTo(1);
+    assertThat(retrying.problems()).containsExactly("paging: page 3 to alice not sent after 2 attempt(s): HTTP 503");
+    assertThat(StatusCommand.judge(json.readTree(String.format(base, "OK", 0,
+        ",\"problem\":\"page 3 to alice failed: invalid number\",\"problem_kind\":\"failed\"", ""))).code()).isEqualTo(2);
+    assertThat(StatusCommand.judge(json.readTree(String.format(base, "OK", 0, "",
+        "{\"name\":\"wd-us-1\",\"failures_in_a_row\":1,\"error\":\"refused\"}"))).problems())
+        .containsExactly("peer wd-us-1: 1 failed check(s): refused");
+    assertThat(StatusCommand.judge(json.readTree(
+        "{\"healthy\":false,\"unhealthy_reason\":\"evaluation of pipeline p stalled since T\",\"pipelines\":[]}")).code())
+        .isEqualTo(2);
+  }
+}

@@ -1,0 +1,62 @@
+package io.oobwatch.watchdog.self;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.oobwatch.testkit.TestClock;
+import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.loopback.RecordingServer;
+import io.oobwatch.watchdog.loopback.SilentServer;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DeadMansSwitchTest {
+  final TestClock clock = TestClock.at("2026-11-27T08:41:00Z");
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  DeadMansSwitch switchTo(String url, Duration timeout) {
+    return new DeadMansSwitch(new Config.DeadMansSwitch(url, Duration.ofMinutes(1), timeout), http, clock);
+  }
+
+  @Test
+  void aWellDaemonPostsToThePingUrlAndADegradedOneToItsFailUrlWithTheReason() {
+    try (RecordingServer hc = RecordingServer.start()) {
+      DeadMansSwitch dms = switchTo(hc.url("/ping/0b6f7d2e-uuid"), Duration.ofSeconds(2));
+
+      assertThat(dms.ping(() -> null)).isTrue();
+      assertThat(dms.ping(() -> "page 3 to alice not sent after 2 attempt(s): Twilio answered 503")).isTrue();
+
+      assertThat(hc.requests()).containsExactly(
+          new RecordingServer.Request("POST", "/ping/0b6f7d2e-uuid", "ok"),
+          new RecordingServer.Request("POST", "/ping/0b6f7d2e-uuid/fail",
+              "page 3 to alice not sent after 2 attempt(s): Twilio answered 503"));
+      assertThat(dms.status()).containsEntry("last_ping", "fail").containsEntry("delivered", true)
+          .containsEntry("last_ping_at", "2026-11-27T08:41:00Z");
+    }
+  }
+
+  @Test
+  void thePingUrlIsACredentialAndIsNeverShownWhole() {
+    try (RecordingServer hc = RecordingServer.start()) {
+      hc.answer(404, "not found");
+      DeadMansSwitch dms = switchTo(hc.url("/ping/secret-uuid"), Duration.ofSeconds(2));
+      assertThat(dms.ping(() -> null)).isFalse();
+      assertThat(dms.status().toString()).doesNotContain("secret-uuid").contains("answered HTTP 404");
+      assertThat(dms.masked()).isEqualTo(hc.url("/..."));
+      assertThat(new Config.DeadMansSwitch(hc.url("/ping/secret-uuid"), Duration.ofMinutes(1), Duration.ofSeconds(1)).toString())
+          .doesNotContain("secret-uuid");
+    }
+  }
+
+  @Test
+  void aPingTargetThatNeverAnswersCostsAtMostTheTimeout() {
+    try (SilentServer hc = SilentServer.start()) {
+      DeadMansSwitch dms = switchTo(hc.url("/ping/uuid"), Duration.ofMillis(500));
+      long t0 = System.nanoTime();
+      assertThat(dms.ping(() -> null)).isFalse();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+      assertThat(dms.status().get("error").toString()).contains("did not answer within 0.5s");
+      assertThat(hc.accepted()).isEqualTo(1);
+    }
+  }
+}
