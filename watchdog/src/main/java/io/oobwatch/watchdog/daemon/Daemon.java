@@ -136,9 +136,7 @@ public final class Daemon implements AutoCloseable {
     Daemon d = new Daemon(config, clock, console, listen);
     d.dispatcher.start();
     for (PipelineWatch w : d.watches) {
-      long pollMs = config.pipelines().stream().filter(p -> p.name().equals(w.name())).findFirst()
-          .orElseThrow().canary().poll().toMillis();
-      d.scheduler.scheduleWithFixedDelay(w::tick, 0, pollMs, TimeUnit.MILLISECONDS);
+      d.scheduler.execute(() -> d.loop(w));
     }
     for (SignalWatch w : d.signalWatches) {
       d.scheduler.scheduleWithFixedDelay(w::tick, 0, w.every().toMillis(), TimeUnit.MILLISECONDS);
@@ -164,6 +162,24 @@ public final class Daemon implements AutoCloseable {
         config.instance(), config.pipelines().size(), config.heartbeats().size(), d.dispatcher.pager().describe(),
         hostPort(d.server.address()));
     return d;
+  }
+
+  /**
+   * One tick of a pipeline, then the next one scheduled when the pipeline has work: every poll
+   * while canaries are in flight, else when the next canary is due (see PipelineWatch#nextTickIn).
+   */
+  private void loop(PipelineWatch w) {
+    try {
+      w.tick();
+    } finally {
+      if (!scheduler.isShutdown()) {
+        try {
+          scheduler.schedule(() -> loop(w), w.nextTickIn().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // shutting down
+        }
+      }
+    }
   }
 
   private void escalate() {

@@ -9,6 +9,7 @@ import io.oobwatch.watchdog.detect.CanaryRule;
 import io.oobwatch.watchdog.store.OutcomeRow;
 import io.oobwatch.watchdog.store.Store;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,25 @@ public final class PipelineWatch implements AutoCloseable {
 
   public String name() {
     return pipeline.name();
+  }
+
+  /** The longest sleep between ticks while nothing is in flight: keeps the loop visibly alive. */
+  static final Duration IDLE_TICK_MAX = Duration.ofSeconds(10);
+
+  /**
+   * How long the loop may sleep before its next tick: the poll interval while canaries are in
+   * flight, else until the next canary is due (at most {@link #IDLE_TICK_MAX}), so an idle pipeline
+   * costs almost nothing between canaries. Call from the thread that ticks.
+   */
+  public Duration nextTickIn() {
+    if (tracker.inFlight() > 0) {
+      return pipeline.canary().poll();
+    }
+    Duration untilCanary = Duration.between(clock.instant(), nextCanaryAt);
+    if (untilCanary.isNegative()) {
+      return Duration.ZERO;
+    }
+    return untilCanary.compareTo(IDLE_TICK_MAX) > 0 ? IDLE_TICK_MAX : untilCanary;
   }
 
   /** One step: emit a canary when one is due, then look for every canary in flight. */

@@ -97,6 +97,8 @@ class PeerWatchTest {
       // too long for one SMS with the evidence: the short form keeps who, what and since when
       assertThat(pages().get(0)).isEqualTo("wd-eu-1: ALERT " + a.id() + " peer wd-us-1: unhealthy since 08:41Z. 3 checks in a row failed. Reply ACK " + a.id() + ".");
 
+      // resolve notices go to the people the alert's pages reached: deliver the alert page first
+      store.duePages(clock.instant()).forEach(e -> store.pageSent(e.id(), "SM" + e.id(), clock.instant()));
       peerServer.answer(200, "ok\n");
       p.check();
       assertThat(store.firing("peer wd-us-1", "peer")).isEmpty();
