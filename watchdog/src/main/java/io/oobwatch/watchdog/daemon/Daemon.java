@@ -144,7 +144,10 @@ public final class Daemon implements AutoCloseable {
     d.scheduler.scheduleWithFixedDelay(() -> d.store.prune(clock.instant().minus(HISTORY)), 1, 60, TimeUnit.MINUTES);
     // heartbeats: judged every second (a push turns missing by time alone; the first pass, at once,
     // pages what became overdue while oobwatch was down), each pull probed every `every`
-    d.heartbeatScheduler.scheduleWithFixedDelay(d.heartbeats::evaluate, 0, HEARTBEAT_TICK.toMillis(), TimeUnit.MILLISECONDS);
+    if (!config.heartbeats().isEmpty()) {
+      d.heartbeatScheduler.scheduleWithFixedDelay(d.heartbeats::evaluate, 0, HEARTBEAT_TICK.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     for (Config.Heartbeat hb : d.heartbeats.pulls()) {
       d.heartbeatScheduler.scheduleAtFixedRate(() -> d.heartbeats.probe(hb.name()), 0, hb.every().toMillis(),
           TimeUnit.MILLISECONDS);

@@ -285,9 +285,11 @@ final class DaemonStatus implements StatusSource {
         return "evaluation of the checks of pipeline " + w.name() + " stalled since " + since;
       }
     }
-    Instant heartbeatsSince = heartbeats.lastEvaluation() == null ? started : heartbeats.lastEvaluation();
-    if (Duration.between(heartbeatsSince, now).compareTo(config.self().stalledAfter()) > 0) {
-      return "evaluation of heartbeats stalled since " + heartbeatsSince;
+    if (!config.heartbeats().isEmpty()) {
+      Instant heartbeatsSince = heartbeats.lastEvaluation() == null ? started : heartbeats.lastEvaluation();
+      if (Duration.between(heartbeatsSince, now).compareTo(config.self().stalledAfter()) > 0) {
+        return "evaluation of heartbeats stalled since " + heartbeatsSince;
+      }
     }
     return null;
   }

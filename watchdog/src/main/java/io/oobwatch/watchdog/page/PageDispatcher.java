@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class PageDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PageDispatcher.class);
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+  /** How often an idle dispatcher looks at the outbox anyway (pages written by another process). */
+  static final Duration IDLE_CHECK = Duration.ofSeconds(10);
   static final Duration MAX_RETRY = Duration.ofMinutes(5);
   static final Duration GROUP_QUIET = Duration.ofMillis(100);
   static final Duration GROUP_MAX = Duration.ofSeconds(3);
@@ -322,7 +324,10 @@ public final class PageDispatcher implements AutoCloseable {
         log.error("outbox pass failed; retrying", e);
       }
       try {
-        woken = wake.tryAcquire(1, TimeUnit.SECONDS);
+        // pages waiting for a retry are checked every second; with none, new pages wake the loop
+        // (Alerts and the escalation call wake()), so an idle dispatcher looks only every IDLE_CHECK
+        long waitMs = store.duePages(Instant.MAX).isEmpty() ? IDLE_CHECK.toMillis() : 1000;
+        woken = wake.tryAcquire(waitMs, TimeUnit.MILLISECONDS);
         if (woken) {
           settle();
         }
