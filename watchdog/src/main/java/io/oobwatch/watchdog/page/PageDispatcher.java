@@ -42,6 +42,8 @@ public final class PageDispatcher implements AutoCloseable {
   static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   /** How often an idle dispatcher looks at the outbox anyway (pages written by another process). */
   static final Duration IDLE_CHECK = Duration.ofSeconds(10);
+  /** Later than any page's next attempt, and still representable in epoch milliseconds. */
+  static final Instant FAR_FUTURE = Instant.ofEpochMilli(Long.MAX_VALUE);
   static final Duration MAX_RETRY = Duration.ofMinutes(5);
   static final Duration GROUP_QUIET = Duration.ofMillis(100);
   static final Duration GROUP_MAX = Duration.ofSeconds(3);
@@ -318,15 +320,19 @@ public final class PageDispatcher implements AutoCloseable {
   private void loop() {
     boolean woken = false;
     while (running) {
+      long waitMs = 1000;
       try {
         sendDue(woken ? Instant.MAX : clock.instant().minus(GROUP_QUIET));
+        // pages waiting for a retry are checked every second; with none, new pages wake the loop
+        // (Alerts and the escalation call wake()), so an idle dispatcher looks only every IDLE_CHECK
+        if (store.duePages(FAR_FUTURE).isEmpty()) {
+          waitMs = IDLE_CHECK.toMillis();
+        }
       } catch (RuntimeException e) {
+        // never let the one thread that sends pages die: log, wait, try again
         log.error("outbox pass failed; retrying", e);
       }
       try {
-        // pages waiting for a retry are checked every second; with none, new pages wake the loop
-        // (Alerts and the escalation call wake()), so an idle dispatcher looks only every IDLE_CHECK
-        long waitMs = store.duePages(Instant.MAX).isEmpty() ? IDLE_CHECK.toMillis() : 1000;
         woken = wake.tryAcquire(waitMs, TimeUnit.MILLISECONDS);
         if (woken) {
           settle();
@@ -349,7 +355,7 @@ public final class PageDispatcher implements AutoCloseable {
 
   /** Pending pages in the outbox (for status). */
   public long pending(Instant now) {
-    return store.duePages(Instant.MAX).size();
+    return store.duePages(FAR_FUTURE).size();
   }
 
   @Override
