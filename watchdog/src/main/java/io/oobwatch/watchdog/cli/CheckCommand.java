@@ -7,6 +7,7 @@ import io.oobwatch.watchdog.alert.AlertText;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.config.ConfigException;
 import io.oobwatch.watchdog.daemon.CanaryCheck;
+import io.oobwatch.watchdog.daemon.OutcomeJson;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -132,17 +133,7 @@ final class CheckCommand implements Callable<Integer> {
       inj.put("took_ms", o.injection().took().toMillis());
       inj.put("reason", o.injection().reason());
       p.put("injection", inj);
-      List<Object> stages = new ArrayList<>();
-      for (StageResult s : o.stages()) {
-        Map<String, Object> st = new LinkedHashMap<>();
-        st.put("stage", s.stage());
-        st.put("result", s.status().name());
-        st.put("latency_ms", s.latency().toMillis());
-        st.put("copies", s.count());
-        st.put("reason", s.reason());
-        stages.add(st);
-      }
-      p.put("stages", stages);
+      p.put("stages", OutcomeJson.stages(o));
       ps.add(p);
     }
     doc.put("pipelines", ps);

@@ -2,7 +2,6 @@ package io.oobwatch.watchdog.daemon;
 
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.Durations;
-import io.oobwatch.probes.canary.StageResult;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.page.FailoverPager;
@@ -176,8 +175,7 @@ final class DaemonStatus implements StatusSource {
 
   private Map<String, Object> pipeline(PipelineWatch w, Instant now) {
     PipelineWatch.Snapshot s = w.snapshot();
-    Config.Canary c = config.pipelines().stream().filter(p -> p.name().equals(w.name())).findFirst()
-        .orElseThrow().canary();
+    Config.Canary c = w.canary();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", w.name());
     m.put("last_tick", s.lastTick() == null ? null : s.lastTick().toString());
@@ -209,17 +207,7 @@ final class DaemonStatus implements StatusSource {
       l.put("emitted_at", last.emittedAt().toString());
       l.put("verdict", last.verdict().name());
       l.put("injection", last.injection().ok() ? "accepted: " + last.injection().reason() : "failed: " + last.injection().reason());
-      List<Object> stages = new ArrayList<>();
-      for (StageResult r : last.stages()) {
-        Map<String, Object> st = new LinkedHashMap<>();
-        st.put("stage", r.stage());
-        st.put("result", r.status().name());
-        st.put("latency_ms", r.latency().toMillis());
-        st.put("copies", r.count());
-        st.put("reason", r.reason());
-        stages.add(st);
-      }
-      l.put("stages", stages);
+      l.put("stages", OutcomeJson.stages(last));
       canary.put("last", l);
     }
     m.put("canary", canary);

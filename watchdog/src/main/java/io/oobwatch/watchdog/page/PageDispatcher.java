@@ -353,11 +353,6 @@ public final class PageDispatcher implements AutoCloseable {
     }
   }
 
-  /** Pending pages in the outbox (for status). */
-  public long pending(Instant now) {
-    return store.duePages(FAR_FUTURE).size();
-  }
-
   @Override
   public synchronized void close() {
     running = false;

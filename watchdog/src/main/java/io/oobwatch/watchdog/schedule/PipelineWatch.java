@@ -86,6 +86,11 @@ public final class PipelineWatch implements AutoCloseable {
     return pipeline.name();
   }
 
+  /** The canary settings this watch runs with. */
+  public Config.Canary canary() {
+    return pipeline.canary();
+  }
+
   /** The longest sleep between ticks while nothing is in flight: keeps the loop visibly alive. */
   static final Duration IDLE_TICK_MAX = Duration.ofSeconds(10);
 
