@@ -88,4 +88,18 @@ public final class AlertText {
     }
     return Optional.ofNullable(prev);
   }
+
+  /**
+   * The notice for an alert that nothing watches any more: its pipeline, check, heartbeat or peer
+   * was taken out of the config. "RESOLVED 4 inference-logs: no longer watched (removed from the
+   * config); was canary lost between kafka and elasticsearch, for 2h."
+   */
+  public static String retired(String instance, Alert alert, Instant at) {
+    String head = "RESOLVED " + alert.id() + " " + alert.subject() + ": no longer watched (removed from the config)";
+    String was = "; was " + alert.summary() + ", for " + Durations.format(Duration.between(alert.openedAt(), at)) + ".";
+    return SmsText.fit(
+        "[oobwatch " + instance + "] " + head + was,
+        instance + ": " + head + was,
+        instance + ": " + head + ".");
+  }
 }

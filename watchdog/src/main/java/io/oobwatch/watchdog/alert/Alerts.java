@@ -158,6 +158,31 @@ public final class Alerts {
     return Optional.of(a);
   }
 
+  /** A rule on a subject that some watch judges, by the config: an alert of it can still resolve. */
+  public record Watched(String subject, String rule) {}
+
+  /**
+   * Resolves the open alerts that nothing watches any more, because their pipeline, check,
+   * heartbeat or peer was taken out of the config: left open, they would never resolve and would
+   * go on escalating. Everyone they paged gets the notice. Called at start, before any watch runs.
+   *
+   * @param watched every subject and rule the configured watches can raise
+   * @return the alerts resolved
+   */
+  public List<Alert> retire(java.util.Set<Watched> watched) {
+    List<Alert> retired = new ArrayList<>();
+    for (Escalating e : store.escalating()) {
+      Alert open = e.alert();
+      if (!watched.contains(new Watched(open.subject(), open.rule()))) {
+        clear(open.subject(), open.rule(), (alert, at) -> AlertText.retired(instance, alert, at)).ifPresent(a -> {
+          log.warn("RESOLVED {} {} ({}): no longer watched, it was removed from the config", a.id(), a.subject(), a.rule());
+          retired.add(a);
+        });
+      }
+    }
+    return retired;
+  }
+
   /** What an acknowledgement did. */
   public enum AckOutcome {
     ACKNOWLEDGED,

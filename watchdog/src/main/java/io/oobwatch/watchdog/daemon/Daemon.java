@@ -23,10 +23,12 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +136,7 @@ public final class Daemon implements AutoCloseable {
   public static Daemon start(
       Config config, Clock clock, PrintStream console, InetSocketAddress listen, Map<String, String> env) {
     Daemon d = new Daemon(config, clock, console, listen);
+    d.alerts.retire(d.watched());
     d.dispatcher.start();
     for (PipelineWatch w : d.watches) {
       d.scheduler.execute(() -> d.loop(w));
@@ -165,6 +168,20 @@ public final class Daemon implements AutoCloseable {
         config.instance(), config.pipelines().size(), config.heartbeats().size(), d.dispatcher.pager().describe(),
         hostPort(d.server.address()));
     return d;
+  }
+
+  /** Every subject and rule the configured watches judge: an open alert of any other is retired at start. */
+  private Set<Alerts.Watched> watched() {
+    Set<Alerts.Watched> out = new HashSet<>();
+    for (PipelineWatch w : watches) {
+      out.add(new Alerts.Watched(w.name(), Alerts.CANARY_RULE));
+    }
+    for (SignalWatch w : signalWatches) {
+      w.rules().forEach(rule -> out.add(new Alerts.Watched(w.name(), rule)));
+    }
+    out.addAll(heartbeats.watchedRules());
+    out.addAll(self.watched());
+    return out;
   }
 
   /**

@@ -116,6 +116,11 @@ public final class HeartbeatWatch {
     }
   }
 
+  /** The heartbeats' alert rules, for {@link Alerts#retire}. */
+  public List<Alerts.Watched> watchedRules() {
+    return watched.keySet().stream().map(name -> new Alerts.Watched(name, HeartbeatRule.RULE)).toList();
+  }
+
   /** The pull heartbeats' names, for the scheduler. */
   public List<Config.Heartbeat> pulls() {
     return watched.values().stream().filter(w -> !w.hb.push()).map(w -> w.hb).toList();

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,6 +92,41 @@ public final class SignalWatch {
     return pipeline.name();
   }
 
+  /** An alert's rule name: the kind of finding and the check it is about ("volume-drop:kafka"). */
+  static String rule(String kind, String check) {
+    return kind + ":" + check;
+  }
+
+  /**
+   * Every rule this watch can raise an alert for on its pipeline, by the config; an open alert of
+   * any other rule is no longer watched (see {@link Alerts#retire}).
+   */
+  public Set<String> rules() {
+    Set<String> out = new LinkedHashSet<>();
+    for (Config.Freshness f : checks.freshness()) {
+      out.add(rule("unknown:freshness", f.name()));
+      out.add(rule("freshness", f.name()));
+    }
+    for (Config.Volume v : checks.volume()) {
+      out.add(rule("unknown:volume", v.name()));
+      out.add(rule("volume-drop", v.name()));
+      if (v.maxPerMinute() != null) {
+        out.add(rule("ceiling", v.name()));
+      }
+    }
+    for (Config.Ratio r : checks.ratios()) {
+      out.add(rule("ratio", r.sink() + "/" + r.source()));
+    }
+    for (Config.ConsumerLag c : checks.consumerLag()) {
+      out.add(rule("unknown:consumer_lag", c.name()));
+      out.add(rule("stalled", c.name()));
+      if (c.maxLag() > 0) {
+        out.add(rule("lag", c.name()));
+      }
+    }
+    return out;
+  }
+
   public Duration every() {
     return checks.evaluateEvery();
   }
@@ -158,9 +194,9 @@ public final class SignalWatch {
     Map<String, String> findings = new LinkedHashMap<>();
     Finding reach = unknown.judge(where + " (freshness)", latest, latest != null && latest.kind() != Observation.Kind.UNKNOWN,
         latest != null && latest.kind() == Observation.Kind.UNKNOWN ? store.runStart(signal, UNKNOWN) : null, now);
-    apply("unknown:freshness:" + f.name(), f.name(), reach, findings, "unknown");
+    apply(rule("unknown:freshness", f.name()), f.name(), reach, findings, "unknown");
     Instant noneSince = latest != null && latest.kind() == Observation.Kind.NONE ? store.runStart(signal, NONE) : null;
-    apply("freshness:" + f.name(), f.name(), new SilenceRule(f.maxAge()).judge(where, latest, noneSince, now), findings,
+    apply(rule("freshness", f.name()), f.name(), new SilenceRule(f.maxAge()).judge(where, latest, noneSince, now), findings,
         "silence");
     return new CheckStatus("freshness", f.name(), where, latest, findings);
   }
@@ -172,7 +208,7 @@ public final class SignalWatch {
     Map<String, String> findings = new LinkedHashMap<>();
     Finding reach = unknown.judge(where + " (volume)", latest, latest != null && latest.known(),
         latest != null && !latest.known() ? store.runStart(signal, NOT_KNOWN) : null, now);
-    apply("unknown:volume:" + v.name(), v.name(), reach, findings, "unknown");
+    apply(rule("unknown:volume", v.name()), v.name(), reach, findings, "unknown");
     int n = expected(v.window());
     Instant to = minuteEnd(now);
     List<Instant> ends = new ArrayList<>();
@@ -185,9 +221,9 @@ public final class SignalWatch {
       baselines.add(new VolumeRule.Baseline(v.baselines().get(i), windows.get(i + 1)));
     }
     VolumeRule rule = new VolumeRule(v.window(), v.drop(), v.minPerMinute(), v.maxPerMinute());
-    apply("volume-drop:" + v.name(), v.name(), rule.drop(where, current, n, baselines), findings, "drop");
+    apply(rule("volume-drop", v.name()), v.name(), rule.drop(where, current, n, baselines), findings, "drop");
     if (v.maxPerMinute() != null) {
-      apply("ceiling:" + v.name(), v.name(), rule.ceiling(where, current, n), findings, "ceiling");
+      apply(rule("ceiling", v.name()), v.name(), rule.ceiling(where, current, n), findings, "ceiling");
     }
     return new CheckStatus("volume", v.name(), where, latest, findings);
   }
@@ -201,7 +237,7 @@ public final class SignalWatch {
         .map(Config.Volume::minPerMinute).orElse(0.0);
     Finding f = new RatioRule(r.min(), r.window()).judge(r.sink(), sink, r.source(), source, expected(r.window()), floor);
     Map<String, String> findings = new LinkedHashMap<>();
-    apply("ratio:" + r.sink() + "/" + r.source(), r.sink(), f, findings, "ratio");
+    apply(rule("ratio", r.sink() + "/" + r.source()), r.sink(), f, findings, "ratio");
     return new CheckStatus("ratio", r.sink() + "/" + r.source(), r.sink() + " vs " + r.source(), null, findings);
   }
 
@@ -213,12 +249,12 @@ public final class SignalWatch {
     Finding reach = unknown.judge("kafka (" + group + ")", latest,
         latest != null && latest.kind() != Observation.Kind.UNKNOWN,
         latest != null && latest.kind() == Observation.Kind.UNKNOWN ? store.runStart(signal, UNKNOWN) : null, now);
-    apply("unknown:consumer_lag:" + c.name(), c.name(), reach, findings, "unknown");
+    apply(rule("unknown:consumer_lag", c.name()), c.name(), reach, findings, "unknown");
     ConsumerRule rule = new ConsumerRule(c.maxLag(), c.stalledAfter());
     List<Observation> recent = store.observations(signal, now.minus(rule.lookback()), minuteEnd(now));
-    apply("stalled:" + c.name(), c.name(), rule.stalled(group, recent, now), findings, "stalled");
+    apply(rule("stalled", c.name()), c.name(), rule.stalled(group, recent, now), findings, "stalled");
     if (c.maxLag() > 0) {
-      apply("lag:" + c.name(), c.name(), rule.lag(group, latest), findings, "lag");
+      apply(rule("lag", c.name()), c.name(), rule.lag(group, latest), findings, "lag");
     }
     return new CheckStatus("consumer_lag", c.name(), group, latest, findings);
   }

@@ -86,6 +86,11 @@ public final class SelfWatch implements AutoCloseable {
     }
   }
 
+  /** The peers' alert rules, for {@link Alerts#retire}. */
+  public List<Alerts.Watched> watched() {
+    return peers.stream().map(p -> new Alerts.Watched(p.subject(), PeerWatch.RULE)).toList();
+  }
+
   /** What /status shows under "self". */
   public Map<String, Object> status() {
     Map<String, Object> m = new LinkedHashMap<>();

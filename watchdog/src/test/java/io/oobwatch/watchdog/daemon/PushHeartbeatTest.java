@@ -265,6 +265,35 @@ class PushHeartbeatTest {
   }
 
   @Test
+  void aHeartbeatTakenOutOfTheConfigHasItsAlertResolvedAtTheNextStartWithANoticeWhileTheOthersStayOpen() throws Exception {
+    start();
+    post("/heartbeat/log-shipper", TOKEN, "");
+    post("/heartbeat/backup/fail", TOKEN, "pg_dump: disk full");
+    clock.advance(Duration.ofMinutes(4));
+    await().atMost(Duration.ofSeconds(10)).until(() -> firing().size() == 2);
+    Alert backup = firing().stream().filter(a -> a.subject().equals("backup")).findFirst().orElseThrow();
+    await().atMost(Duration.ofSeconds(10)).until(() -> console.toString(StandardCharsets.UTF_8).contains("ALERT " + backup.id()));
+    daemon.close();
+    Files.writeString(dir.resolve("oobwatch.yaml"), Files.readString(dir.resolve("oobwatch.yaml"))
+        .replace("  - { name: backup, token_file: hb.token, every: 1d, grace: 30m }\n", ""));
+    clock.advance(Duration.ofHours(2));
+
+    start();
+
+    assertThat(daemon.store().alert(backup.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
+    assertThat(firing()).singleElement().extracting(Alert::subject).isEqualTo("log-shipper");
+    await().atMost(Duration.ofSeconds(10)).until(() -> console.toString(StandardCharsets.UTF_8).contains(
+        "RESOLVED " + backup.id() + " backup: no longer watched (removed from the config); was heartbeat backup reported"
+            + " failure at 08:40Z: pg_dump: disk full, for 124m."));
+    int pagesAfterFirstStart = pages().size();
+    daemon.close();
+    start();
+    daemon.heartbeats().evaluate();
+    assertThat(pages()).hasSize(pagesAfterFirstStart);
+    assertThat(firing()).singleElement().extracting(Alert::subject).isEqualTo("log-shipper");
+  }
+
+  @Test
   void statusShowsEachHeartbeatWithLastSeenStateAndNextDue() throws Exception {
     start();
     post("/heartbeat/log-shipper", TOKEN, "");

@@ -103,6 +103,7 @@ class SignalWatchTest {
 
     List<Alert> alerts = second.alerts(Instant.EPOCH);
     assertThat(alerts).extracting(Alert::rule).containsExactly("unknown:freshness:elasticsearch");
+    assertThat(restarted.rules()).contains(alerts.get(0).rule());
     assertThat(alerts.get(0).openedAt()).isEqualTo(Instant.parse("2026-11-27T08:05:00Z"));
     assertThat(second.pages(5).get(0).body())
         .contains("cannot query elasticsearch (freshness) for 5m. Elasticsearch at http://es:9200 refused the connection.");
@@ -121,10 +122,33 @@ class SignalWatchTest {
     probes.put(SignalWatch.signal("inference-logs", "volume", "elasticsearch"), probe(() -> Observation.value(clock.instant(), 400)));
     SqliteStore store = store();
 
-    minutes(watch(store, checks, probes), 8);
+    SignalWatch w = watch(store, checks, probes);
+    minutes(w, 8);
 
     assertThat(store.alerts(Instant.EPOCH)).extracting(Alert::summary)
         .containsExactly("elasticsearch receives 80% of what kafka sends");
+    assertThat(w.rules()).contains(store.alerts(Instant.EPOCH).get(0).rule());
     assertThat(store.pages(5).get(0).body()).contains("400/min vs 500/min over 15m (80%; min 90%).");
+  }
+
+  @Test
+  void theRulesItListsAsWatchedAreEveryRuleItsChecksCanRaiseAndNoOther() {
+    Config.Volume withCeiling = new Config.Volume("kafka", "kafka", null, Duration.ofMinutes(15), 0.2,
+        List.of(Duration.ofDays(1)), 50, 10_000.0);
+    Config.Volume plain = new Config.Volume("elasticsearch", "elasticsearch", null, Duration.ofMinutes(15), 0.2,
+        List.of(Duration.ofDays(1)), 50, null);
+    Config.Checks checks = new Config.Checks(Duration.ofMinutes(1), Duration.ofMinutes(5),
+        List.of(new Config.Freshness("dashboards", "elasticsearch", null, Duration.ofMinutes(5))), List.of(withCeiling, plain),
+        List.of(new Config.Ratio("elasticsearch", "kafka", 0.9, Duration.ofMinutes(15))),
+        List.of(new Config.ConsumerLag("connector", null, 0, Duration.ofMinutes(5)),
+            new Config.ConsumerLag("archiver", null, 100_000, Duration.ofMinutes(5))));
+
+    assertThat(watch(store(), checks, Map.of()).rules()).containsExactlyInAnyOrder(
+        "unknown:freshness:dashboards", "freshness:dashboards",
+        "unknown:volume:kafka", "volume-drop:kafka", "ceiling:kafka",
+        "unknown:volume:elasticsearch", "volume-drop:elasticsearch",
+        "ratio:elasticsearch/kafka",
+        "unknown:consumer_lag:connector", "stalled:connector",
+        "unknown:consumer_lag:archiver", "stalled:archiver", "lag:archiver");
   }
 }
