@@ -31,7 +31,8 @@ import picocli.CommandLine.Command;
     },
     footer = {
       "",
-      "Exit codes of check: 0 OK, 1 WARNING (canary slow), 2 CRITICAL (lost or unreachable), 3 UNKNOWN.",
+      "Exit codes of check: 0 OK, 1 WARNING (slow canary, no volume data), 2 CRITICAL (lost, unreachable,",
+      "stale, empty or behind), 3 UNKNOWN.",
       "Exit codes of validate: 0 valid, 2 invalid.",
       "Exit codes of status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (daemon unreachable)."
     })

@@ -109,18 +109,28 @@ public final class ProbeFactory {
     Map<String, Probe> out = new LinkedHashMap<>();
     Config.Checks c = p.checks();
     for (Config.Freshness f : c.freshness()) {
-      out.put(SignalWatch.signal(p.name(), "freshness", f.name()),
-          new ElasticsearchFreshness((ElasticsearchSignalConfig) f.settings(), http, clock));
+      out.put(SignalWatch.signal(p.name(), "freshness", f.name()), freshness(f));
     }
     for (Config.Volume v : c.volume()) {
       out.put(SignalWatch.signal(p.name(), "volume", v.name()), volume(v.settings()));
     }
     for (Config.ConsumerLag l : c.consumerLag()) {
-      out.put(SignalWatch.signal(p.name(), "consumer_lag", l.name()), new KafkaGroupLag((KafkaGroupConfig) l.settings(), clock));
+      out.put(SignalWatch.signal(p.name(), "consumer_lag", l.name()), consumerLag(l));
     }
     return out;
   }
 
+  /** The probe of a freshness check: the newest real record's time. The caller closes it. */
+  public Probe freshness(Config.Freshness f) {
+    return new ElasticsearchFreshness((ElasticsearchSignalConfig) f.settings(), http, clock);
+  }
+
+  /** The probe of a consumer-lag check: the group's lag, committed offsets and state. The caller closes it. */
+  public Probe consumerLag(Config.ConsumerLag c) {
+    return new KafkaGroupLag((KafkaGroupConfig) c.settings(), clock);
+  }
+
+  /** The probe of a volume check: records per minute from its source. The caller closes it. */
   Probe volume(Object s) {
     if (s instanceof KafkaConfig) {
       return new KafkaEndOffsets((KafkaConfig) s, clock);

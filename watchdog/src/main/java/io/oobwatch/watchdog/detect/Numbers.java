@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /** How the rules write numbers, rates, times and spans for people. */
-final class Numbers {
+public final class Numbers {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DATE_CLOCK =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
@@ -15,7 +15,7 @@ final class Numbers {
   private Numbers() {}
 
   /** "412/min", "3.5/min". */
-  static String rate(double perMinute) {
+  public static String rate(double perMinute) {
     return amount(perMinute) + "/min";
   }
 
@@ -27,7 +27,7 @@ final class Numbers {
   }
 
   /** Large counts shortened: 12034, 120.5k, 1.2M. */
-  static String count(double d) {
+  public static String count(double d) {
     if (d >= 1_000_000) {
       return String.format(java.util.Locale.ROOT, "%.1fM", d / 1_000_000);
     }
@@ -53,7 +53,7 @@ final class Numbers {
   }
 
   /** A span as a person says it, rounded down: "45s", "7m", "3h", "2d". */
-  static String span(Duration d) {
+  public static String span(Duration d) {
     long s = Math.max(0, d.getSeconds());
     if (s < 120) {
       return s + "s";

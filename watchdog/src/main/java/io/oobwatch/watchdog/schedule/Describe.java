@@ -5,10 +5,10 @@ import io.oobwatch.probes.kafka.KafkaConfig;
 import io.oobwatch.probes.kafka.KafkaGroupConfig;
 
 /** A check's source in the words of a page: "kafka topic inference-logs", "elasticsearch index logs-*". */
-final class Describe {
+public final class Describe {
   private Describe() {}
 
-  static String where(String kind, String name, Object settings) {
+  public static String where(String kind, String name, Object settings) {
     if (settings instanceof ElasticsearchSignalConfig) {
       return "elasticsearch index " + ((ElasticsearchSignalConfig) settings).cluster().index();
     }

@@ -7,6 +7,7 @@ import io.oobwatch.testkit.EmbeddedKafka;
 import io.oobwatch.testkit.EmbeddedOpenSearch;
 import io.oobwatch.testkit.FakeTwilio;
 import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.cli.Main;
 import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.daemon.Daemon;
 import io.oobwatch.watchdog.store.Alert;
@@ -14,6 +15,7 @@ import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.SqliteStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +25,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The incident oobwatch exists for, end to end, with real components: a real Kafka broker, a real
@@ -137,6 +145,109 @@ class DarkDashboardTest {
   long failed() {
     var c = daemon.store().counts("inference-logs", Instant.EPOCH);
     return c.lost() + c.unreachable();
+  }
+
+  /** {@code oobwatch check} as cron would run it, with its output. */
+  record Checked(int exit, String out) {}
+
+  Checked check(Path config) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CommandLine cmd = new CommandLine(Main.class);
+    cmd.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cmd.setErr(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    int exit = cmd.execute("check", "-c", config.toString());
+    return new Checked(exit, out.toString(StandardCharsets.UTF_8));
+  }
+
+  Path freshnessConfig(String... checks) throws Exception {
+    Path config = dir.resolve("check.yaml");
+    StringBuilder y = new StringBuilder("instance: wd-e2e\nstate_dir: state\npipelines:\n  - name: inference-logs\n    freshness:\n");
+    for (String c : checks) {
+      String[] nameIndex = c.split("=");
+      y.append("      - name: ").append(nameIndex[0]).append('\n')
+          .append("        elasticsearch: { url: \"").append(opensearch.url()).append("\", index: \"").append(nameIndex[1])
+          .append("\", timeout: 5s }\n")
+          .append("        max_age: 5m\n");
+    }
+    Files.writeString(config, y.toString());
+    return config;
+  }
+
+  @Test
+  void checkFromCronSaysWhetherDashboardsAreFreshFromTheNewestRealRecordWithoutADaemonOrState() throws Exception {
+    int n = RUN.incrementAndGet();
+    String index = "fresh" + n + "-logs-2026.11.27";
+    Instant now = Instant.now();
+    opensearch.index(index, "{\"@timestamp\":\"" + now.minus(Duration.ofMinutes(10)) + "\",\"model\":\"m-1\"}");
+    // a canary is newer, and must not count as a real record
+    opensearch.index(index, "{\"@timestamp\":\"" + now + "\",\"synthetic\":true,\"canary\":{\"id\":\"c-" + n + "\"}}");
+    opensearch.refresh(index);
+    Path config = freshnessConfig("dashboards=fresh" + n + "-logs-*");
+
+    Checked stale = check(config);
+
+    assertThat(stale.exit()).isEqualTo(2);
+    assertThat(stale.out()).startsWith("OOBWATCH CRITICAL - inference-logs: no new inference logs in elasticsearch index fresh"
+        + n + "-logs-* for 10m");
+    assertThat(stale.out()).containsPattern("inference-logs +freshness:dashboards +STALE +10m(\\d+s)?  no new inference logs");
+
+    opensearch.index(index, "{\"@timestamp\":\"" + Instant.now() + "\",\"model\":\"m-1\"}");
+    opensearch.refresh(index);
+    Checked fresh = check(config);
+
+    assertThat(fresh.exit()).isZero();
+    assertThat(fresh.out()).startsWith("OOBWATCH OK - 1 pipeline(s) OK");
+    assertThat(fresh.out()).containsPattern("inference-logs +freshness:dashboards +FRESH .*newest \\d\\d:\\d\\d:\\d\\dZ");
+
+    Checked empty = check(freshnessConfig("dashboards=fresh" + n + "-logs-*", "archive=nothing" + n + "-*"));
+
+    assertThat(empty.exit()).isEqualTo(2);
+    assertThat(empty.out()).startsWith("OOBWATCH CRITICAL - inference-logs: no inference logs in elasticsearch index nothing"
+        + n + "-*");
+    assertThat(empty.out()).containsPattern("inference-logs +freshness:archive +EMPTY +- +no inference logs in elasticsearch"
+        + " index nothing" + n + "-\\*\\. no index matches");
+  }
+
+  @Test
+  void checkReadsTheTopicsRateAndTheConnectorsLagAndIsCriticalOnceTheConnectorsGroupHasNoMembers() throws Exception {
+    pipeline();
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < 20; i++) {
+        producer.send(new ProducerRecord<>(topic, "{\"@timestamp\":\"" + Instant.now() + "\",\"n\":" + i + "}"));
+      }
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> connector.copied.get() == 20);
+    Path config = dir.resolve("check.yaml");
+    Files.writeString(config, String.join("\n",
+        "instance: wd-e2e",
+        "state_dir: state",
+        "pipelines:",
+        "  - name: inference-logs",
+        "    volume:",
+        "      - kafka: { bootstrap: \"" + kafka.bootstrap() + "\", topic: " + topic + " }",
+        "    consumer_lag:",
+        "      - name: connector",
+        "        kafka: { bootstrap: \"" + kafka.bootstrap() + "\", group: connector-" + topic + " }",
+        "        max_lag: 1000",
+        ""));
+
+    Checked healthy = await().atMost(Duration.ofSeconds(60)).until(() -> check(config), c -> c.exit() == 0);
+
+    assertThat(healthy.out()).startsWith("OOBWATCH OK - 1 pipeline(s) OK");
+    assertThat(healthy.out()).containsPattern("inference-logs +volume:kafka +READ +- +0/min now");
+    assertThat(healthy.out()).containsPattern("inference-logs +consumer_lag:connector +READ +- +lag 0 \\(Stable\\)");
+
+    connector.close();
+    connector = null;
+    Checked empty = check(config);
+
+    assertThat(empty.exit()).isEqualTo(2);
+    assertThat(empty.out()).startsWith("OOBWATCH CRITICAL - inference-logs: consumer group connector-" + topic
+        + " has no members (Empty), lag 0");
+    assertThat(empty.out()).containsPattern("consumer_lag:connector +EMPTY .*dashboards dark");
   }
 
   @Test
