@@ -65,8 +65,7 @@ class SystemdUnitTest {
         "Type=notify", "NotifyAccess=main", "Restart=on-failure", "DynamicUser=yes", "StateDirectory=oobwatch",
         "ProtectSystem=strict", "NoNewPrivileges=yes", "CapabilityBoundingSet=", "AmbientCapabilities=",
         "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "ExecStart=/usr/bin/oobwatch run",
-        "LoadCredential=twilio-sid:/etc/oobwatch/credentials/twilio-sid",
-        "LoadCredential=twilio-token:/etc/oobwatch/credentials/twilio-token");
+        "LoadCredential=oobwatch:/etc/oobwatch/credentials", "Environment=OOBWATCH_CREDENTIALS=%d/oobwatch_");
     assertThat(lines).anyMatch(l -> l.matches("WatchdogSec=[0-9]+s"));
     assertThat(lines).anyMatch(l -> l.matches("MemoryMax=[0-9]+M"));
     assertThat(lines).anyMatch(l -> l.startsWith("Environment=\"JAVA_OPTS=") && l.contains("-XX:+ExitOnOutOfMemoryError"));
@@ -74,11 +73,11 @@ class SystemdUnitTest {
   }
 
   @Test
-  void theExampleConfigReadsTheTwilioSecretsFromTheCredentialsTheUnitLoads() throws Exception {
+  void theExampleConfigReadsEverySecretFromTheCredentialsDirectoryTheUnitLoads() throws Exception {
     String example = Files.readString(Sh.REPO.resolve("deploy/oobwatch.yaml.example"));
-    for (String credential : List.of("twilio-sid", "twilio-token")) {
-      assertThat(example).contains("${CREDENTIALS_DIRECTORY:-/etc/oobwatch}/" + credential);
-      assertThat(lines).anyMatch(l -> l.startsWith("LoadCredential=" + credential + ":"));
+    for (String credential : List.of("twilio-sid", "twilio-token", "api-token", "es-api-key")) {
+      assertThat(example).contains("${OOBWATCH_CREDENTIALS:-/etc/oobwatch/credentials/}" + credential);
     }
+    assertThat(example).doesNotContainPattern("_file: +/");
   }
 }

@@ -146,12 +146,14 @@ class CliTest {
   }
 
   @Test
-  void theShippedExampleConfigIsValid() throws Exception {
+  void theShippedExampleConfigIsValidWithItsSecretsWhereTheUnitHandsThemOver() throws Exception {
+    // as LoadCredential=oobwatch:/etc/oobwatch/credentials names them, and the unit's OOBWATCH_CREDENTIALS=%d/oobwatch_
     Path creds = Files.createDirectories(dir.resolve("creds"));
     for (String f : new String[] {"es-api-key", "twilio-sid", "twilio-token", "api-token", "hb-log-shipper.token"}) {
-      Files.writeString(creds.resolve(f), "secret-" + f + "\n");
+      Files.writeString(creds.resolve("oobwatch_" + f), "secret-" + f + "\n");
     }
-    var loader = new io.oobwatch.watchdog.config.ConfigLoader(name -> name.equals("CREDENTIALS_DIRECTORY") ? creds.toString() : null);
+    var loader = new io.oobwatch.watchdog.config.ConfigLoader(
+        name -> name.equals("OOBWATCH_CREDENTIALS") ? creds + "/oobwatch_" : null);
     Path example = Path.of("..", "deploy", "oobwatch.yaml.example");
     var config = loader.load(example);
     assertThat(config.pipelines()).hasSize(1);
