@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "ack",
+    header = "Acknowledge an alert on the running daemon: its escalation stops.",
     description = {
       "Acknowledge an alert on the running daemon: its escalation stops (until ack_timeout, if it still fires).",
       "Uses the daemon's HTTP API with the token from http.api_token_file.",

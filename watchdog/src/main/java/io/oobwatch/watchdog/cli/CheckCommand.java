@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "check",
+    header = "One round of every probe, now: canaries end to end, freshness, consumer lag, volume.",
     description = {
       "One round of every probe, now. Canaries: inject a synthetic record and look for it at every",
       "stage until it arrived everywhere or its deadline passed. Freshness: is the newest real",

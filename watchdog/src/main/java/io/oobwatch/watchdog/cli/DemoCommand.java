@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "demo",
+    header = "See oobwatch catch a dark-dashboard incident, with no other software (about a minute).",
     description = {
       "See oobwatch catch a dark-dashboard incident, with no other software: an embedded simulated",
       "pipeline (HTTP ingest -> queue -> connector -> store) with live traffic, watched by the real",

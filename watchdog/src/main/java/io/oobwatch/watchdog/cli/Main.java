@@ -6,7 +6,10 @@ import picocli.CommandLine.Command;
 /** The {@code oobwatch} command. Each subcommand is one small class; its return value is the exit code. */
 @Command(
     name = "oobwatch",
+    // --help and --version on every subcommand too, and room for the descriptions' own lines
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
+    usageHelpWidth = 110,
     versionProvider = Main.Version.class,
     subcommands = {
       RunCommand.class,

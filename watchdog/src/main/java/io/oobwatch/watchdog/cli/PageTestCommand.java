@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "page-test",
+    header = "Send a real test SMS (or call) through Twilio and print Twilio's answer.",
     description = {
       "Send a real test SMS (and with --call, place a real call) through the configured Twilio account,",
       "and print Twilio's answer: the message/call SID, or its error code and message.",

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "silence",
+    header = "Silence a pipeline's pages for a while (a maintenance window) on the running daemon.",
     description = {
       "Silence a pipeline (a maintenance window) on the running daemon: its alerts are recorded but nobody",
       "is paged until the silence expires by itself. Shown in /status.",

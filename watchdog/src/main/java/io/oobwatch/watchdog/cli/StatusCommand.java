@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "status",
+    header = "Ask a running daemon what it sees; Nagios exit codes.",
     description = {
       "Ask a running daemon what it sees: pipelines and their last canary per stage, alerts, paging",
       "health and self-monitoring (dead man's switch, peers). For cron, Nagios/Icinga or a shell.",

@@ -146,6 +146,16 @@ class CliTest {
   }
 
   @Test
+  void everyCommandAnswersHelpWithItsOwnUsage() {
+    for (String command : new String[] {"run", "validate", "check", "demo", "ack", "silence", "page-test", "status"}) {
+      out.reset();
+      assertThat(run(command, "--help")).as(command + " --help").isZero();
+      assertThat(out()).as(command + " --help").contains("Usage: oobwatch " + command + " [-hV]");
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
   void theShippedExampleConfigIsValidWithItsSecretsWhereTheUnitHandsThemOver() throws Exception {
     // as LoadCredential=oobwatch:/etc/oobwatch/credentials names them, and the unit's OOBWATCH_CREDENTIALS=%d/oobwatch_
     Path creds = Files.createDirectories(dir.resolve("creds"));
