@@ -330,7 +330,7 @@ final class Reader {
           return value;
         } catch (NoSuchFileException e) {
           r.error(file.mark(), child(fileKey), "cannot read secret file " + path
-              + ": no such file; create it (readable only by the oobwatch user) or fix the path");
+              + ": no such file; create it (mode 0600, in /etc/oobwatch/credentials/ when systemd runs oobwatch) or fix the path");
         } catch (IOException e) {
           r.error(file.mark(), child(fileKey), "cannot read secret file " + path + ": " + e.getMessage());
         }
