@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -42,6 +43,15 @@ public final class Alerts {
   private final Clock clock;
   private final Runnable wake;
   private final Escalation escalation;
+  /** Evaluation rounds running now, on any thread. */
+  private final AtomicInteger roundsOpen = new AtomicInteger();
+  /** This thread's round: how deep, and whether it queued pages (woken for once, at its end). */
+  private final ThreadLocal<Round> round = ThreadLocal.withInitial(Round::new);
+
+  private static final class Round {
+    int depth;
+    boolean queued;
+  }
 
   /**
    * @param paging null pages the console
@@ -61,6 +71,42 @@ public final class Alerts {
 
   public String instance() {
     return instance;
+  }
+
+  /**
+   * Carries out one evaluation round's decisions (a pipeline's judged canaries, a round of signal
+   * rules, a pass over the heartbeats) so that the pages they queue go out together: the
+   * dispatcher holds its passes while a round is open ({@link #inRound}) and is woken once, when
+   * it ends. Alerts raised in the same evaluation reach each person as one message.
+   */
+  public void round(Runnable decisions) {
+    Round r = round.get();
+    r.depth++;
+    roundsOpen.incrementAndGet();
+    try {
+      decisions.run();
+    } finally {
+      roundsOpen.decrementAndGet();
+      if (--r.depth == 0 && r.queued) {
+        r.queued = false;
+        wake.run();
+      }
+    }
+  }
+
+  /** True while some evaluation round is carrying out its decisions. */
+  public boolean inRound() {
+    return roundsOpen.get() > 0;
+  }
+
+  // pages were written: wake the dispatcher now, or at the end of this thread's round
+  private void queued() {
+    Round r = round.get();
+    if (r.depth > 0) {
+      r.queued = true;
+    } else {
+      wake.run();
+    }
   }
 
   public Escalation escalation() {
@@ -122,7 +168,7 @@ public final class Alerts {
       });
       log.warn("ALERT {} {}: {}{}", a.id(), a.subject(), a.summary(), silenced ? " (silenced: recorded, not paged)" : "");
     }
-    wake.run();
+    queued();
     return a;
   }
 
@@ -154,7 +200,7 @@ public final class Alerts {
       });
       log.info("RESOLVED {} {}: was {}", a.id(), a.subject(), a.summary());
     }
-    wake.run();
+    queued();
     return Optional.of(a);
   }
 
@@ -238,16 +284,17 @@ public final class Alerts {
 
   /** One escalation pass over every open alert: writes the pages of the steps now due. */
   public void escalate() {
-    boolean queued = false;
-    synchronized (this) {
-      Instant now = clock.instant();
-      for (Escalating e : store.escalating()) {
-        queued |= escalate(e, now);
+    // one round: the steps falling due together reach each person as one message
+    round(() -> {
+      synchronized (this) {
+        Instant now = clock.instant();
+        for (Escalating e : store.escalating()) {
+          if (escalate(e, now)) {
+            queued();
+          }
+        }
       }
-    }
-    if (queued) {
-      wake.run();
-    }
+    });
   }
 
   /** Returns true when pages were written. */

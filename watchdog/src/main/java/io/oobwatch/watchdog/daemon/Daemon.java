@@ -137,6 +137,7 @@ public final class Daemon implements AutoCloseable {
       Config config, Clock clock, PrintStream console, InetSocketAddress listen, Map<String, String> env) {
     Daemon d = new Daemon(config, clock, console, listen);
     d.alerts.retire(d.watched());
+    d.dispatcher.holdWhile(d.alerts::inRound);
     d.dispatcher.start();
     for (PipelineWatch w : d.watches) {
       d.scheduler.execute(() -> d.loop(w));

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -31,11 +32,12 @@ import org.slf4j.LoggerFactory;
  * possible duplicate is a page the channel accepted in the instant before the crash recorded it.
  *
  * <p>Grouping: all due pages to one phone on one channel go out as one message (or one call), so
- * alerts raised together reach each person once. The sending thread waits until pages have stopped
- * arriving for {@link #GROUP_QUIET} (at most {@link #GROUP_MAX}) before a pass, so a burst of alerts
- * from one evaluation round is sent together. Cap: at most {@code maxPerHour} messages and calls
- * per phone per hour; pages beyond it are marked suppressed, and the next message that reaches the
- * person says how many alerts were held back.
+ * alerts raised together reach each person once. A pass waits while an evaluation round is still
+ * queueing pages ({@link #holdWhile}), so one round's alerts are always sent together; and after a
+ * wake it waits until pages have stopped arriving for {@link #GROUP_QUIET} (at most {@link
+ * #GROUP_MAX}), so bursts from rounds on several threads at once are grouped too. Cap: at most
+ * {@code maxPerHour} messages and calls per phone per hour; pages beyond it are marked suppressed,
+ * and the next message that reaches the person says how many alerts were held back.
  */
 public final class PageDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PageDispatcher.class);
@@ -77,6 +79,7 @@ public final class PageDispatcher implements AutoCloseable {
   private final Clock clock;
   private final Settings settings;
   private final Semaphore wake = new Semaphore(0);
+  private volatile BooleanSupplier roundOpen = () -> false;
   private volatile boolean running;
   private Thread thread;
 
@@ -104,6 +107,15 @@ public final class PageDispatcher implements AutoCloseable {
     thread = new Thread(this::loop, "oobwatch-pager");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * Passes wait while {@code roundOpen} says an evaluation round is still queueing pages (at most
+   * {@link #GROUP_MAX}), so a round's pages go out together; the round wakes the dispatcher when
+   * it ends. Call before {@link #start}.
+   */
+  public void holdWhile(BooleanSupplier roundOpen) {
+    this.roundOpen = roundOpen;
   }
 
   /** New pages are in the outbox: send them now rather than at the next check. */
@@ -322,12 +334,17 @@ public final class PageDispatcher implements AutoCloseable {
     while (running) {
       long waitMs = 1000;
       try {
+        // after a round the pages it queued are complete: send everything due
+        woken |= awaitRound();
         sendDue(woken ? Instant.MAX : clock.instant().minus(GROUP_QUIET));
         // pages waiting for a retry are checked every second; with none, new pages wake the loop
         // (Alerts and the escalation call wake()), so an idle dispatcher looks only every IDLE_CHECK
         if (store.duePages(FAR_FUTURE).isEmpty()) {
           waitMs = IDLE_CHECK.toMillis();
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       } catch (RuntimeException e) {
         // never let the one thread that sends pages die: log, wait, try again
         log.error("outbox pass failed; retrying", e);
@@ -345,7 +362,20 @@ public final class PageDispatcher implements AutoCloseable {
     }
   }
 
-  // pages arriving in a burst (one evaluation round) are sent together
+  /** Waits, at most GROUP_MAX, while an evaluation round is open; true when it waited. */
+  private boolean awaitRound() throws InterruptedException {
+    if (!roundOpen.getAsBoolean()) {
+      return false;
+    }
+    long deadline = System.nanoTime() + GROUP_MAX.toNanos();
+    while (roundOpen.getAsBoolean() && System.nanoTime() < deadline) {
+      wake.tryAcquire(5, TimeUnit.MILLISECONDS);
+    }
+    wake.drainPermits();
+    return true;
+  }
+
+  // pages arriving in a burst from several threads are sent together
   private void settle() throws InterruptedException {
     long deadline = System.nanoTime() + GROUP_MAX.toNanos();
     while (System.nanoTime() < deadline && wake.tryAcquire(GROUP_QUIET.toMillis(), TimeUnit.MILLISECONDS)) {

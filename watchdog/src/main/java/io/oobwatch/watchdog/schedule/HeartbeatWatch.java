@@ -178,13 +178,15 @@ public final class HeartbeatWatch {
   /** Judges every heartbeat at the clock's now: a push heartbeat turns missing by time alone. */
   public synchronized void evaluate() {
     Instant now = clock.instant();
-    for (Watched w : watched.values()) {
-      try {
-        decide(w, now);
-      } catch (RuntimeException e) {
-        log.error("heartbeat {}: evaluation failed: {}", w.hb.name(), e.toString(), e);
+    alerts.round(() -> {
+      for (Watched w : watched.values()) {
+        try {
+          decide(w, now);
+        } catch (RuntimeException e) {
+          log.error("heartbeat {}: evaluation failed: {}", w.hb.name(), e.toString(), e);
+        }
       }
-    }
+    });
     lastEvaluation = now;
   }
 

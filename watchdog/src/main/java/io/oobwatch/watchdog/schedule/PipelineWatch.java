@@ -124,15 +124,16 @@ public final class PipelineWatch implements AutoCloseable {
         CanaryRecord canary = CanaryRecord.create(seq, now, pipeline.name(), instance, pipeline.canary().record());
         CanaryOutcome refused = tracker.launch(canary);
         if (refused != null) {
-          judged.add(judge(refused));
+          alerts.round(() -> judged.add(judge(refused)));
         }
         nextCanaryAt = nextCanaryAt.plus(pipeline.canary().every());
         if (!nextCanaryAt.isAfter(now)) {
           nextCanaryAt = now.plus(pipeline.canary().every());
         }
       }
-      for (CanaryOutcome o : tracker.poll()) {
-        judged.add(judge(o));
+      List<CanaryOutcome> done = tracker.poll();
+      if (!done.isEmpty()) {
+        alerts.round(() -> done.forEach(o -> judged.add(judge(o))));
       }
     } catch (RuntimeException e) {
       error = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -141,31 +141,36 @@ public final class SignalWatch {
     String error = null;
     try {
       Map<String, Observation> round = observe();
-      Instant now = clock.instant();
-      // one read of the open alerts per round instead of one per rule: most rounds decide nothing
-      firing = new java.util.HashSet<>();
-      for (io.oobwatch.watchdog.store.Alert a : store.alerts(now)) {
-        if (a.subject().equals(pipeline.name()) && a.state() == io.oobwatch.watchdog.store.Alert.State.FIRING) {
-          firing.add(a.rule());
-        }
-      }
-      for (Config.Freshness f : checks.freshness()) {
-        statuses.put(f.name(), freshness(f, round, now));
-      }
-      for (Config.Volume v : checks.volume()) {
-        statuses.put(v.name(), volume(v, round, now));
-      }
-      for (Config.Ratio r : checks.ratios()) {
-        statuses.put("ratio " + r.sink() + "/" + r.source(), ratio(r, now));
-      }
-      for (Config.ConsumerLag c : checks.consumerLag()) {
-        statuses.put(c.name(), consumer(c, round, now));
-      }
+      alerts.round(() -> judge(round, statuses));
     } catch (RuntimeException e) {
       error = e.getMessage() == null ? e.toString() : e.getMessage();
       log.error("pipeline {}: evaluation of its signals failed: {}", pipeline.name(), error, e);
     }
     snapshot = new Snapshot(pipeline.name(), clock.instant(), Map.copyOf(statuses), error);
+  }
+
+  /** Every rule on the round's observations; the round's alerts go out together (Alerts#round). */
+  private void judge(Map<String, Observation> round, Map<String, CheckStatus> statuses) {
+    Instant now = clock.instant();
+    // one read of the open alerts per round instead of one per rule: most rounds decide nothing
+    firing = new java.util.HashSet<>();
+    for (io.oobwatch.watchdog.store.Alert a : store.alerts(now)) {
+      if (a.subject().equals(pipeline.name()) && a.state() == io.oobwatch.watchdog.store.Alert.State.FIRING) {
+        firing.add(a.rule());
+      }
+    }
+    for (Config.Freshness f : checks.freshness()) {
+      statuses.put(f.name(), freshness(f, round, now));
+    }
+    for (Config.Volume v : checks.volume()) {
+      statuses.put(v.name(), volume(v, round, now));
+    }
+    for (Config.Ratio r : checks.ratios()) {
+      statuses.put("ratio " + r.sink() + "/" + r.source(), ratio(r, now));
+    }
+    for (Config.ConsumerLag c : checks.consumerLag()) {
+      statuses.put(c.name(), consumer(c, round, now));
+    }
   }
 
   /** Every probe once, in config order; the round is stored in one transaction. */
