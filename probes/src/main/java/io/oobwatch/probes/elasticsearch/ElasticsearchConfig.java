@@ -1,5 +1,9 @@
 package io.oobwatch.probes.elasticsearch;
 
+import io.oobwatch.probes.ProbeContext;
+import io.oobwatch.probes.Stage;
+import io.oobwatch.probes.StageConfig;
+
 import io.oobwatch.probes.http.HttpCall;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,7 +20,8 @@ import java.util.Objects;
  * @param timeout bound on each search request
  */
 public record ElasticsearchConfig(
-    String url, String index, String apiKey, String username, String password, Duration timeout) {
+    String url, String index, String apiKey, String username, String password, Duration timeout)
+    implements StageConfig {
 
   public ElasticsearchConfig {
     Objects.requireNonNull(url, "url");
@@ -28,6 +33,16 @@ public record ElasticsearchConfig(
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("elasticsearch timeout must be positive");
     }
+  }
+
+  @Override
+  public Stage open(String name, ProbeContext ctx) {
+    return new ElasticsearchStage(name, this, ctx.http(), ctx.clock());
+  }
+
+  @Override
+  public String where() {
+    return "elasticsearch index " + index;
   }
 
   /** API key and password are masked; the URL loses user info and query. */

@@ -1,5 +1,9 @@
 package io.oobwatch.probes.elasticsearch;
 
+import io.oobwatch.probes.Probe;
+import io.oobwatch.probes.ProbeContext;
+import io.oobwatch.probes.SignalSource;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,7 +16,8 @@ import java.util.Objects;
  * @param delay the volume probe counts the minute that ended this long ago, so records still on
  *     their way through the pipeline are not counted as missing
  */
-public record ElasticsearchSignalConfig(ElasticsearchConfig cluster, String timestampField, Duration delay) {
+public record ElasticsearchSignalConfig(ElasticsearchConfig cluster, String timestampField, Duration delay)
+    implements SignalSource.Freshness, SignalSource.Volume {
   public static final String DEFAULT_TIMESTAMP_FIELD = "@timestamp";
   public static final Duration DEFAULT_DELAY = Duration.ofMinutes(1);
 
@@ -25,5 +30,20 @@ public record ElasticsearchSignalConfig(ElasticsearchConfig cluster, String time
     if (delay.isNegative()) {
       throw new IllegalArgumentException("delay must not be negative");
     }
+  }
+
+  @Override
+  public Probe freshness(ProbeContext ctx) {
+    return new ElasticsearchFreshness(this, ctx.http(), ctx.clock());
+  }
+
+  @Override
+  public Probe volume(ProbeContext ctx) {
+    return new ElasticsearchCount(this, ctx.http(), ctx.clock());
+  }
+
+  @Override
+  public String where(String checkName) {
+    return cluster.where();
   }
 }

@@ -1,5 +1,8 @@
 package io.oobwatch.probes.http;
 
+import io.oobwatch.probes.Injector;
+import io.oobwatch.probes.InjectorConfig;
+import io.oobwatch.probes.ProbeContext;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +16,8 @@ import java.util.TreeMap;
  * @param headers extra request headers (e.g. Authorization); values are treated as secrets
  * @param timeout bound on the whole request
  */
-public record HttpInjectorConfig(String url, Map<String, String> headers, Duration timeout) {
+public record HttpInjectorConfig(String url, Map<String, String> headers, Duration timeout)
+    implements InjectorConfig {
   public HttpInjectorConfig {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(timeout, "timeout");
@@ -21,6 +25,16 @@ public record HttpInjectorConfig(String url, Map<String, String> headers, Durati
       throw new IllegalArgumentException("http inject timeout must be positive");
     }
     headers = headers == null ? Map.of() : Map.copyOf(headers);
+  }
+
+  @Override
+  public Injector open(ProbeContext ctx) {
+    return new HttpInjector(this, ctx.http(), ctx.clock());
+  }
+
+  @Override
+  public String where() {
+    return "http intake " + HttpCall.redact(url);
   }
 
   /** Header values are masked: they may be credentials. The URL loses user info and query. */

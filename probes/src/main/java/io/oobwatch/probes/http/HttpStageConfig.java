@@ -1,5 +1,9 @@
 package io.oobwatch.probes.http;
 
+import io.oobwatch.probes.ProbeContext;
+import io.oobwatch.probes.Stage;
+import io.oobwatch.probes.StageConfig;
+import java.util.LinkedHashMap;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +22,8 @@ import java.util.Objects;
  * @param timeout bound on the whole request
  */
 public record HttpStageConfig(
-    String url, String method, String body, Map<String, String> headers, Duration timeout) {
+    String url, String method, String body, Map<String, String> headers, Duration timeout)
+    implements StageConfig {
 
   /** Where the canary id goes in {@code url} and {@code body}. */
   public static final String PLACEHOLDER = "{canary_id}";
@@ -30,17 +35,42 @@ public record HttpStageConfig(
       throw new IllegalArgumentException("http stage timeout must be positive");
     }
     method = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
-    if (!method.equals("GET") && !method.equals("POST")) {
-      throw new IllegalArgumentException("http stage method must be GET or POST, not " + method);
-    }
-    if (body != null && method.equals("GET")) {
-      throw new IllegalArgumentException("http stage has a body but method GET; use method POST");
-    }
-    if (!url.contains(PLACEHOLDER) && (body == null || !body.contains(PLACEHOLDER))) {
-      throw new IllegalArgumentException(
-          "http stage " + HttpCall.redact(url) + " must have " + PLACEHOLDER + " in its url or body");
+    Map<String, String> problems = problems(url, method, body);
+    if (!problems.isEmpty()) {
+      Map.Entry<String, String> first = problems.entrySet().iterator().next();
+      throw new IllegalArgumentException("http stage " + first.getKey() + ": " + first.getValue());
     }
     headers = headers == null ? Map.of() : Map.copyOf(headers);
+  }
+
+  /**
+   * What is wrong with these values, by the key that is wrong (empty when nothing): the one place
+   * where an HTTP stage's rules are written, for the config reader's messages and this record's
+   * invariants alike.
+   */
+  public static Map<String, String> problems(String url, String method, String body) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String m = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
+    if (!m.equals("GET") && !m.equals("POST")) {
+      out.put("method", "expected GET or POST, found \"" + m + "\"");
+    }
+    if (m.equals("GET") && body != null) {
+      out.put("body", "a GET request has no body; write method: POST, or remove body");
+    }
+    if (!url.contains(PLACEHOLDER) && (body == null || !body.contains(PLACEHOLDER))) {
+      out.put("url", "the url (or the body) must contain " + PLACEHOLDER + ", where oobwatch puts the id it looks for");
+    }
+    return out;
+  }
+
+  @Override
+  public Stage open(String name, ProbeContext ctx) {
+    return new HttpStage(name, this, ctx.http(), ctx.clock());
+  }
+
+  @Override
+  public String where() {
+    return "http query " + HttpCall.redact(url);
   }
 
   /** Header values are masked: they may be credentials. The URL loses user info and query. */

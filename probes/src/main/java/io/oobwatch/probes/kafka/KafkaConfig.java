@@ -1,5 +1,13 @@
 package io.oobwatch.probes.kafka;
 
+import io.oobwatch.probes.Injector;
+import io.oobwatch.probes.InjectorConfig;
+import io.oobwatch.probes.Probe;
+import io.oobwatch.probes.ProbeContext;
+import io.oobwatch.probes.SignalSource;
+import io.oobwatch.probes.Stage;
+import io.oobwatch.probes.StageConfig;
+
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +25,8 @@ import java.util.TreeMap;
  *     timeouts)
  * @param timeout bound of each blocking call to the cluster
  */
-public record KafkaConfig(String bootstrap, String topic, Map<String, String> clientProperties, Duration timeout) {
+public record KafkaConfig(String bootstrap, String topic, Map<String, String> clientProperties, Duration timeout)
+    implements InjectorConfig, StageConfig, SignalSource.Volume {
 
   private static final String MASK = "****";
 
@@ -40,6 +49,37 @@ public record KafkaConfig(String bootstrap, String topic, Map<String, String> cl
   /** A config without extra client settings. */
   public KafkaConfig(String bootstrap, String topic, Duration timeout) {
     this(bootstrap, topic, Map.of(), timeout);
+  }
+
+  @Override
+  public Injector open(ProbeContext ctx) {
+    return new KafkaInjector(this, ctx.clock());
+  }
+
+  @Override
+  public Stage open(String name, ProbeContext ctx) {
+    return new KafkaStage(name, this, ctx.clock());
+  }
+
+  @Override
+  public Probe volume(ProbeContext ctx) {
+    return new KafkaEndOffsets(this, ctx.clock());
+  }
+
+  /** The end offsets' growth needs two readings. */
+  @Override
+  public boolean rateFromTwoReadings() {
+    return true;
+  }
+
+  @Override
+  public String where() {
+    return "kafka topic " + topic;
+  }
+
+  @Override
+  public String where(String checkName) {
+    return where();
   }
 
   /** Secret-looking values (passwords, JAAS configs, secrets, keys) are masked. */

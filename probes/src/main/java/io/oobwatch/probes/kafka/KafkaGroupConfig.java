@@ -1,5 +1,9 @@
 package io.oobwatch.probes.kafka;
 
+import io.oobwatch.probes.Probe;
+import io.oobwatch.probes.ProbeContext;
+import io.oobwatch.probes.SignalSource;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +20,8 @@ import java.util.TreeMap;
  * @param timeout bound of each call to the cluster
  */
 public record KafkaGroupConfig(
-    String bootstrap, String group, String topic, Map<String, String> clientProperties, Duration timeout) {
+    String bootstrap, String group, String topic, Map<String, String> clientProperties, Duration timeout)
+    implements SignalSource.ConsumerLag {
 
   public KafkaGroupConfig {
     Objects.requireNonNull(bootstrap, "bootstrap");
@@ -32,6 +37,16 @@ public record KafkaGroupConfig(
       throw new IllegalArgumentException("kafka timeout must be positive, got " + timeout);
     }
     clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+  }
+
+  @Override
+  public Probe consumerLag(ProbeContext ctx) {
+    return new KafkaGroupLag(this, ctx.clock());
+  }
+
+  @Override
+  public String where(String checkName) {
+    return "consumer group " + group;
   }
 
   /** Secret-looking client settings are masked. */

@@ -1,5 +1,9 @@
 package io.oobwatch.probes.prometheus;
 
+import io.oobwatch.probes.Probe;
+import io.oobwatch.probes.ProbeContext;
+import io.oobwatch.probes.SignalSource;
+
 import io.oobwatch.probes.http.HttpCall;
 import java.time.Duration;
 import java.util.Objects;
@@ -14,7 +18,8 @@ import java.util.Objects;
  * @param bearerToken sent as {@code Authorization: Bearer}; null for none
  * @param timeout bound on each query
  */
-public record PrometheusConfig(String url, String query, String bearerToken, Duration timeout) {
+public record PrometheusConfig(String url, String query, String bearerToken, Duration timeout)
+    implements SignalSource.Volume {
   public PrometheusConfig {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(timeout, "timeout");
@@ -24,6 +29,17 @@ public record PrometheusConfig(String url, String query, String bearerToken, Dur
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("prometheus timeout must be positive");
     }
+  }
+
+  @Override
+  public Probe volume(ProbeContext ctx) {
+    return new PrometheusQuery(this, ctx.http(), ctx.clock());
+  }
+
+  /** A query has no better name than its check's. */
+  @Override
+  public String where(String checkName) {
+    return checkName.equals("prometheus") ? "prometheus" : "prometheus " + checkName;
   }
 
   /** The token is masked; the URL loses user info and query. */

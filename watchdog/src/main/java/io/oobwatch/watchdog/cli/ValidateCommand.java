@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "validate",
     description = {
-      "Parse and check the config, reading every secret file it names.",
+      "Parse and check the config, reading every secret file it names, and build every probe",
+      "(without connecting to anything).",
       "Prints each problem as file:line:column: key.path: what is wrong; what to do.",
       "Exit 0 valid, 2 invalid."
     })

@@ -1,12 +1,18 @@
 package io.oobwatch.watchdog.config;
 
 import io.oobwatch.probes.canary.Durations;
-import io.oobwatch.probes.kafka.KafkaGroupConfig;
+import io.oobwatch.probes.Kind;
+import io.oobwatch.probes.ProbeContext;
+import io.oobwatch.probes.SignalSource;
+import io.oobwatch.probes.Use;
+import io.oobwatch.probes.kinds.Kinds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -39,7 +45,7 @@ final class ChecksReader {
     List<YamlNode> items = p.list("freshness");
     for (int i = 0; i < items.size(); i++) {
       Reader.Obj o = r.obj(items.get(i), p.child("freshness[" + i + "]"));
-      Source s = o == null ? null : source(r, o, Kinds.FRESHNESS, "freshness", Kinds::freshness);
+      Source<SignalSource.Freshness> s = o == null ? null : source(r, o, Use.FRESHNESS, k -> k.freshness(), SignalSource.Freshness::freshness);
       if (s == null) {
         continue;
       }
@@ -60,7 +66,7 @@ final class ChecksReader {
     List<YamlNode> items = p.list("volume");
     for (int i = 0; i < items.size(); i++) {
       Reader.Obj o = r.obj(items.get(i), p.child("volume[" + i + "]"));
-      Source s = o == null ? null : source(r, o, Kinds.VOLUME, "volume", Kinds::volume);
+      Source<SignalSource.Volume> s = o == null ? null : source(r, o, Use.VOLUME, k -> k.volume(), SignalSource.Volume::volume);
       if (s == null) {
         continue;
       }
@@ -107,11 +113,11 @@ final class ChecksReader {
     List<YamlNode> items = p.list("consumer_lag");
     for (int i = 0; i < items.size(); i++) {
       Reader.Obj o = r.obj(items.get(i), p.child("consumer_lag[" + i + "]"));
-      Source s = o == null ? null : source(r, o, Kinds.CONSUMER_LAG, "consumer_lag", Kinds::consumerLag);
+      Source<SignalSource.ConsumerLag> s = o == null ? null : source(r, o, Use.CONSUMER_LAG, k -> k.consumerLag(), SignalSource.ConsumerLag::consumerLag);
       if (s == null) {
         continue;
       }
-      String dflt = s.settings instanceof KafkaGroupConfig ? ((KafkaGroupConfig) s.settings).group() : s.kind;
+      String dflt = s.settings == null ? s.kind : s.settings.group();
       String name = uniqueName(o, dflt, names, "consumer_lag checks");
       int maxLag = o.integer("max_lag", 0, 0);
       Duration stalledAfter = o.duration("stalled_after", Duration.ofMinutes(5));
@@ -121,14 +127,16 @@ final class ChecksReader {
     return out;
   }
 
-  private record Source(String kind, Object settings) {}
+  private record Source<C>(String kind, C settings) {}
 
-  private interface KindReader {
-    Object read(String kind, Reader.Obj settings);
-  }
-
-  /** The one source kind of an item, read by its kind reader; null (with an error) otherwise. */
-  private static Source source(Reader r, Reader.Obj o, List<String> kinds, String what, KindReader read) {
+  /**
+   * The one source kind of an item, read by that kind's reader for {@code use}; null (with an
+   * error) otherwise.
+   */
+  private static <C> Source<C> source(Reader r, Reader.Obj o, Use use, Function<Kind, Kind.Role<? extends C>> role,
+      BiFunction<C, ProbeContext, AutoCloseable> open) {
+    List<String> kinds = Kinds.names(use);
+    String what = use.noun();
     List<String> present = new ArrayList<>();
     for (String k : kinds) {
       if (o.has(k)) {
@@ -137,7 +145,7 @@ final class ChecksReader {
     }
     if (present.isEmpty()) {
       for (String key : o.node.view().keySet()) {
-        if (Kinds.VOLUME.contains(key) || Kinds.FRESHNESS.contains(key) || Kinds.CONSUMER_LAG.contains(key)) {
+        if (Kinds.named(key).isPresent()) {
           o.error(key, what + " cannot be read from " + key + "; it is read from " + String.join(" or ", kinds));
           return null;
         }
@@ -157,9 +165,9 @@ final class ChecksReader {
     if (settings == null) {
       return null;
     }
-    Object built = read.read(kind, settings);
+    C built = ProbeTrial.open(role.apply(Kinds.named(kind).orElseThrow()).read(new KindSettings(settings)), settings, open);
     settings.done();
-    return new Source(kind, built);
+    return new Source<>(kind, built);
   }
 
   private static String uniqueName(Reader.Obj o, String dflt, Set<String> names, String what) {

@@ -1,5 +1,8 @@
 package io.oobwatch.watchdog.config;
 
+import io.oobwatch.probes.InjectorConfig;
+import io.oobwatch.probes.SignalSource;
+import io.oobwatch.probes.StageConfig;
 import io.oobwatch.probes.http.HealthProbeConfig;
 import io.oobwatch.watchdog.page.TwilioConfig;
 import java.net.InetSocketAddress;
@@ -74,10 +77,10 @@ public record Config(
       List<StageSpec> stages) {}
 
   /** The pipeline entry: its kind and the probe's own config record. */
-  public record InjectorSpec(String kind, Object settings) {}
+  public record InjectorSpec(String kind, InjectorConfig settings) {}
 
   /** One stage: its kind, its unique name in the pipeline, and the probe's own config record. */
-  public record StageSpec(String kind, String name, Object settings) {}
+  public record StageSpec(String kind, String name, StageConfig settings) {}
 
   /**
    * @param twilio the Twilio account; null pages to the console
@@ -178,14 +181,19 @@ public record Config(
   /**
    * Silence: the newest real record of a sink must be younger than {@code maxAge}.
    *
-   * @param settings the probe's config record (ElasticsearchSignalConfig)
+   * @param settings where it is read; opens its probe
    */
-  public record Freshness(String name, String kind, Object settings, Duration maxAge) {}
+  public record Freshness(String name, String kind, SignalSource.Freshness settings, Duration maxAge) {
+    /** Where it is read, in the words of a page. */
+    public String where() {
+      return Config.where(kind, name, settings);
+    }
+  }
 
   /**
    * Records per minute from one source, compared with the same window in the past.
    *
-   * @param settings the probe's config record (KafkaConfig, PrometheusConfig, ElasticsearchSignalConfig)
+   * @param settings where it is read; opens its probe
    * @param window the span averaged, now and in each baseline
    * @param drop a fraction: pages when the window is this much below every available baseline
    * @param baselines how far back the comparison windows lie (1d, 7d), in order of preference
@@ -195,12 +203,17 @@ public record Config(
   public record Volume(
       String name,
       String kind,
-      Object settings,
+      SignalSource.Volume settings,
       Duration window,
       double drop,
       List<Duration> baselines,
       double minPerMinute,
-      Double maxPerMinute) {}
+      Double maxPerMinute) {
+    /** Where it is read, in the words of a page. */
+    public String where() {
+      return Config.where(kind, name, settings);
+    }
+  }
 
   /**
    * The share of a source's volume that reaches a sink, both named volume checks of the pipeline.
@@ -212,12 +225,28 @@ public record Config(
   /**
    * A consumer group that must keep consuming.
    *
-   * @param settings the probe's config record (KafkaGroupConfig)
+   * @param settings the group and where it is read; opens its probe
    * @param maxLag pages when the lag is above it; 0 for no bound
    * @param stalledAfter how long committed offsets may stay flat while lag grows (or the group be
    *     Empty or gone) before it pages
    */
-  public record ConsumerLag(String name, Object settings, long maxLag, Duration stalledAfter) {}
+  public record ConsumerLag(String name, SignalSource.ConsumerLag settings, long maxLag, Duration stalledAfter) {
+    /** The group, in the words of a page ("consumer group logstash"). */
+    public String where() {
+      return Config.where("consumer_lag", name, settings);
+    }
+  }
+
+  /**
+   * A check's source in the words of a page, as its kind says it; a check that holds no source
+   * (judged only from observations already stored) is named by its kind and name.
+   */
+  private static String where(String kind, String name, SignalSource source) {
+    if (source != null) {
+      return source.where(name);
+    }
+    return name.equals(kind) ? kind : kind + " " + name;
+  }
 
   /**
    * Self-monitoring.

@@ -1,5 +1,10 @@
 package io.oobwatch.watchdog.config;
 
+import io.oobwatch.probes.InjectorConfig;
+import io.oobwatch.probes.Kind;
+import io.oobwatch.probes.StageConfig;
+import io.oobwatch.probes.Use;
+import io.oobwatch.probes.kinds.Kinds;
 import io.oobwatch.watchdog.page.TwilioConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -210,9 +215,10 @@ public final class ConfigLoader {
     if (in == null && !c.has("inject")) {
       c.missing("inject", "where canaries enter the pipeline, e.g. inject: { kafka: { bootstrap: \"kafka-1:9092\", topic: inference-logs } }");
     } else if (in != null) {
-      Map.Entry<String, Reader.Obj> kind = oneKind(r, in, Kinds.INJECTORS, "injector");
+      Map.Entry<Kind, Reader.Obj> kind = oneKind(r, in, Use.ENTRY);
       if (kind != null) {
-        inject = new Config.InjectorSpec(kind.getKey(), Kinds.injector(kind.getKey(), kind.getValue()));
+        InjectorConfig read = kind.getKey().entry().read(new KindSettings(kind.getValue()));
+        inject = new Config.InjectorSpec(kind.getKey().name(), ProbeTrial.open(read, kind.getValue(), InjectorConfig::open));
         kind.getValue().done();
       }
     }
@@ -230,16 +236,17 @@ public final class ConfigLoader {
       if (s == null) {
         continue;
       }
-      Map.Entry<String, Reader.Obj> kind = oneKind(r, s, Kinds.STAGES, "stage");
+      Map.Entry<Kind, Reader.Obj> kind = oneKind(r, s, Use.STAGE);
       if (kind == null) {
         continue;
       }
       Reader.Obj settings = kind.getValue();
-      String name = settings.string("name", kind.getKey());
+      String name = settings.string("name", kind.getKey().name());
       if (name != null && !names.add(name)) {
         settings.error("name", "two stages are named \"" + name + "\"; give each a unique name: key");
       }
-      stages.add(new Config.StageSpec(kind.getKey(), name, Kinds.stage(kind.getKey(), settings)));
+      StageConfig read = kind.getKey().stage().read(new KindSettings(settings));
+      stages.add(new Config.StageSpec(kind.getKey().name(), name, ProbeTrial.open(read, settings, (st, ctx) -> st.open(name, ctx))));
       settings.done();
     }
     c.done();
@@ -247,7 +254,9 @@ public final class ConfigLoader {
   }
 
   /** A map that must hold exactly one key naming a kind ({@code kafka: {...}}). */
-  private static Map.Entry<String, Reader.Obj> oneKind(Reader r, Reader.Obj o, List<String> kinds, String what) {
+  private static Map.Entry<Kind, Reader.Obj> oneKind(Reader r, Reader.Obj o, Use use) {
+    List<String> kinds = Kinds.names(use);
+    String what = use.noun();
     Map<String, YamlNode.Mapping.Entry> entries = o.node.view();
     if (entries.size() != 1) {
       r.error(o.mark(), o.path, "expected exactly one " + what + " kind (" + String.join(", ", kinds) + "), found "
@@ -266,7 +275,7 @@ public final class ConfigLoader {
     if (settings == null) {
       return null;
     }
-    return Map.entry(kind, settings);
+    return Map.entry(Kinds.named(kind).orElseThrow(), settings);
   }
 
   private static Config.Paging paging(Reader r, Reader.Obj o) {
@@ -352,7 +361,7 @@ public final class ConfigLoader {
     String token = null;
     Reader.Obj w = o.obj("webhook");
     if (w != null) {
-      url = Kinds.url(w, "url", "where pages are POSTed as JSON, e.g. url: https://hooks.example.net/oobwatch");
+      url = KindSettings.url(w, "url", "where pages are POSTed as JSON, e.g. url: https://hooks.example.net/oobwatch");
       token = w.secret("token", false);
       w.done();
     }

@@ -2,26 +2,10 @@ package io.oobwatch.watchdog.daemon;
 
 import io.oobwatch.probes.Injector;
 import io.oobwatch.probes.Probe;
+import io.oobwatch.probes.ProbeContext;
 import io.oobwatch.probes.Stage;
 import io.oobwatch.probes.canary.CanaryTracker;
-import io.oobwatch.probes.elasticsearch.ElasticsearchConfig;
-import io.oobwatch.probes.elasticsearch.ElasticsearchCount;
-import io.oobwatch.probes.elasticsearch.ElasticsearchFreshness;
-import io.oobwatch.probes.elasticsearch.ElasticsearchSignalConfig;
-import io.oobwatch.probes.elasticsearch.ElasticsearchStage;
 import io.oobwatch.probes.http.HealthProbe;
-import io.oobwatch.probes.http.HttpInjector;
-import io.oobwatch.probes.http.HttpInjectorConfig;
-import io.oobwatch.probes.http.HttpStage;
-import io.oobwatch.probes.http.HttpStageConfig;
-import io.oobwatch.probes.kafka.KafkaConfig;
-import io.oobwatch.probes.kafka.KafkaEndOffsets;
-import io.oobwatch.probes.kafka.KafkaGroupConfig;
-import io.oobwatch.probes.kafka.KafkaGroupLag;
-import io.oobwatch.probes.prometheus.PrometheusConfig;
-import io.oobwatch.probes.prometheus.PrometheusQuery;
-import io.oobwatch.probes.kafka.KafkaInjector;
-import io.oobwatch.probes.kafka.KafkaStage;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.schedule.SignalWatch;
 import java.net.http.HttpClient;
@@ -32,10 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds probes from their config records: the other half of the config's list of kinds. */
+/**
+ * Opens the probes of a config. Each kind's settings open their own probe, so this knows no kind:
+ * it hands them the process's HTTP client and clock. Opening never connects.
+ */
 public final class ProbeFactory {
-  private final HttpClient http;
-  private final Clock clock;
+  private final ProbeContext ctx;
 
   public ProbeFactory(Clock clock) {
     this(HttpClient.newBuilder()
@@ -45,19 +31,18 @@ public final class ProbeFactory {
   }
 
   ProbeFactory(HttpClient http, Clock clock) {
-    this.http = http;
-    this.clock = clock;
+    this.ctx = new ProbeContext(http, clock);
   }
 
   /** A tracker for the pipeline's canary; closing the tracker's parts is the caller's (see {@link Tracked}). */
   public Tracked tracker(Config.Pipeline p) {
     Config.Canary c = p.canary();
-    Injector injector = injector(c.inject());
+    Injector injector = c.inject().settings().open(ctx);
     List<Stage> stages = new ArrayList<>();
     for (Config.StageSpec s : c.stages()) {
-      stages.add(stage(s));
+      stages.add(s.settings().open(s.name(), ctx));
     }
-    CanaryTracker tracker = new CanaryTracker(p.name(), injector, stages, c.deadline(), c.slo(), clock);
+    CanaryTracker tracker = new CanaryTracker(p.name(), injector, stages, c.deadline(), c.slo(), ctx.clock());
     return new Tracked(tracker, injector, stages);
   }
 
@@ -71,34 +56,9 @@ public final class ProbeFactory {
     }
   }
 
-  Injector injector(Config.InjectorSpec spec) {
-    Object s = spec.settings();
-    if (s instanceof KafkaConfig) {
-      return new KafkaInjector((KafkaConfig) s, clock);
-    }
-    if (s instanceof HttpInjectorConfig) {
-      return new HttpInjector((HttpInjectorConfig) s, http, clock);
-    }
-    throw new IllegalArgumentException("no injector for kind " + spec.kind());
-  }
-
   /** The probe of a pull heartbeat. */
   public HealthProbe health(Config.Heartbeat hb) {
-    return new HealthProbe(hb.pull(), http, clock);
-  }
-
-  Stage stage(Config.StageSpec spec) {
-    Object s = spec.settings();
-    if (s instanceof KafkaConfig) {
-      return new KafkaStage(spec.name(), (KafkaConfig) s, clock);
-    }
-    if (s instanceof ElasticsearchConfig) {
-      return new ElasticsearchStage(spec.name(), (ElasticsearchConfig) s, http, clock);
-    }
-    if (s instanceof HttpStageConfig) {
-      return new HttpStage(spec.name(), (HttpStageConfig) s, http, clock);
-    }
-    throw new IllegalArgumentException("no stage for kind " + spec.kind());
+    return new HealthProbe(hb.pull(), ctx.http(), ctx.clock());
   }
 
   /**
@@ -112,7 +72,7 @@ public final class ProbeFactory {
       out.put(SignalWatch.signal(p.name(), "freshness", f.name()), freshness(f));
     }
     for (Config.Volume v : c.volume()) {
-      out.put(SignalWatch.signal(p.name(), "volume", v.name()), volume(v.settings()));
+      out.put(SignalWatch.signal(p.name(), "volume", v.name()), volume(v));
     }
     for (Config.ConsumerLag l : c.consumerLag()) {
       out.put(SignalWatch.signal(p.name(), "consumer_lag", l.name()), consumerLag(l));
@@ -122,25 +82,16 @@ public final class ProbeFactory {
 
   /** The probe of a freshness check: the newest real record's time. The caller closes it. */
   public Probe freshness(Config.Freshness f) {
-    return new ElasticsearchFreshness((ElasticsearchSignalConfig) f.settings(), http, clock);
+    return f.settings().freshness(ctx);
   }
 
   /** The probe of a consumer-lag check: the group's lag, committed offsets and state. The caller closes it. */
   public Probe consumerLag(Config.ConsumerLag c) {
-    return new KafkaGroupLag((KafkaGroupConfig) c.settings(), clock);
+    return c.settings().consumerLag(ctx);
   }
 
   /** The probe of a volume check: records per minute from its source. The caller closes it. */
-  Probe volume(Object s) {
-    if (s instanceof KafkaConfig) {
-      return new KafkaEndOffsets((KafkaConfig) s, clock);
-    }
-    if (s instanceof PrometheusConfig) {
-      return new PrometheusQuery((PrometheusConfig) s, http, clock);
-    }
-    if (s instanceof ElasticsearchSignalConfig) {
-      return new ElasticsearchCount((ElasticsearchSignalConfig) s, http, clock);
-    }
-    throw new IllegalArgumentException("no volume probe for " + s.getClass().getSimpleName());
+  Probe volume(Config.Volume v) {
+    return v.settings().volume(ctx);
   }
 }

@@ -2,13 +2,11 @@ package io.oobwatch.watchdog.daemon;
 
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Probe;
-import io.oobwatch.probes.kafka.KafkaConfig;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.detect.ConsumerRule;
 import io.oobwatch.watchdog.detect.Finding;
 import io.oobwatch.watchdog.detect.Numbers;
 import io.oobwatch.watchdog.detect.SilenceRule;
-import io.oobwatch.watchdog.schedule.Describe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,8 +98,8 @@ public final class SignalCheck {
         }
       }
       for (Config.Volume v : p.checks().volume()) {
-        try (Probe probe = factory.volume(v.settings())) {
-          if (v.settings() instanceof KafkaConfig && probe.observe().kind() != Observation.Kind.UNKNOWN) {
+        try (Probe probe = factory.volume(v)) {
+          if (v.settings().rateFromTwoReadings() && probe.observe().kind() != Observation.Kind.UNKNOWN) {
             Thread.sleep(kafkaGap.toMillis()); // the first reading only sets the start of the rate
           }
           out.add(volume(p.name(), v, probe.observe()));
@@ -118,7 +116,7 @@ public final class SignalCheck {
 
   Outcome freshness(String pipeline, Config.Freshness f, Observation o) {
     String check = "freshness:" + f.name();
-    String where = Describe.where(f.kind(), f.name(), f.settings());
+    String where = f.where();
     switch (o.kind()) {
       case UNKNOWN:
         return unreachable(pipeline, check, where, o);
@@ -136,7 +134,7 @@ public final class SignalCheck {
 
   Outcome volume(String pipeline, Config.Volume v, Observation o) {
     String check = "volume:" + v.name();
-    String where = Describe.where(v.kind(), v.name(), v.settings());
+    String where = v.where();
     switch (o.kind()) {
       case UNKNOWN:
         return unreachable(pipeline, check, where, o);
@@ -151,7 +149,7 @@ public final class SignalCheck {
 
   Outcome consumer(String pipeline, Config.ConsumerLag c, Observation o) {
     String check = "consumer_lag:" + c.name();
-    String where = Describe.where("consumer_lag", c.name(), c.settings());
+    String where = c.where();
     switch (o.kind()) {
       case UNKNOWN:
         return unreachable(pipeline, check, where, o);

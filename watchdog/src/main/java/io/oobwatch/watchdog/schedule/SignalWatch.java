@@ -195,7 +195,7 @@ public final class SignalWatch {
   private CheckStatus freshness(Config.Freshness f, Map<String, Observation> round, Instant now) {
     String signal = signal(pipeline.name(), "freshness", f.name());
     Observation latest = round.get(signal);
-    String where = Describe.where(f.kind(), f.name(), f.settings());
+    String where = f.where();
     Map<String, String> findings = new LinkedHashMap<>();
     Finding reach = unknown.judge(where + " (freshness)", latest, latest != null && latest.kind() != Observation.Kind.UNKNOWN,
         latest != null && latest.kind() == Observation.Kind.UNKNOWN ? store.runStart(signal, UNKNOWN) : null, now);
@@ -209,7 +209,7 @@ public final class SignalWatch {
   private CheckStatus volume(Config.Volume v, Map<String, Observation> round, Instant now) {
     String signal = signal(pipeline.name(), "volume", v.name());
     Observation latest = round.get(signal);
-    String where = Describe.where(v.kind(), v.name(), v.settings());
+    String where = v.where();
     Map<String, String> findings = new LinkedHashMap<>();
     Finding reach = unknown.judge(where + " (volume)", latest, latest != null && latest.known(),
         latest != null && !latest.known() ? store.runStart(signal, NOT_KNOWN) : null, now);
@@ -249,7 +249,7 @@ public final class SignalWatch {
   private CheckStatus consumer(Config.ConsumerLag c, Map<String, Observation> round, Instant now) {
     String signal = signal(pipeline.name(), "consumer_lag", c.name());
     Observation latest = round.get(signal);
-    String group = Describe.where("consumer_lag", c.name(), c.settings());
+    String group = c.where();
     Map<String, String> findings = new LinkedHashMap<>();
     Finding reach = unknown.judge("kafka (" + group + ")", latest,
         latest != null && latest.kind() != Observation.Kind.UNKNOWN,
