@@ -63,6 +63,10 @@ put "$HERE/sysusers.conf" "$D/etc/sysusers.d/oobwatch.conf" 644
 put "$HERE/oobwatch.yaml.example" "$D$ETC/oobwatch.yaml.example" 644
 put "$HERE/README.md" "$D$PREFIX/share/doc/oobwatch/README.md" 644
 put "$HERE/RUNBOOK-peers.md" "$D$PREFIX/share/doc/oobwatch/RUNBOOK-peers.md" 644
+# where bash-completion, zsh and man look under a prefix (/usr/local/share is on their default paths)
+put "$HERE/oobwatch.bash-completion" "$D$PREFIX/share/bash-completion/completions/oobwatch" 644
+put "$HERE/_oobwatch" "$D$PREFIX/share/zsh/site-functions/_oobwatch" 644
+put "$HERE/oobwatch.1.gz" "$D$PREFIX/share/man/man1/oobwatch.1.gz" 644
 if [ ! -d "$D$ETC/credentials" ]; then
   install -d -m 0700 "$D$ETC/credentials"
   echo "  created ${ETC}/credentials (0700; systemd reads it and hands the files to the service)"

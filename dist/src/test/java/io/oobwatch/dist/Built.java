@@ -9,6 +9,7 @@ import java.nio.file.Path;
  */
 final class Built {
   private static Path out;
+  private static Path unpacked;
 
   private Built() {}
 
@@ -16,10 +17,20 @@ final class Built {
     if (out == null) {
       Path dir = Files.createTempDirectory("packages");
       Sh.run(dir, "sh", Sh.REPO.resolve("deploy/build-packages.sh").toString(), "--version", Sh.VERSION,
-          "--jar", Sh.jar().toAbsolutePath().toString(), "--out", dir.toString()).ok();
+          "--jar", Sh.jar().toAbsolutePath().toString(), "--codegen", Sh.codegen().toString(), "--out", dir.toString()).ok();
       out = dir;
     }
     return out;
+  }
+
+  /** The tarball unpacked once, the way an operator unpacks it; tests read it, never change it. */
+  static synchronized Path unpacked() throws Exception {
+    if (unpacked == null) {
+      Path dir = Files.createDirectories(packages().resolve("unpacked"));
+      Sh.run(dir, "tar", "-xzf", tarball().toString()).ok();
+      unpacked = dir.resolve("oobwatch-" + Sh.VERSION);
+    }
+    return unpacked;
   }
 
   static Path tarball() throws Exception {

@@ -14,14 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** deploy/install.sh from the tarball, into a DESTDIR: idempotent, --prefix, and upgrades keep config and state. */
 class InstallScriptTest {
-  @TempDir static Path built;
   static Path unpacked;
   @TempDir Path dir;
 
   @BeforeAll
   static void unpack() throws Exception {
-    Sh.run(built, "tar", "-xzf", Built.tarball().toString()).ok();
-    unpacked = built.resolve("oobwatch-" + Sh.VERSION);
+    unpacked = Built.unpacked();
   }
 
   Sh.Result install(Path from, Path destdir, String... args) throws Exception {
@@ -56,6 +54,10 @@ class InstallScriptTest {
     assertThat(dest.resolve("etc/oobwatch/oobwatch.yaml")).doesNotExist();
     assertThat(Files.getPosixFilePermissions(dest.resolve("etc/oobwatch/credentials")))
         .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(dest.resolve("usr/local/share/bash-completion/completions/oobwatch"))
+        .hasSameBinaryContentAs(unpacked.resolve("oobwatch.bash-completion"));
+    assertThat(dest.resolve("usr/local/share/zsh/site-functions/_oobwatch")).hasSameBinaryContentAs(unpacked.resolve("_oobwatch"));
+    assertThat(dest.resolve("usr/local/share/man/man1/oobwatch.1.gz")).hasSameBinaryContentAs(unpacked.resolve("oobwatch.1.gz"));
     Map<String, String> before = snapshot(dest);
 
     Sh.Result second = install(unpacked, dest);

@@ -171,6 +171,13 @@ class LiveSystemdTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> container.show(UNIT, "StatusText").startsWith("1 pipeline, 1 firing"));
     assertThat(request("POST", "/alerts/1/ack", "wrong-token").statusCode()).isEqualTo(403);
     assertThat(request("POST", "/alerts/1/ack", TOKEN).statusCode()).isEqualTo(200);
+    // each line carries its syslog priority: warnings and worse, without the info lines
+    String warnings = container.exec("journalctl", "-u", UNIT, "-p", "warning", "--no-pager", "-o", "cat").ok().output();
+    assertThat(warnings).contains("[WARN] ", "ALERT 1 inference-logs: canary lost", "refused from")
+        .doesNotContain("[INFO] ", "systemd notification to NOTIFY_SOCKET=");
+    // journald stamps the lines: oobwatch adds no timestamp of its own
+    assertThat(container.journal(UNIT)).containsPattern("(?m)^\\[INFO\\] .*systemd notification to NOTIFY_SOCKET=")
+        .doesNotContainPattern("(?m)^\\d{4}-\\d\\d-\\d\\dT.*\\[(INFO|WARN)\\]");
 
     stalled.set(false);
     await().atMost(Duration.ofSeconds(40)).until(() -> container.journal(UNIT).contains("RESOLVED 1 inference-logs"));

@@ -41,7 +41,8 @@ class PackagesTest {
     String n = "oobwatch-" + Sh.VERSION + "/";
     assertThat(lines(Sh.run(dir, "tar", "-tzf", tarball.toString()).ok().output())).containsExactlyInAnyOrder(
         n, n + "install.sh", n + "oobwatch", n + "oobwatch.jar", n + "oobwatch.service", n + "oobwatch.yaml.example",
-        n + "sysusers.conf", n + "RUNBOOK-peers.md", n + "README.md", n + "VERSION");
+        n + "sysusers.conf", n + "RUNBOOK-peers.md", n + "README.md", n + "VERSION", n + "oobwatch.bash-completion",
+        n + "_oobwatch", n + "oobwatch.1.gz");
   }
 
   @Test
@@ -55,6 +56,9 @@ class PackagesTest {
         .anyMatch(l -> l.endsWith(" ./etc/oobwatch/oobwatch.yaml.example"))
         .anyMatch(l -> l.endsWith(" ./usr/lib/sysusers.d/oobwatch.conf"))
         .anyMatch(l -> l.endsWith(" ./usr/share/doc/oobwatch/RUNBOOK-peers.md"))
+        .anyMatch(l -> l.startsWith("-rw-r--r-- root/root") && l.endsWith(" ./usr/share/bash-completion/completions/oobwatch"))
+        .anyMatch(l -> l.startsWith("-rw-r--r-- root/root") && l.endsWith(" ./usr/share/zsh/vendor-completions/_oobwatch"))
+        .anyMatch(l -> l.startsWith("-rw-r--r-- root/root") && l.endsWith(" ./usr/share/man/man1/oobwatch.1.gz"))
         .noneMatch(l -> l.endsWith(" ./etc/oobwatch/oobwatch.yaml"));
     assertThat(Sh.run(dir, "dpkg-deb", "-f", deb.toString(), "Package", "Version", "Architecture").ok().output())
         .isEqualTo("Package: oobwatch\nVersion: " + DEB_VERSION + "\nArchitecture: all\n");

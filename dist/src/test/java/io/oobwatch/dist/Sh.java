@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /** Runs the real tools (systemd-analyze, dpkg, tar, sh) the way an operator would, for the tests. */
 final class Sh {
@@ -52,6 +53,21 @@ final class Sh {
 
   static Result run(Path dir, String... cmd) throws IOException, InterruptedException {
     return run(dir, Map.of(), cmd);
+  }
+
+  /** picocli-codegen's jar, which renders the man page source (the dist pom resolves it). */
+  static Path codegen() {
+    Path jar = Path.of(System.getProperty("picocli.codegen.jar", "")).toAbsolutePath();
+    assertThat(jar).as("picocli-codegen's jar (the dist pom passes it as -Dpicocli.codegen.jar)").isRegularFile();
+    return jar;
+  }
+
+  /** In CI a test that needs a Debian program fails when it is missing; elsewhere it may skip, saying why. */
+  static void need(String tool, String why) {
+    if ("true".equals(System.getenv("CI"))) {
+      assertThat(has(tool)).as("%s is missing in CI: .ci/run must install it (%s)", tool, why).isTrue();
+    }
+    Assumptions.assumeTrue(has(tool), () -> "SKIPPED: " + tool + " is not installed (" + why + "; .ci/run installs it)");
   }
 
   /** The watchdog's runnable jar, as mvn package built it. */

@@ -1,5 +1,6 @@
 package io.oobwatch.watchdog.cli;
 
+import io.oobwatch.watchdog.logging.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,6 +44,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    LogFormat.configure(System.getenv());
     System.exit(run(args));
   }
 

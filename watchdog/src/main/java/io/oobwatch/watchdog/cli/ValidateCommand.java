@@ -2,10 +2,15 @@ package io.oobwatch.watchdog.cli;
 
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.config.ConfigException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -15,14 +20,25 @@ import picocli.CommandLine.Model.CommandSpec;
       "Parse and check the config, reading every secret file it names, and build every probe",
       "(without connecting to anything).",
       "Prints each problem as file:line:column: key.path: what is wrong; what to do.",
+      "With --json, prints {\"valid\": ..., \"problems\": [{file, line, column, path, message, hint}]}",
+      "on stdout instead, for scripts and editors (line and column are null for the file as a whole).",
       "Exit 0 valid, 2 invalid."
     })
 final class ValidateCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
   @Spec CommandSpec spec;
 
+  @Option(names = "--json", description = "print the problems as JSON on stdout, for scripts and editors")
+  boolean json;
+
+  /** What {@code validate --json} prints. */
+  record Report(boolean valid, List<ConfigException.Problem> problems) {}
+
   @Override
   public Integer call() {
+    if (json) {
+      return callJson();
+    }
     try {
       Config c = config.load();
       String pipelines = c.pipelines().stream().map(Config.Pipeline::name).collect(Collectors.joining(", "));
@@ -42,6 +58,23 @@ final class ValidateCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
       return 2;
     }
+  }
+
+  private int callJson() {
+    Report report;
+    try {
+      config.load();
+      report = new Report(true, List.of());
+    } catch (ConfigException e) {
+      report = new Report(false, e.problems());
+    }
+    try {
+      spec.commandLine().getOut().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    spec.commandLine().getOut().flush();
+    return report.valid() ? 0 : 2;
   }
 
   private static java.util.List<String> firstStep(Config.Step s) {

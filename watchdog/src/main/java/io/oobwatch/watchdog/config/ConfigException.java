@@ -16,6 +16,22 @@ public final class ConfigException extends Exception {
     this.errors = List.copyOf(errors);
   }
 
+  /**
+   * One problem, for scripts and editors ({@code validate --json}).
+   *
+   * @param line 1-based, null when the problem is the file as a whole (missing, empty, not YAML)
+   * @param column 1-based, null with line
+   * @param path the key path ({@code pipelines[0].canary.every}), empty for the file as a whole
+   * @param message what is wrong
+   * @param hint what to do, null when the message has no advice
+   */
+  public record Problem(String file, Integer line, Integer column, String path, String message, String hint) {}
+
+  /** Every problem found, in the order of the file. */
+  public List<Problem> problems() {
+    return errors.stream().map(ConfigError::problem).toList();
+  }
+
   /** How many problems were found. */
   public int count() {
     return errors.size();

@@ -131,6 +131,47 @@ class CliTest {
   }
 
   @Test
+  void validateJsonListsEachProblemWithFileLineColumnKeyPathMessageAndHint() throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "pipelines:\n  - name: x\n    canary: { evry: 1s, inject: { http: { url: \"http://h\" } }, stages: [ { http: { url: nope } } ] }\n");
+    assertThat(run("validate", "--json", "-c", bad.toString())).isEqualTo(2);
+    JsonNode doc = new ObjectMapper().readTree(out());
+    assertThat(doc.path("valid").asBoolean(true)).isFalse();
+    JsonNode evry = null;
+    for (JsonNode p : doc.path("problems")) {
+      assertThat(p.path("file").asText()).endsWith("bad.yaml");
+      if (p.path("message").asText().equals("unknown key \"evry\"")) {
+        evry = p;
+      }
+    }
+    assertThat(evry).as("the unknown key among %s", doc).isNotNull();
+    assertThat(evry.path("line").asInt()).isEqualTo(3);
+    assertThat(evry.path("column").asInt()).isPositive();
+    assertThat(evry.path("path").asText()).startsWith("pipelines[0].canary");
+    assertThat(evry.path("hint").asText()).startsWith("did you mean \"every\"?");
+    assertThat(doc.path("problems").size()).isGreaterThanOrEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
+  void validateJsonSaysValidWithNoProblemsAndExitsZero() throws Exception {
+    assertThat(run("validate", "--json", "-c", config("2s", pipeline.storeSearchUrl()).toString())).isZero();
+    JsonNode doc = new ObjectMapper().readTree(out());
+    assertThat(doc.path("valid").asBoolean(false)).isTrue();
+    assertThat(doc.path("problems").isArray()).isTrue();
+    assertThat(doc.path("problems")).isEmpty();
+  }
+
+  @Test
+  void validateJsonGivesAMissingFileWithoutALine() throws Exception {
+    assertThat(run("validate", "--json", "-c", dir.resolve("none.yaml").toString())).isEqualTo(2);
+    JsonNode p = new ObjectMapper().readTree(out()).path("problems").get(0);
+    assertThat(p.path("line").isNull()).isTrue();
+    assertThat(p.path("message").asText()).isEqualTo("no such file");
+    assertThat(p.path("hint").asText()).startsWith("pass -c FILE");
+  }
+
+  @Test
   void validateExitsTwoForAMissingFile() {
     assertThat(run("validate", "-c", dir.resolve("none.yaml").toString())).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("none.yaml: no such file");
