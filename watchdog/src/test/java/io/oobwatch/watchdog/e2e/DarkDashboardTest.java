@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.oobwatch.testkit.DaemonProcess;
 import io.oobwatch.testkit.EmbeddedKafka;
 import io.oobwatch.testkit.EmbeddedOpenSearch;
 import io.oobwatch.testkit.FakeTwilio;

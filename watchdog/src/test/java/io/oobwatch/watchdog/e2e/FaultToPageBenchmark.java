@@ -2,6 +2,7 @@ package io.oobwatch.watchdog.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.oobwatch.testkit.DaemonProcess;
 import io.oobwatch.testkit.EmbeddedKafka;
 import io.oobwatch.testkit.EmbeddedOpenSearch;
 import io.oobwatch.testkit.FakeTwilio;
@@ -67,11 +68,7 @@ class FaultToPageBenchmark {
               "  oncall: [ { name: alice, phone: \"+15550002222\" } ]",
               "  escalation: [ { after: 0s, sms: [alice] } ]",
               ""));
-          String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-          Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-          Process daemon = new ProcessBuilder(java.toString(), "-Xmx128m", "-XX:+UseSerialGC", "-cp", cp,
-              "io.oobwatch.watchdog.cli.Main", "run", "-c", config.toString())
-              .redirectErrorStream(true).redirectOutput(runDir.resolve("daemon.log").toFile()).start();
+          Process daemon = DaemonProcess.start(config, runDir.resolve("daemon.log"), "-Xmx128m", "-XX:+UseSerialGC");
           try (SqliteStore store = SqliteStore.open(runDir.resolve("state"))) {
             await().atMost(Duration.ofSeconds(120)).until(() -> store.counts("inference-logs", Instant.EPOCH).ok() >= 4);
             rssKb.add(rss(daemon.pid()));

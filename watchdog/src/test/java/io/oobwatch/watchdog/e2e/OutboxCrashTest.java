@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.oobwatch.testkit.DaemonProcess;
 import io.oobwatch.testkit.FakeTwilio;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.SqliteStore;
