@@ -5,9 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Observation.Kind;
-import io.oobwatch.testkit.EmbeddedKafka;
+import io.oobwatch.testkit.KafkaBroker;
 import io.oobwatch.testkit.TestClock;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,46 +15,23 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** End-offset growth and consumer-group lag against a real broker. */
 class KafkaSignalsTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
-  @TempDir static Path dir;
-  static EmbeddedKafka kafka;
-  static KafkaProducer<String, String> producer;
+  @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
 
   private final TestClock clock = TestClock.at("2026-11-27T10:00:00Z");
 
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start(dir);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    producer = new KafkaProducer<>(p);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    producer.close();
-    kafka.close();
-  }
-
   private static void produce(String topic, int n) {
     for (int i = 0; i < n; i++) {
-      producer.send(new ProducerRecord<>(topic, "k" + i, "{\"service\":\"support-bot\"}"));
+      kafka.producer().send(new ProducerRecord<>(topic, "k" + i, "{\"service\":\"support-bot\"}"));
     }
-    producer.flush();
+    kafka.producer().flush();
   }
 
   private static KafkaConsumer<String, String> consumer(String group, String topic) {
