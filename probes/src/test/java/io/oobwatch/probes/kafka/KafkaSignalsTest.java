@@ -10,13 +10,10 @@ import io.oobwatch.testkit.TestClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,19 +29,6 @@ class KafkaSignalsTest {
       kafka.producer().send(new ProducerRecord<>(topic, "k" + i, "{\"service\":\"support-bot\"}"));
     }
     kafka.producer().flush();
-  }
-
-  private static KafkaConsumer<String, String> consumer(String group, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
-    c.subscribe(List.of(topic));
-    return c;
   }
 
   /** Polls until {@code n} records were read, then commits. */
@@ -91,7 +75,7 @@ class KafkaSignalsTest {
     produce("lagged", 50);
     KafkaGroupConfig cfg = new KafkaGroupConfig(kafka.bootstrap(), "connector", "lagged", Map.of(), TIMEOUT);
     try (KafkaGroupLag probe = new KafkaGroupLag(cfg, clock)) {
-      KafkaConsumer<String, String> c = consumer("connector", "lagged");
+      KafkaConsumer<String, String> c = kafka.consumer("connector", "lagged");
       consume(c, 50);
       produce("lagged", 20);
 
