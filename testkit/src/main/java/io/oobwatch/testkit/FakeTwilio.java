@@ -113,6 +113,11 @@ public final class FakeTwilio implements AutoCloseable {
     return accountSid;
   }
 
+  /** The auth token requests must be signed and authenticated with. */
+  public String authToken() {
+    return authToken;
+  }
+
   /**
    * Answers the next request with {@code httpStatus} and Twilio error {@code code}, before it is
    * authenticated or accepted: nothing is delivered. Calls queue up, one failure per request.

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Observation.Kind;
-import io.oobwatch.probes.http.StubHttpServer;
+import io.oobwatch.testkit.LoopbackHttp;
 import io.oobwatch.testkit.EmbeddedOpenSearch;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -123,7 +123,7 @@ class ElasticsearchSignalsTest {
 
   @Test
   void aClusterThatRefusesIsUnknownWithTheReason() {
-    String url = StubHttpServer.closedPortUrl();
+    String url = LoopbackHttp.closedPortUrl();
 
     Observation o = new ElasticsearchFreshness(cfg(url, "x-*", "@timestamp"), HTTP, clock).observe();
 

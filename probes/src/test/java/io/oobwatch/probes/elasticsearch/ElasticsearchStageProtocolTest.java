@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Lookup;
 import io.oobwatch.probes.Lookup.Status;
-import io.oobwatch.probes.http.StubHttpServer;
-import io.oobwatch.probes.http.StubHttpServer.Reply;
-import io.oobwatch.probes.http.StubHttpServer.Request;
+import io.oobwatch.testkit.LoopbackHttp;
+import io.oobwatch.testkit.LoopbackHttp.Reply;
+import io.oobwatch.testkit.LoopbackHttp.Request;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,7 +35,7 @@ class ElasticsearchStageProtocolTest {
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final HttpClient http = HttpClient.newHttpClient();
   private final CanaryRecord canary = CanaryRecord.create(1, NOW, "inference", "oob-1", Map.of());
-  private StubHttpServer es;
+  private LoopbackHttp es;
 
   @AfterEach
   void stopStub() {
@@ -69,7 +69,7 @@ class ElasticsearchStageProtocolTest {
 
   @Test
   void anApiKeyIsSentAsApiKeyAuthorization() {
-    es = StubHttpServer.start(securedBy("ApiKey " + API_KEY, hits(1)));
+    es = LoopbackHttp.start(securedBy("ApiKey " + API_KEY, hits(1)));
 
     Lookup lookup = stage(API_KEY, null, null, Duration.ofSeconds(5)).lookup(canary);
 
@@ -79,7 +79,7 @@ class ElasticsearchStageProtocolTest {
   @Test
   void usernameAndPasswordAreSentAsBasicAuthorization() {
     String basic = Base64.getEncoder().encodeToString(("oobwatch:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-    es = StubHttpServer.start(securedBy("Basic " + basic, hits(2)));
+    es = LoopbackHttp.start(securedBy("Basic " + basic, hits(2)));
 
     Lookup lookup = stage(null, "oobwatch", PASSWORD, Duration.ofSeconds(5)).lookup(canary);
 
@@ -88,7 +88,7 @@ class ElasticsearchStageProtocolTest {
 
   @Test
   void rejectedCredentialsAreUnreachableAndTheSecretStaysOutOfTheReason() {
-    es = StubHttpServer.start(securedBy("ApiKey something-else", hits(1)));
+    es = LoopbackHttp.start(securedBy("ApiKey something-else", hits(1)));
 
     Lookup withKey = stage(API_KEY, null, null, Duration.ofSeconds(5)).lookup(canary);
     Lookup withPassword = stage(null, "oobwatch", PASSWORD, Duration.ofSeconds(5)).lookup(canary);
@@ -101,7 +101,7 @@ class ElasticsearchStageProtocolTest {
 
   @Test
   void theSearchIsAPlainJsonPostOnTheEncodedPatternWithoutCompatibilityHeaders() throws Exception {
-    es = StubHttpServer.start(req -> Reply.json(200, hits(0)));
+    es = LoopbackHttp.start(req -> Reply.json(200, hits(0)));
 
     stage("inference-logs-*,audit logs", null, null, null, Duration.ofSeconds(5)).lookup(canary);
 
@@ -120,7 +120,7 @@ class ElasticsearchStageProtocolTest {
   @Test
   void anIndexNotFoundErrorIsNotFoundWithTheIndexInTheReason() {
     // what an alias or a concrete name on a server ignoring ignore_unavailable answers
-    es = StubHttpServer.start(req -> Reply.json(404,
+    es = LoopbackHttp.start(req -> Reply.json(404,
         "{\"error\":{\"root_cause\":[{\"type\":\"index_not_found_exception\",\"reason\":\"no such index [logs]\"}],"
             + "\"type\":\"index_not_found_exception\",\"reason\":\"no such index [logs]\"},\"status\":404}"));
 
@@ -132,7 +132,7 @@ class ElasticsearchStageProtocolTest {
 
   @Test
   void anOverloadedClusterIsUnreachableWithTheStatusAndErrorType() {
-    es = StubHttpServer.start(req -> Reply.json(503,
+    es = LoopbackHttp.start(req -> Reply.json(503,
         "{\"error\":{\"root_cause\":[],\"type\":\"search_phase_execution_exception\",\"reason\":\"all shards failed\","
             + "\"phase\":\"query\",\"grouped\":true,\"failed_shards\":[]},\"status\":503}"));
 
@@ -145,7 +145,7 @@ class ElasticsearchStageProtocolTest {
 
   @Test
   void tooManyRequestsIsUnreachable() {
-    es = StubHttpServer.start(req -> Reply.json(429,
+    es = LoopbackHttp.start(req -> Reply.json(429,
         "{\"error\":{\"type\":\"es_rejected_execution_exception\",\"reason\":\"rejected execution\"},\"status\":429}"));
 
     Lookup lookup = stage(null, null, null, Duration.ofSeconds(5)).lookup(canary);
@@ -156,7 +156,7 @@ class ElasticsearchStageProtocolTest {
 
   @Test
   void noHitWhileShardsFailedIsUnreachableNotLost() {
-    es = StubHttpServer.start(req -> Reply.json(200,
+    es = LoopbackHttp.start(req -> Reply.json(200,
         "{\"took\":1,\"timed_out\":false,\"_shards\":{\"total\":3,\"successful\":2,\"skipped\":0,\"failed\":1},"
             + "\"hits\":{\"total\":{\"value\":0,\"relation\":\"eq\"},\"hits\":[]}}"));
 
@@ -169,7 +169,7 @@ class ElasticsearchStageProtocolTest {
 
   @Test
   void aClusterThatNeverAnswersIsUnreachableWithinTheTimeout() {
-    es = StubHttpServer.start(req -> Reply.NEVER);
+    es = LoopbackHttp.start(req -> Reply.NEVER);
     ElasticsearchStage stage = stage(null, null, null, Duration.ofMillis(300));
 
     long t0 = System.nanoTime();
@@ -183,7 +183,7 @@ class ElasticsearchStageProtocolTest {
 
   @Test
   void aBodyThatIsNotJsonIsUnreachable() {
-    es = StubHttpServer.start(req -> Reply.json(200, "<html>proxy login</html>"));
+    es = LoopbackHttp.start(req -> Reply.json(200, "<html>proxy login</html>"));
 
     Lookup lookup = stage(null, null, null, Duration.ofSeconds(5)).lookup(canary);
 

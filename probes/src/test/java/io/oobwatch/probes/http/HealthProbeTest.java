@@ -3,7 +3,8 @@ package io.oobwatch.probes.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.oobwatch.probes.http.StubHttpServer.Reply;
+import io.oobwatch.testkit.LoopbackHttp;
+import io.oobwatch.testkit.LoopbackHttp.Reply;
 import io.oobwatch.testkit.TestClock;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class HealthProbeTest {
   private final TestClock clock = TestClock.at("2026-11-27T10:00:00Z");
   private final HttpClient http = HttpClient.newHttpClient();
-  private StubHttpServer server;
+  private LoopbackHttp server;
 
   @AfterEach
   void stopServer() {
@@ -29,7 +30,7 @@ class HealthProbeTest {
 
   @Test
   void anyTwoHundredIsHealthyWhenNoStatusIsExpected() {
-    server = StubHttpServer.start(req -> Reply.json(204, ""));
+    server = LoopbackHttp.start(req -> Reply.json(204, ""));
 
     HealthProbe.Result r = probe(server.url() + "/healthz", null, null, Duration.ofSeconds(5)).probe();
 
@@ -45,7 +46,7 @@ class HealthProbeTest {
 
   @Test
   void aStatusOtherThanTheExpectedOneFailsAndQuotesWhatTheComponentSaid() {
-    server = StubHttpServer.start(req -> Reply.json(503, "{\"status\": \"degraded\",\n \"db\": \"down\"}"));
+    server = LoopbackHttp.start(req -> Reply.json(503, "{\"status\": \"degraded\",\n \"db\": \"down\"}"));
 
     HealthProbe.Result r = probe(server.url() + "/healthz", null, null, Duration.ofSeconds(5)).probe();
 
@@ -57,7 +58,7 @@ class HealthProbeTest {
 
   @Test
   void anExplicitExpectedStatusMustMatchExactly() {
-    server = StubHttpServer.start(req -> Reply.json(200, "ok"));
+    server = LoopbackHttp.start(req -> Reply.json(200, "ok"));
 
     HealthProbe.Result r = probe(server.url() + "/ready", 204, null, Duration.ofSeconds(5)).probe();
 
@@ -68,7 +69,7 @@ class HealthProbeTest {
   @Test
   void aBodyWithoutTheExpectedTextFailsAndALongBodyIsCut() {
     String page = "<html>" + "x".repeat(200) + "</html>";
-    server = StubHttpServer.start(req -> Reply.json(200, page));
+    server = LoopbackHttp.start(req -> Reply.json(200, page));
 
     HealthProbe.Result r = probe(server.url() + "/healthz", 200, "\"ok\":true", Duration.ofSeconds(5)).probe();
 
@@ -79,7 +80,7 @@ class HealthProbeTest {
 
   @Test
   void aBodyWithTheExpectedTextIsHealthy() {
-    server = StubHttpServer.start(req -> Reply.json(200, "{\"ok\":true,\"model\":\"v7\"}"));
+    server = LoopbackHttp.start(req -> Reply.json(200, "{\"ok\":true,\"model\":\"v7\"}"));
 
     HealthProbe.Result r = probe(server.url() + "/healthz", 200, "\"ok\":true", Duration.ofSeconds(5)).probe();
 
@@ -88,7 +89,7 @@ class HealthProbeTest {
 
   @Test
   void aRefusedConnectionIsAFailureWithAReasonNotAnException() {
-    String url = StubHttpServer.closedPortUrl();
+    String url = LoopbackHttp.closedPortUrl();
 
     HealthProbe.Result r = probe(url + "/healthz", null, null, Duration.ofSeconds(5)).probe();
 
@@ -99,7 +100,7 @@ class HealthProbeTest {
 
   @Test
   void aHangingServerIsBoundedByTheTimeout() {
-    server = StubHttpServer.start(req -> Reply.NEVER);
+    server = LoopbackHttp.start(req -> Reply.NEVER);
 
     long t0 = System.nanoTime();
     HealthProbe.Result r = probe(server.url() + "/healthz", null, null, Duration.ofMillis(300)).probe();
@@ -112,7 +113,7 @@ class HealthProbeTest {
 
   @Test
   void theQueryStringAndHeaderValuesNeverAppearInReasonsOrToString() {
-    server = StubHttpServer.start(req -> Reply.json(500, ""));
+    server = LoopbackHttp.start(req -> Reply.json(500, ""));
     HealthProbeConfig cfg = new HealthProbeConfig(server.url() + "/healthz?key=s3cr3t", null, null,
         Map.of("Authorization", "Bearer t0ken"), Duration.ofSeconds(5));
     HealthProbe probe = new HealthProbe(cfg, http, clock);

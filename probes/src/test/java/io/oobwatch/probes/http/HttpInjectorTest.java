@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Injection;
-import io.oobwatch.probes.http.StubHttpServer.Reply;
+import io.oobwatch.testkit.LoopbackHttp;
+import io.oobwatch.testkit.LoopbackHttp.Reply;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +23,7 @@ class HttpInjectorTest {
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final HttpClient http = HttpClient.newHttpClient();
   private final CanaryRecord canary = CanaryRecord.create(3, NOW, "inference", "oob-1", Map.of());
-  private StubHttpServer server;
+  private LoopbackHttp server;
 
   @AfterEach
   void stopServer() {
@@ -37,7 +38,7 @@ class HttpInjectorTest {
 
   @Test
   void theCanaryJsonIsPostedAndA2xxIsAccepted() throws Exception {
-    server = StubHttpServer.start(req -> Reply.json(202, ""));
+    server = LoopbackHttp.start(req -> Reply.json(202, ""));
     HttpInjector injector = injector(server.url() + "/ingest", Map.of("Authorization", "Bearer tok-123"), Duration.ofSeconds(5));
 
     Injection injection = injector.inject(canary);
@@ -45,7 +46,7 @@ class HttpInjectorTest {
     assertThat(injector.kind()).isEqualTo("http");
     assertThat(injection.ok()).isTrue();
     assertThat(injection.reason()).isEqualTo("HTTP 202");
-    StubHttpServer.Request req = server.requests().get(0);
+    LoopbackHttp.Request req = server.requests().get(0);
     assertThat(req.method()).isEqualTo("POST");
     assertThat(req.path()).isEqualTo("/ingest");
     assertThat(req.header("Content-Type")).isEqualTo("application/json");
@@ -57,7 +58,7 @@ class HttpInjectorTest {
 
   @Test
   void aNon2xxAnswerFailsWithTheStatusInWords() {
-    server = StubHttpServer.start(req -> Reply.json(503, "{\"error\":\"overloaded\"}"));
+    server = LoopbackHttp.start(req -> Reply.json(503, "{\"error\":\"overloaded\"}"));
 
     Injection injection = injector(server.url() + "/ingest", Map.of(), Duration.ofSeconds(5)).inject(canary);
 
@@ -67,7 +68,7 @@ class HttpInjectorTest {
 
   @Test
   void aClosedPortFailsBecauseTheConnectionWasRefused() {
-    String url = StubHttpServer.closedPortUrl() + "/ingest";
+    String url = LoopbackHttp.closedPortUrl() + "/ingest";
 
     Injection injection = injector(url, Map.of(), Duration.ofSeconds(5)).inject(canary);
 
@@ -77,7 +78,7 @@ class HttpInjectorTest {
 
   @Test
   void aCollectorThatNeverAnswersFailsWithinTheTimeout() {
-    server = StubHttpServer.start(req -> Reply.NEVER);
+    server = LoopbackHttp.start(req -> Reply.NEVER);
     HttpInjector injector = injector(server.url() + "/ingest", Map.of(), Duration.ofMillis(300));
 
     long t0 = System.nanoTime();

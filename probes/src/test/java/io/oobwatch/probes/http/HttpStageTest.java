@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Lookup;
 import io.oobwatch.probes.Lookup.Status;
-import io.oobwatch.probes.http.StubHttpServer.Reply;
+import io.oobwatch.testkit.LoopbackHttp;
+import io.oobwatch.testkit.LoopbackHttp.Reply;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ class HttpStageTest {
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final HttpClient http = HttpClient.newHttpClient();
   private final CanaryRecord canary = CanaryRecord.create(7, NOW, "inference", "oob-1", Map.of());
-  private StubHttpServer server;
+  private LoopbackHttp server;
 
   @AfterEach
   void stopServer() {
@@ -40,7 +41,7 @@ class HttpStageTest {
 
   @Test
   void aResponseThatContainsTheCanaryIdIsFound() {
-    server = StubHttpServer.start(req -> Reply.json(200, "{\"data\":{\"result\":[{\"line\":\"" + canary.id() + "\"}]}}"));
+    server = LoopbackHttp.start(req -> Reply.json(200, "{\"data\":{\"result\":[{\"line\":\"" + canary.id() + "\"}]}}"));
 
     Lookup lookup = stage(server.url() + "/query?id={canary_id}", Duration.ofSeconds(5)).lookup(canary);
 
@@ -51,7 +52,7 @@ class HttpStageTest {
 
   @Test
   void aResponseWithoutTheCanaryIsNotFound() {
-    server = StubHttpServer.start(req -> Reply.json(200, "{\"data\":{\"result\":[]}}"));
+    server = LoopbackHttp.start(req -> Reply.json(200, "{\"data\":{\"result\":[]}}"));
 
     Lookup lookup = stage(server.url() + "/query?id={canary_id}", Duration.ofSeconds(5)).lookup(canary);
 
@@ -61,7 +62,7 @@ class HttpStageTest {
 
   @Test
   void http404IsNotFoundWithTheStatusInTheReason() {
-    server = StubHttpServer.start(req -> Reply.json(404, "{}"));
+    server = LoopbackHttp.start(req -> Reply.json(404, "{}"));
 
     Lookup lookup = stage(server.url() + "/records/{canary_id}", Duration.ofSeconds(5)).lookup(canary);
 
@@ -71,7 +72,7 @@ class HttpStageTest {
 
   @Test
   void http500IsUnreachableEvenIfTheErrorPageEchoesTheId() {
-    server = StubHttpServer.start(req -> Reply.json(500, "error looking up " + canary.id()));
+    server = LoopbackHttp.start(req -> Reply.json(500, "error looking up " + canary.id()));
 
     Lookup lookup = stage(server.url() + "/records/{canary_id}", Duration.ofSeconds(5)).lookup(canary);
 
@@ -81,7 +82,7 @@ class HttpStageTest {
 
   @Test
   void aClosedPortIsUnreachableBecauseTheConnectionWasRefused() {
-    String url = StubHttpServer.closedPortUrl();
+    String url = LoopbackHttp.closedPortUrl();
 
     Lookup lookup = stage(url + "/q?id={canary_id}", Duration.ofSeconds(5)).lookup(canary);
 
@@ -91,7 +92,7 @@ class HttpStageTest {
 
   @Test
   void aServerThatNeverAnswersIsUnreachableWithinTheTimeout() {
-    server = StubHttpServer.start(req -> Reply.NEVER);
+    server = LoopbackHttp.start(req -> Reply.NEVER);
     HttpStage stage = stage(server.url() + "/q?id={canary_id}", Duration.ofMillis(300));
 
     long t0 = System.nanoTime();
@@ -105,7 +106,7 @@ class HttpStageTest {
 
   @Test
   void theCanaryIdIsTemplatedIntoTheUrlAndThePostBody() {
-    server = StubHttpServer.start(req -> Reply.json(200, "[\"" + canary.id() + "\"]"));
+    server = LoopbackHttp.start(req -> Reply.json(200, "[\"" + canary.id() + "\"]"));
     // A Loki-style query typed as people write it: quotes, braces, pipe and spaces are encoded.
     String url = server.url() + "/loki/api/v1/query?query={app=\"inference\"} |= \"{canary_id}\"";
     HttpStageConfig cfg =
@@ -114,7 +115,7 @@ class HttpStageTest {
     Lookup lookup = new HttpStage("loki", cfg, http, clock).lookup(canary);
 
     assertThat(lookup.status()).isEqualTo(Status.FOUND);
-    StubHttpServer.Request req = server.requests().get(0);
+    LoopbackHttp.Request req = server.requests().get(0);
     assertThat(req.method()).isEqualTo("POST");
     assertThat(req.path()).isEqualTo("/loki/api/v1/query");
     assertThat(URLDecoder.decode(req.rawQuery(), StandardCharsets.UTF_8))
@@ -125,7 +126,7 @@ class HttpStageTest {
 
   @Test
   void headersAreSentButTheirValuesNeverAppearInToStringOrReasons() {
-    server = StubHttpServer.start(req -> Reply.json(503, "{}"));
+    server = LoopbackHttp.start(req -> Reply.json(503, "{}"));
     Map<String, String> headers = new HashMap<>();
     headers.put("Authorization", "Bearer s3cr3t-token");
     HttpStageConfig cfg =

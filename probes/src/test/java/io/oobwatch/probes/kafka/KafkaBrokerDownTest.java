@@ -6,17 +6,15 @@ import static org.awaitility.Awaitility.await;
 import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Injection;
 import io.oobwatch.probes.Lookup;
-import io.oobwatch.testkit.EmbeddedKafka;
-import java.nio.file.Path;
+import io.oobwatch.testkit.KafkaBroker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A broker that goes away: the stage says UNREACHABLE (never NOT_FOUND), the injector fails in time. */
 class KafkaBrokerDownTest {
@@ -25,23 +23,16 @@ class KafkaBrokerDownTest {
   private static final Clock CLOCK = Clock.systemUTC();
   private static final AtomicLong SEQ = new AtomicLong();
 
-  @TempDir static Path dir;
-  static EmbeddedKafka kafka;
+  @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
 
   @BeforeAll
   static void startBroker() {
-    kafka = EmbeddedKafka.start(dir);
     kafka.createTopic("inference-logs", 2);
   }
 
   @BeforeEach
   void brokerRunning() {
     kafka.restart();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
   }
 
   @Test

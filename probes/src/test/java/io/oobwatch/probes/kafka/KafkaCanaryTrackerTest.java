@@ -7,35 +7,21 @@ import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.CanaryTracker;
 import io.oobwatch.probes.canary.StageResult;
-import io.oobwatch.testkit.EmbeddedKafka;
-import java.nio.file.Path;
+import io.oobwatch.testkit.KafkaBroker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Kafka injector and stage wired into a canary tracker, against a real broker. */
 class KafkaCanaryTrackerTest {
 
   private static final Clock CLOCK = Clock.systemUTC();
 
-  @TempDir static Path dir;
-  static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start(dir);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
+  @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
 
   @Test
   void aCanaryProducedToKafkaIsSeenInTheTopicAndJudgedOk() {

@@ -5,70 +5,30 @@ import static org.awaitility.Awaitility.await;
 
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Observation.Kind;
-import io.oobwatch.testkit.EmbeddedKafka;
+import io.oobwatch.testkit.KafkaBroker;
 import io.oobwatch.testkit.TestClock;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** End-offset growth and consumer-group lag against a real broker. */
 class KafkaSignalsTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
-  @TempDir static Path dir;
-  static EmbeddedKafka kafka;
-  static KafkaProducer<String, String> producer;
+  @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
 
   private final TestClock clock = TestClock.at("2026-11-27T10:00:00Z");
 
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start(dir);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    producer = new KafkaProducer<>(p);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    producer.close();
-    kafka.close();
-  }
-
   private static void produce(String topic, int n) {
     for (int i = 0; i < n; i++) {
-      producer.send(new ProducerRecord<>(topic, "k" + i, "{\"service\":\"support-bot\"}"));
+      kafka.producer().send(new ProducerRecord<>(topic, "k" + i, "{\"service\":\"support-bot\"}"));
     }
-    producer.flush();
-  }
-
-  private static KafkaConsumer<String, String> consumer(String group, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    KafkaConsumer<String, String> c = new KafkaConsumer<>(p);
-    c.subscribe(List.of(topic));
-    return c;
+    kafka.producer().flush();
   }
 
   /** Polls until {@code n} records were read, then commits. */
@@ -115,7 +75,7 @@ class KafkaSignalsTest {
     produce("lagged", 50);
     KafkaGroupConfig cfg = new KafkaGroupConfig(kafka.bootstrap(), "connector", "lagged", Map.of(), TIMEOUT);
     try (KafkaGroupLag probe = new KafkaGroupLag(cfg, clock)) {
-      KafkaConsumer<String, String> c = consumer("connector", "lagged");
+      KafkaConsumer<String, String> c = kafka.consumer("connector", "lagged");
       consume(c, 50);
       produce("lagged", 20);
 

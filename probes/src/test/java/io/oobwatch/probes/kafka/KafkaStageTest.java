@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Injection;
 import io.oobwatch.probes.Lookup;
-import io.oobwatch.testkit.EmbeddedKafka;
+import io.oobwatch.testkit.KafkaBroker;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,10 +24,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class KafkaStageTest {
 
@@ -36,18 +33,7 @@ class KafkaStageTest {
   private static final AtomicLong SEQ = new AtomicLong();
   private static final Clock CLOCK = Clock.systemUTC();
 
-  @TempDir static Path dir;
-  static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startBroker() {
-    kafka = EmbeddedKafka.start(dir);
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
+  @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
 
   @Test
   void aCanaryInjectedAfterArmingIsFoundOnceWithANonNegativeLatency() {

@@ -3,8 +3,8 @@ package io.oobwatch.probes.prometheus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oobwatch.probes.Observation;
-import io.oobwatch.probes.http.StubHttpServer;
-import io.oobwatch.probes.http.StubHttpServer.Reply;
+import io.oobwatch.testkit.LoopbackHttp;
+import io.oobwatch.testkit.LoopbackHttp.Reply;
 import io.oobwatch.testkit.TestClock;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -24,7 +24,7 @@ class PrometheusQueryTest {
   private static final String QUERY = "sum(rate(inference_requests_total{service=\"support-bot\"}[5m]))";
   private final TestClock clock = TestClock.at("2025-03-03T08:00:00Z");
   private final HttpClient http = HttpClient.newHttpClient();
-  private StubHttpServer server;
+  private LoopbackHttp server;
 
   @AfterEach
   void stop() {
@@ -35,7 +35,7 @@ class PrometheusQueryTest {
 
   /** A stub Prometheus whose query endpoint answers {@code answer(query)}; anything else is a 404. */
   private String prometheus(String token, Function<String, Reply> answer) {
-    server = StubHttpServer.start(req -> {
+    server = LoopbackHttp.start(req -> {
       if (!req.method().equals("GET") || !req.path().equals("/api/v1/query")) {
         return Reply.json(404, "404 page not found");
       }
@@ -154,7 +154,7 @@ class PrometheusQueryTest {
 
   @Test
   void aRefusedConnectionIsUnknownWithTheReason() {
-    String url = StubHttpServer.closedPortUrl();
+    String url = LoopbackHttp.closedPortUrl();
 
     Observation o = observe(url, null);
 

@@ -3,8 +3,10 @@ package io.oobwatch.watchdog.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.oobwatch.testkit.LoopbackHttp;
+import io.oobwatch.testkit.LoopbackHttp.Reply;
+import io.oobwatch.testkit.LoopbackHttp.Request;
 import io.oobwatch.watchdog.config.ConfigLoader;
-import io.oobwatch.watchdog.daemon.LoopbackHttp.Answer;
 import io.oobwatch.watchdog.server.PrometheusText;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -48,21 +50,23 @@ class MetricsTest {
   }
 
   /** A collector: POST /ingest keeps the record, GET /search?id=X answers the records holding X. */
-  Answer collect(String request, String body) {
+  Reply collect(Request received) {
+    String request = received.line();
+    String body = received.body();
     if (request.startsWith("POST /ingest")) {
       ingested.add(body);
-      return new Answer(202, "");
+      return new Reply(202, "");
     }
     if (request.startsWith("GET /healthz")) {
-      return new Answer(200, "ok");
+      return new Reply(200, "ok");
     }
     String id = request.substring(request.indexOf("id=") + 3);
-    return new Answer(200, ingested.stream().filter(r -> r.contains(id)).collect(Collectors.joining(",", "[", "]")));
+    return new Reply(200, ingested.stream().filter(r -> r.contains(id)).collect(Collectors.joining(",", "[", "]")));
   }
 
   @Test
   void metricsAreValidTextFormatWithCanaryLatencyAlertsPagesAndHeartbeats() throws Exception {
-    collector = new LoopbackHttp(this::collect);
+    collector = LoopbackHttp.start(this::collect);
     Files.writeString(dir.resolve("hb.token"), "metrics-token-0123456789");
     Files.writeString(dir.resolve("oobwatch.yaml"), String.join("\n",
         "instance: wd-test",

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.oobwatch.testkit.FakeTwilio;
+import io.oobwatch.testkit.LoopbackHttp;
+import io.oobwatch.testkit.LoopbackHttp.Reply;
 import io.oobwatch.watchdog.config.ConfigLoader;
-import io.oobwatch.watchdog.daemon.LoopbackHttp.Answer;
 import io.oobwatch.watchdog.detect.HeartbeatRule;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -37,7 +38,7 @@ class PullHeartbeatTest {
 
   @BeforeEach
   void start() throws Exception {
-    api = new LoopbackHttp((request, body) -> new Answer(200, "{\"status\":\"ok\"}"));
+    api = LoopbackHttp.start(request -> new Reply(200, "{\"status\":\"ok\"}"));
     healthz = api.url("/healthz");
     twilio = FakeTwilio.start(SID, TOKEN);
     Files.writeString(dir.resolve("twilio-sid"), SID);
@@ -92,7 +93,7 @@ class PullHeartbeatTest {
   void threeWrongStatusesInARowPageOnceAndRecoveryResolves() {
     await().atMost(Duration.ofSeconds(10)).until(() -> state().lastOk() != null);
 
-    api.answer(new Answer(503, "{\"status\":\"degraded\"}"));
+    api.answer(new Reply(503, "{\"status\":\"degraded\"}"));
 
     await().atMost(Duration.ofSeconds(15)).until(() -> twilio.delivered().size() == 1);
     FakeTwilio.Message page = twilio.delivered().get(0);
@@ -103,7 +104,7 @@ class PullHeartbeatTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> state().failures() >= failuresAtPage + 3);
     assertThat(twilio.delivered()).hasSize(1);
 
-    api.answer(new Answer(200, "{\"status\":\"ok\"}"));
+    api.answer(new Reply(200, "{\"status\":\"ok\"}"));
 
     await().atMost(Duration.ofSeconds(15)).until(() -> twilio.delivered().size() == 2);
     assertThat(twilio.delivered().get(1).body()).contains("RESOLVED 1 heartbeat inference-api ok again (HTTP 200)");
@@ -111,7 +112,7 @@ class PullHeartbeatTest {
 
   @Test
   void aBodyWithoutTheExpectedTextIsAFailureWithThatReason() {
-    api.answer(new Answer(200, "{\"status\":\"starting\"}"));
+    api.answer(new Reply(200, "{\"status\":\"starting\"}"));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> state().failures() >= 1);
 
@@ -121,7 +122,7 @@ class PullHeartbeatTest {
 
   @Test
   void aHangingEndpointFailsWithinTheTimeoutAndPages() {
-    api.answer(Answer.HANG);
+    api.answer(Reply.NEVER);
 
     await().atMost(Duration.ofSeconds(15)).until(() -> twilio.delivered().size() == 1);
 

@@ -5,20 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.oobwatch.probes.Observation;
 import io.oobwatch.watchdog.detect.Finding.Condition;
 import io.oobwatch.watchdog.detect.Finding.Decision;
-import io.oobwatch.watchdog.store.Store.Window;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Dashboards dark: the silence rule, pure. */
 class SilenceRuleTest {
   static final Instant NOW = Instant.parse("2026-11-27T08:48:12Z");
-
-  static Window perMinute(double rate, int minutes) {
-    return new Window(minutes, rate * minutes);
-  }
 
   final SilenceRule rule = new SilenceRule(Duration.ofMinutes(5));
 

@@ -3,9 +3,12 @@ package io.oobwatch.watchdog.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.oobwatch.testkit.EmbeddedKafka;
+import io.oobwatch.testkit.ConfigYaml;
+import io.oobwatch.testkit.ConfigYaml.Canary;
+import io.oobwatch.testkit.DaemonProcess;
 import io.oobwatch.testkit.EmbeddedOpenSearch;
 import io.oobwatch.testkit.FakeTwilio;
+import io.oobwatch.testkit.KafkaBroker;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.cli.Main;
 import io.oobwatch.watchdog.config.ConfigLoader;
@@ -35,6 +38,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -48,8 +52,8 @@ class DarkDashboardTest {
   static final String TOKEN = "e2e-token-0123456789";
   static final AtomicInteger RUN = new AtomicInteger();
 
+  @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
   @TempDir static Path shared;
-  static EmbeddedKafka kafka;
   static EmbeddedOpenSearch opensearch;
 
   @TempDir Path dir;
@@ -60,18 +64,14 @@ class DarkDashboardTest {
   final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
   @BeforeAll
-  static void startPipeline() {
-    kafka = EmbeddedKafka.start(shared.resolve("kafka"));
+  static void startOpenSearch() {
     opensearch = EmbeddedOpenSearch.start(shared.resolve("opensearch"));
   }
 
   @AfterAll
-  static void stopPipeline() {
+  static void stopOpenSearch() {
     if (opensearch != null) {
       opensearch.close();
-    }
-    if (kafka != null) {
-      kafka.close();
     }
   }
 
@@ -89,46 +89,32 @@ class DarkDashboardTest {
   }
 
   /** A fresh topic, index and connector per test, so tests cannot see each other's canaries. */
-  Path pipeline() throws Exception {
+  Path pipeline() {
+    return pipelineConfig().writeTo(dir);
+  }
+
+  ConfigYaml pipelineConfig() {
     int n = RUN.incrementAndGet();
     topic = "inference-logs-" + n;
     kafka.createTopic(topic, 3);
     connector = new Connector(kafka.bootstrap(), topic, opensearch.url(), "t" + n + "-logs-2026.11.27");
     twilio = FakeTwilio.start(SID, TOKEN);
-    Files.writeString(dir.resolve("twilio-sid"), SID + "\n");
-    Files.writeString(dir.resolve("twilio-token"), TOKEN + "\n");
-    Path config = dir.resolve("oobwatch.yaml");
-    Files.writeString(config, String.join("\n",
-        "instance: wd-e2e",
-        "state_dir: state",
-        "pipelines:",
-        "  - name: inference-logs",
-        "    canary:",
-        "      every: 1s",
-        "      deadline: 6s",
-        "      slo: 4s",
-        "      poll: 250ms",
-        "      losses_to_fire: 2",
-        "      passes_to_resolve: 2",
-        "      record: { service: support-bot }",
-        "      inject: { kafka: { bootstrap: \"" + kafka.bootstrap() + "\", topic: " + topic + " } }",
-        "      stages:",
-        "        - kafka: { bootstrap: \"" + kafka.bootstrap() + "\", topic: " + topic + " }",
-        "        - elasticsearch: { url: \"" + opensearch.url() + "\", index: \"t" + n + "-logs-*\", timeout: 2s }",
-        "paging:",
-        "  twilio:",
-        "    account_sid_file: twilio-sid",
-        "    auth_token_file: twilio-token",
-        "    from: \"+15550001111\"",
-        "    api_base: " + twilio.baseUrl(),
-        "  oncall:",
-        "    - { name: alice, phone: \"+15550002222\" }",
-        "    - { name: bob, phone: \"+15550003333\" }",
-        "  escalation:",
-        "    - { after: 0s, sms: [alice] }",
-        "    - { after: 15m, sms: [bob] }",
-        ""));
-    return config;
+    return ConfigYaml.instance("wd-e2e")
+        .canary("inference-logs", Canary.every("1s")
+            .set("deadline", "6s")
+            .set("slo", "4s")
+            .set("poll", "250ms")
+            .set("losses_to_fire", "2")
+            .set("passes_to_resolve", "2")
+            .set("record", "{ service: support-bot }")
+            .inject(ConfigYaml.kafka(kafka.bootstrap(), topic))
+            .stage(ConfigYaml.kafka(kafka.bootstrap(), topic))
+            .stage(ConfigYaml.elasticsearch(opensearch.url(), "t" + n + "-logs-*", "2s")))
+        .sms(twilio, "+15550001111")
+        .oncall("alice", "+15550002222")
+        .oncall("bob", "+15550003333")
+        .escalation("0s", "alice")
+        .escalation("15m", "bob");
   }
 
   Daemon start(Path config) throws Exception {
@@ -328,8 +314,7 @@ class DarkDashboardTest {
 
   @Test
   void aDaemonKilledWhileAnAlertFiresDoesNotPageAgainAfterRestartAndSequenceNumbersContinue() throws Exception {
-    Path config = pipeline();
-    Files.writeString(config, Files.readString(config).replace("state_dir: state", "state_dir: state\nhttp: { listen: \"127.0.0.1:0\" }"));
+    Path config = pipelineConfig().httpOnFreePort().writeTo(dir);
     Process first = spawn(config);
     try (SqliteStore store = SqliteStore.open(dir.resolve("state"))) {
       await().atMost(Duration.ofSeconds(60)).until(() -> store.counts("inference-logs", Instant.EPOCH).ok() >= 2);

@@ -2,6 +2,9 @@ package io.oobwatch.watchdog.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.oobwatch.testkit.ConfigYaml;
+import io.oobwatch.testkit.ConfigYaml.Canary;
+import io.oobwatch.testkit.DaemonProcess;
 import io.oobwatch.testkit.EmbeddedKafka;
 import io.oobwatch.testkit.EmbeddedOpenSearch;
 import io.oobwatch.testkit.FakeTwilio;
@@ -44,34 +47,19 @@ class FaultToPageBenchmark {
         kafka.createTopic(topic, 3);
         try (FakeTwilio twilio = FakeTwilio.start(SID, TOKEN);
             Connector connector = new Connector(kafka.bootstrap(), topic, os.url(), topic + "-2026.11.27")) {
-          Files.writeString(runDir.resolve("sid"), SID);
-          Files.writeString(runDir.resolve("token"), TOKEN);
-          Path config = runDir.resolve("oobwatch.yaml");
-          Files.writeString(config, String.join("\n",
-              "instance: bench",
-              "state_dir: state",
-              "http: { listen: \"127.0.0.1:0\" }",
-              "pipelines:",
-              "  - name: inference-logs",
-              "    canary:",
-              "      every: 5s",
-              "      deadline: 20s",
-              "      losses_to_fire: 2",
-              "      inject: { kafka: { bootstrap: \"" + kafka.bootstrap() + "\", topic: " + topic + " } }",
-              "      stages:",
-              "        - kafka: { bootstrap: \"" + kafka.bootstrap() + "\", topic: " + topic + " }",
-              "        - elasticsearch: { url: \"" + os.url() + "\", index: \"" + topic + "-*\" }",
-              "paging:",
-              "  twilio: { account_sid_file: sid, auth_token_file: token, from: \"+15550001111\", api_base: \""
-                  + twilio.baseUrl() + "\" }",
-              "  oncall: [ { name: alice, phone: \"+15550002222\" } ]",
-              "  escalation: [ { after: 0s, sms: [alice] } ]",
-              ""));
-          String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-          Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-          Process daemon = new ProcessBuilder(java.toString(), "-Xmx128m", "-XX:+UseSerialGC", "-cp", cp,
-              "io.oobwatch.watchdog.cli.Main", "run", "-c", config.toString())
-              .redirectErrorStream(true).redirectOutput(runDir.resolve("daemon.log").toFile()).start();
+          Path config = ConfigYaml.instance("bench")
+              .httpOnFreePort()
+              .canary("inference-logs", Canary.every("5s")
+                  .set("deadline", "20s")
+                  .set("losses_to_fire", "2")
+                  .inject(ConfigYaml.kafka(kafka.bootstrap(), topic))
+                  .stage(ConfigYaml.kafka(kafka.bootstrap(), topic))
+                  .stage(ConfigYaml.elasticsearch(os.url(), topic + "-*")))
+              .sms(twilio, "+15550001111")
+              .oncall("alice", "+15550002222")
+              .escalation("0s", "alice")
+              .writeTo(runDir);
+          Process daemon = DaemonProcess.start(config, runDir.resolve("daemon.log"), "-Xmx128m", "-XX:+UseSerialGC");
           try (SqliteStore store = SqliteStore.open(runDir.resolve("state"))) {
             await().atMost(Duration.ofSeconds(120)).until(() -> store.counts("inference-logs", Instant.EPOCH).ok() >= 4);
             rssKb.add(rss(daemon.pid()));

@@ -3,11 +3,13 @@ package io.oobwatch.watchdog.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.oobwatch.testkit.ConfigYaml;
+import io.oobwatch.testkit.ConfigYaml.Canary;
+import io.oobwatch.testkit.DaemonProcess;
 import io.oobwatch.testkit.FakeTwilio;
+import io.oobwatch.testkit.LoopbackHttp;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.SqliteStore;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,37 +46,18 @@ class OutboxCrashTest {
     twilio.close();
   }
 
-  Path config() throws Exception {
-    int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
-    Files.writeString(dir.resolve("twilio-sid"), SID + "\n");
-    Files.writeString(dir.resolve("twilio-token"), TOKEN + "\n");
-    Path config = dir.resolve("oobwatch.yaml");
-    Files.writeString(config, String.join("\n",
-        "instance: wd-crash",
-        "state_dir: state",
-        "http: { listen: \"127.0.0.1:0\" }",
-        "pipelines:",
-        "  - name: inference-logs",
-        "    canary:",
-        "      every: 1s",
-        "      losses_to_fire: 1",
-        "      inject: { http: { url: \"http://127.0.0.1:" + closed + "/ingest\", timeout: 1s } }",
-        "      stages: [ { http: { url: \"http://127.0.0.1:" + closed + "/q?id={canary_id}\", timeout: 1s } } ]",
-        "paging:",
-        "  twilio:",
-        "    account_sid_file: twilio-sid",
-        "    auth_token_file: twilio-token",
-        "    from: \"+15550001111\"",
-        "    api_base: " + twilio.baseUrl(),
-        "  oncall:",
-        "    - { name: alice, phone: \"+15550002222\" }",
-        "  escalation:",
-        "    - { after: 0s, sms: [alice] }",
-        ""));
-    return config;
+  Path config() {
+    String closed = LoopbackHttp.closedPortUrl();
+    return ConfigYaml.instance("wd-crash")
+        .httpOnFreePort()
+        .canary("inference-logs", Canary.every("1s")
+            .set("losses_to_fire", "1")
+            .inject(ConfigYaml.http(closed + "/ingest", "1s"))
+            .stage(ConfigYaml.http(closed + "/q?id={canary_id}", "1s")))
+        .sms(twilio, "+15550001111")
+        .oncall("alice", "+15550002222")
+        .escalation("0s", "alice")
+        .writeTo(dir);
   }
 
   Process spawn(Path config, String pauseAt, Path log) throws Exception {

@@ -2,7 +2,7 @@ package io.oobwatch.watchdog.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import io.oobwatch.watchdog.loopback.DaemonProcess;
+import io.oobwatch.testkit.DaemonProcess;
 import io.oobwatch.watchdog.loopback.LoopbackPipeline;
 import io.oobwatch.watchdog.loopback.NotifyReceiver;
 import java.nio.file.Files;
@@ -76,7 +76,7 @@ class SelfHostingBenchmark {
         Path config = config(d, pipeline, 1, "30s");
         try (NotifyReceiver systemd = NotifyReceiver.atPath(d.resolve("notify.sock"))) {
           long t0 = System.nanoTime();
-          Process p = DaemonProcess.spawn(config, flags, Map.of("NOTIFY_SOCKET", systemd.address()), d.resolve("daemon.log"));
+          Process p = DaemonProcess.start(config, d.resolve("daemon.log"), flags, Map.of("NOTIFY_SOCKET", systemd.address()));
           try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> !systemd.with("READY=1").isEmpty());
             double s = (systemd.with("READY=1").get(0).atNanos() - t0) / 1e9;
@@ -92,7 +92,7 @@ class SelfHostingBenchmark {
       Path d = dir.resolve("idle");
       Path config = config(d, pipeline, 20, "30s");
       try (NotifyReceiver systemd = NotifyReceiver.atPath(d.resolve("notify.sock"))) {
-        Process p = DaemonProcess.spawn(config, flags, Map.of("NOTIFY_SOCKET", systemd.address()), d.resolve("daemon.log"));
+        Process p = DaemonProcess.start(config, d.resolve("daemon.log"), flags, Map.of("NOTIFY_SOCKET", systemd.address()));
         try {
           await().atMost(Duration.ofSeconds(60)).until(() -> !systemd.with("READY=1").isEmpty());
           AtomicLong rss = new AtomicLong();

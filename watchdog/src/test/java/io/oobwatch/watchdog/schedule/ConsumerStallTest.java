@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.oobwatch.probes.kafka.KafkaGroupConfig;
 import io.oobwatch.probes.kafka.KafkaGroupLag;
-import io.oobwatch.testkit.EmbeddedKafka;
+import io.oobwatch.testkit.KafkaBroker;
 import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
@@ -17,20 +17,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,9 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConsumerStallTest {
   static final String TOPIC = "inference-logs";
-  @TempDir static Path brokerDir;
-  static EmbeddedKafka kafka;
-  static KafkaProducer<String, String> producer;
+  @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
 
   @TempDir Path stateDir;
   final TestClock clock = TestClock.at("2026-11-27T08:00:00Z");
@@ -52,19 +44,7 @@ class ConsumerStallTest {
 
   @BeforeAll
   static void start() {
-    kafka = EmbeddedKafka.start(brokerDir);
     kafka.createTopic(TOPIC, 2);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    producer = new KafkaProducer<>(p);
-  }
-
-  @AfterAll
-  static void stop() {
-    producer.close();
-    kafka.close();
   }
 
   @AfterEach
@@ -89,15 +69,7 @@ class ConsumerStallTest {
   }
 
   void join(String group) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    consumer = new KafkaConsumer<>(p);
-    consumer.subscribe(List.of(TOPIC));
+    consumer = kafka.consumer(group, TOPIC);
   }
 
   /** The connector at work: reads everything produced so far and commits. */
@@ -117,9 +89,9 @@ class ConsumerStallTest {
 
   void produce(int n) {
     for (int i = 0; i < n; i++) {
-      producer.send(new ProducerRecord<>(TOPIC, "k" + produced + i, "{\"service\":\"support-bot\"}"));
+      kafka.producer().send(new ProducerRecord<>(TOPIC, "k" + produced + i, "{\"service\":\"support-bot\"}"));
     }
-    producer.flush();
+    kafka.producer().flush();
     produced += n;
   }
 

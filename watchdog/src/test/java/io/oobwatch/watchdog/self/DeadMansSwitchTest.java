@@ -1,10 +1,13 @@
 package io.oobwatch.watchdog.self;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.oobwatch.testkit.LoopbackHttp;
+import io.oobwatch.testkit.LoopbackHttp.Reply;
+import io.oobwatch.testkit.LoopbackHttp.Request;
 import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.config.Config;
-import io.oobwatch.watchdog.loopback.RecordingServer;
 import io.oobwatch.watchdog.loopback.SilentServer;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -20,15 +23,15 @@ class DeadMansSwitchTest {
 
   @Test
   void aWellDaemonPostsToThePingUrlAndADegradedOneToItsFailUrlWithTheReason() {
-    try (RecordingServer hc = RecordingServer.start()) {
+    try (LoopbackHttp hc = LoopbackHttp.start(request -> new Reply(200, "OK"))) {
       DeadMansSwitch dms = switchTo(hc.url("/ping/0b6f7d2e-uuid"), Duration.ofSeconds(2));
 
       assertThat(dms.ping(() -> null)).isTrue();
       assertThat(dms.ping(() -> "page 3 to alice not sent after 2 attempt(s): Twilio answered 503")).isTrue();
 
-      assertThat(hc.requests()).containsExactly(
-          new RecordingServer.Request("POST", "/ping/0b6f7d2e-uuid", "ok"),
-          new RecordingServer.Request("POST", "/ping/0b6f7d2e-uuid/fail",
+      assertThat(hc.requests()).extracting(Request::method, Request::path, Request::body).containsExactly(
+          tuple("POST", "/ping/0b6f7d2e-uuid", "ok"),
+          tuple("POST", "/ping/0b6f7d2e-uuid/fail",
               "page 3 to alice not sent after 2 attempt(s): Twilio answered 503"));
       assertThat(dms.status()).containsEntry("last_ping", "fail").containsEntry("delivered", true)
           .containsEntry("last_ping_at", "2026-11-27T08:41:00Z");
@@ -37,8 +40,7 @@ class DeadMansSwitchTest {
 
   @Test
   void thePingUrlIsACredentialAndIsNeverShownWhole() {
-    try (RecordingServer hc = RecordingServer.start()) {
-      hc.answer(404, "not found");
+    try (LoopbackHttp hc = LoopbackHttp.start(request -> new Reply(404, "not found"))) {
       DeadMansSwitch dms = switchTo(hc.url("/ping/secret-uuid"), Duration.ofSeconds(2));
       assertThat(dms.ping(() -> null)).isFalse();
       assertThat(dms.status().toString()).doesNotContain("secret-uuid").contains("answered HTTP 404");

@@ -1,11 +1,14 @@
 package io.oobwatch.watchdog.self;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.oobwatch.testkit.LoopbackHttp;
+import io.oobwatch.testkit.LoopbackHttp.Reply;
+import io.oobwatch.testkit.LoopbackHttp.Request;
 import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
-import io.oobwatch.watchdog.loopback.RecordingServer;
 import io.oobwatch.watchdog.loopback.SilentServer;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.OutboxEntry;
@@ -56,11 +59,12 @@ class PeerWatchTest {
 
   @Test
   void aPeerSilentForFailuresToFireRoundsIsPagedOnceAndResolvedWhenItAnswersAgain() throws Exception {
-    try (RecordingServer healthy = RecordingServer.start()) {
+    try (LoopbackHttp healthy = LoopbackHttp.start(request -> new Reply(200, "OK"))) {
       PeerWatch up = peer(healthy.url("/healthz"), Duration.ofSeconds(2));
       up.check();
       assertThat(up.status()).containsEntry("answering", true);
-      assertThat(healthy.requests()).containsExactly(new RecordingServer.Request("GET", "/healthz", ""));
+      assertThat(healthy.requests()).extracting(Request::method, Request::path, Request::body)
+          .containsExactly(tuple("GET", "/healthz", ""));
     }
     PeerWatch p = peer(refusingUrl(), Duration.ofSeconds(2));
     p.check();
@@ -83,8 +87,8 @@ class PeerWatchTest {
 
   @Test
   void aPeerThatAnswersAgainResolvesItsAlert() throws Exception {
-    try (RecordingServer peerServer = RecordingServer.start()) {
-      peerServer.answer(503, "evaluation of pipeline logs stalled since 2026-11-27T08:39:00Z\n");
+    try (LoopbackHttp peerServer =
+        LoopbackHttp.start(request -> new Reply(503, "evaluation of pipeline logs stalled since 2026-11-27T08:39:00Z\n"))) {
       PeerWatch p = peer(peerServer.url("/healthz"), Duration.ofSeconds(2));
       for (int i = 0; i < 3; i++) {
         p.check();
@@ -99,7 +103,7 @@ class PeerWatchTest {
 
       // resolve notices go to the people the alert's pages reached: deliver the alert page first
       store.duePages(clock.instant()).forEach(e -> store.pageSent(e.id(), "SM" + e.id(), clock.instant()));
-      peerServer.answer(200, "ok\n");
+      peerServer.answer(new Reply(200, "ok\n"));
       p.check();
       assertThat(store.firing("peer wd-us-1", "peer")).isEmpty();
       assertThat(store.alerts(Instant.EPOCH)).singleElement().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);

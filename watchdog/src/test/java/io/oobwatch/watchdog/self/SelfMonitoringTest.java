@@ -3,10 +3,12 @@ package io.oobwatch.watchdog.self;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.oobwatch.testkit.LoopbackHttp;
+import io.oobwatch.testkit.LoopbackHttp.Reply;
+import io.oobwatch.testkit.LoopbackHttp.Request;
 import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.daemon.Daemon;
 import io.oobwatch.watchdog.loopback.LoopbackPipeline;
-import io.oobwatch.watchdog.loopback.RecordingServer;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -54,7 +56,7 @@ class SelfMonitoringTest {
 
   @Test
   void whenOnePeerDiesTheSurvivorPagesThatItIsSilentAndItsDeadMansSwitchKeepsPinging() throws Exception {
-    RecordingServer hc = track(RecordingServer.start());
+    LoopbackHttp hc = track(LoopbackHttp.start(request -> new Reply(200, "OK")));
     Daemon b = daemon("wd-us-1", track(LoopbackPipeline.start()), "  stalled_after: 5s\n");
     String bHealth = "http://127.0.0.1:" + b.httpAddress().getPort() + "/healthz";
     Daemon a = daemon("wd-eu-1", track(LoopbackPipeline.start()), String.join("\n",
@@ -80,13 +82,13 @@ class SelfMonitoringTest {
     // the survivor itself is well: its switch still says ok
     int seen = hc.requests().size();
     await().atMost(Duration.ofSeconds(10)).until(() -> hc.requests().size() >= seen + 2);
-    assertThat(hc.requests().subList(seen, hc.requests().size())).extracting(RecordingServer.Request::path)
+    assertThat(hc.requests().subList(seen, hc.requests().size())).extracting(Request::path)
         .containsOnly("/ping/uuid-a");
   }
 
   @Test
   void aStalledEvaluationLoopMakesTheDeadMansSwitchReportFailureWithTheReason() throws Exception {
-    RecordingServer hc = track(RecordingServer.start());
+    LoopbackHttp hc = track(LoopbackHttp.start(request -> new Reply(200, "OK")));
     LoopbackPipeline pipeline = track(LoopbackPipeline.start());
     daemon("wd-eu-1", pipeline, String.join("\n",
         "  stalled_after: 1s",
@@ -95,7 +97,7 @@ class SelfMonitoringTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> !hc.requests().isEmpty());
     pipeline.hang();
     await().atMost(Duration.ofSeconds(10)).until(() -> hc.requests().stream().anyMatch(r -> r.path().equals("/ping/uuid-a/fail")));
-    RecordingServer.Request fail = hc.requests().stream().filter(r -> r.path().endsWith("/fail")).findFirst().orElseThrow();
+    Request fail = hc.requests().stream().filter(r -> r.path().endsWith("/fail")).findFirst().orElseThrow();
     assertThat(fail.body()).startsWith("evaluation of pipeline logs stalled since ");
     pipeline.release();
     int seen = hc.requests().size();

@@ -3,7 +3,7 @@ package io.oobwatch.watchdog.systemd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.oobwatch.watchdog.loopback.DaemonProcess;
+import io.oobwatch.testkit.DaemonProcess;
 import io.oobwatch.watchdog.loopback.LoopbackPipeline;
 import io.oobwatch.watchdog.loopback.NotifyReceiver;
 import java.nio.file.Files;
@@ -26,8 +26,8 @@ class RunUnderSystemdTest {
       Path config = dir.resolve("oobwatch.yaml");
       Files.writeString(config, "instance: wd-proc\nstate_dir: state\nhttp: { listen: \"127.0.0.1:0\" }\npipelines:\n"
           + pipeline.pipelineYaml("loopback", "1s", "250ms"));
-      Process daemon = DaemonProcess.spawn(config, List.of("-Xmx128m"),
-          Map.of("NOTIFY_SOCKET", systemd.address(), "WATCHDOG_USEC", "1000000"), dir.resolve("daemon.log"));
+      Process daemon = DaemonProcess.start(config, dir.resolve("daemon.log"), List.of("-Xmx128m"),
+          Map.of("NOTIFY_SOCKET", systemd.address(), "WATCHDOG_USEC", "1000000"));
       try {
         await().atMost(Duration.ofSeconds(30)).until(() -> !systemd.with("READY=1").isEmpty());
         assertThat(systemd.with("READY=1").get(0).get("STATUS")).startsWith("1 pipeline, 0 firing, ");

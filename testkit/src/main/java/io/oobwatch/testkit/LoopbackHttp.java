@@ -1,4 +1,4 @@
-package io.oobwatch.probes.http;
+package io.oobwatch.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -14,19 +14,27 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * A loopback HTTP server for probe tests: records every request and answers what the test's
- * responder says, or never answers at all ({@link Reply#NEVER}) to exercise timeouts.
+ * A loopback HTTP server standing in for a component oobwatch talks to (a health endpoint, a
+ * collector, a search API): records every request and answers what the test's responder currently
+ * says, or never answers at all ({@link Reply#NEVER}) to exercise timeouts. Every answer is sent as
+ * {@code application/json; charset=UTF-8}.
  */
-public final class StubHttpServer implements AutoCloseable {
+public final class LoopbackHttp implements AutoCloseable {
 
   /** One received request; header names lower-cased, first value only. */
   public record Request(String method, String path, String rawQuery, Map<String, String> headers, String body) {
     public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Method, path and query as on the request line, e.g. {@code GET /search?id=c-1}. */
+    public String line() {
+      return method + " " + path + (rawQuery == null ? "" : "?" + rawQuery);
     }
   }
 
@@ -41,23 +49,36 @@ public final class StubHttpServer implements AutoCloseable {
   }
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(2);
+  private final ExecutorService executor = Executors.newFixedThreadPool(4);
+  private final AtomicReference<Function<Request, Reply>> responder = new AtomicReference<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<HttpExchange> hanging = new CopyOnWriteArrayList<>();
 
-  private StubHttpServer(Function<Request, Reply> responder) throws IOException {
+  private LoopbackHttp(Function<Request, Reply> responder) throws IOException {
+    this.responder.set(responder);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
-    server.createContext("/", exchange -> handle(exchange, responder));
+    server.createContext("/", this::handle);
     server.start();
   }
 
-  public static StubHttpServer start(Function<Request, Reply> responder) {
+  /** Starts a server on a free loopback port that answers with {@code responder}. */
+  public static LoopbackHttp start(Function<Request, Reply> responder) {
     try {
-      return new StubHttpServer(responder);
+      return new LoopbackHttp(responder);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** From now on answers with {@code next}. */
+  public void answer(Function<Request, Reply> next) {
+    responder.set(next);
+  }
+
+  /** From now on answers every request with {@code fixed}. */
+  public void answer(Reply fixed) {
+    responder.set(request -> fixed);
   }
 
   /** Base URL, e.g. {@code http://127.0.0.1:40123}. */
@@ -65,6 +86,12 @@ public final class StubHttpServer implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /** The base URL followed by {@code path}, e.g. {@code http://127.0.0.1:40123/healthz}. */
+  public String url(String path) {
+    return url() + path;
+  }
+
+  /** Every request received so far, oldest first. */
   public List<Request> requests() {
     return List.copyOf(requests);
   }
@@ -78,7 +105,7 @@ public final class StubHttpServer implements AutoCloseable {
     }
   }
 
-  private void handle(HttpExchange ex, Function<Request, Reply> responder) throws IOException {
+  private void handle(HttpExchange ex) throws IOException {
     String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     Map<String, String> headers =
         ex.getRequestHeaders().entrySet().stream()
@@ -86,7 +113,7 @@ public final class StubHttpServer implements AutoCloseable {
     Request req =
         new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(), headers, body);
     requests.add(req);
-    Reply reply = responder.apply(req);
+    Reply reply = responder.get().apply(req);
     if (reply == Reply.NEVER) {
       hanging.add(ex);
       return;
