@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.oobwatch.testkit.FakeTwilio;
 import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.daemon.LoopbackHttp.Answer;
-import io.oobwatch.watchdog.detect.HeartbeatRule;
+import io.oobwatch.watchdog.store.HeartbeatRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -77,8 +77,8 @@ class PullHeartbeatTest {
     }
   }
 
-  HeartbeatRule.State state() {
-    return daemon.store().heartbeats().get("inference-api");
+  HeartbeatRecord state() {
+    return daemon.stores().heartbeats().heartbeats().get("inference-api");
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.oobwatch.testkit.EmbeddedKafka;
 import io.oobwatch.testkit.EmbeddedOpenSearch;
 import io.oobwatch.testkit.FakeTwilio;
-import io.oobwatch.watchdog.store.SqliteStore;
+import io.oobwatch.watchdog.store.Stores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,8 +72,8 @@ class FaultToPageBenchmark {
           Process daemon = new ProcessBuilder(java.toString(), "-Xmx128m", "-XX:+UseSerialGC", "-cp", cp,
               "io.oobwatch.watchdog.cli.Main", "run", "-c", config.toString())
               .redirectErrorStream(true).redirectOutput(runDir.resolve("daemon.log").toFile()).start();
-          try (SqliteStore store = SqliteStore.open(runDir.resolve("state"))) {
-            await().atMost(Duration.ofSeconds(120)).until(() -> store.counts("inference-logs", Instant.EPOCH).ok() >= 4);
+          try (Stores store = Stores.open(runDir.resolve("state"))) {
+            await().atMost(Duration.ofSeconds(120)).until(() -> store.canaries().counts("inference-logs", Instant.EPOCH).ok() >= 4);
             rssKb.add(rss(daemon.pid()));
             Instant fault = Instant.now();
             connector.stall();
