@@ -115,7 +115,8 @@ public final class Daemon implements AutoCloseable {
         address = new InetSocketAddress(address.getHostString(), address.getPort());
       }
       this.status = new DaemonStatus(
-          config, clock, stores.alerts(), stores.outbox(), stores.canaries(), watches, dispatcher, heartbeats, metrics, alerts, signalWatches, self);
+          config, clock, stores.alerts(), stores.outbox(), stores.canaries(), watches, dispatcher, heartbeats, metrics,
+          alerts, signalWatches, self);
       try {
         this.server = StatusServer.start(address, status, heartbeats::receive, new DaemonPaging(config, alerts));
       } catch (java.io.IOException e) {

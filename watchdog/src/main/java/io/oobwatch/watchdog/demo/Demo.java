@@ -91,7 +91,8 @@ public final class Demo {
             + "             still answers queries: every component looks healthy. Only the canary sees the gap.%n%n",
             TIME.format(clock.instant()));
         Instant stalled = clock.instant();
-        if (!await(() -> daemon.stores().alerts().firing("inference-logs", "canary").isPresent(), start.plus(t.giveUp()), printer)) {
+        if (!await(() -> daemon.stores().alerts().firing("inference-logs", "canary").isPresent(), start.plus(t.giveUp()),
+            printer)) {
           out.println("demo failed: no alert fired");
           return 1;
         }
@@ -104,7 +105,8 @@ public final class Demo {
         pause(resume, printer);
         pipeline.resumeConnector();
         out.printf("%n%s >>> the connector resumes and catches up.%n%n", TIME.format(clock.instant()));
-        if (!await(() -> daemon.stores().alerts().firing("inference-logs", "canary").isEmpty(), start.plus(t.giveUp()), printer)) {
+        if (!await(() -> daemon.stores().alerts().firing("inference-logs", "canary").isEmpty(), start.plus(t.giveUp()),
+            printer)) {
           out.println("demo failed: the alert did not resolve");
           return 1;
         }

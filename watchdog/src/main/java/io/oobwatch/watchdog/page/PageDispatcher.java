@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Grouping and wording are {@link PageWording}'s: all due pages to one phone on one channel go
  * out as one message (or one call). A pass waits while an evaluation round is still queueing
- * pages ({@link #holdWhile}), so one round's alerts are always sent together; and after a wake it waits until pages have stopped arriving for {@link #GROUP_QUIET} (at most {@link
- * #GROUP_MAX}), so bursts from rounds on several threads at once are grouped too. Cap: at most
+ * pages ({@link #holdWhile}), so one round's alerts are always sent together; and after a wake it
+ * waits until pages have stopped arriving for {@link #GROUP_QUIET} (at most {@link #GROUP_MAX}),
+ * so bursts from rounds on several threads at once are grouped too. Cap: at most
  * {@code maxPerHour} messages and calls per phone per hour; pages beyond it are marked suppressed,
  * and the next message that reaches the person says how many alerts were held back.
  */

@@ -96,8 +96,8 @@ public final class HeartbeatWatch {
    * @param probes the probe of each pull heartbeat, by name
    */
   public HeartbeatWatch(
-      String instance, List<Config.Heartbeat> heartbeats, Map<String, HealthProbe> probes, HeartbeatStore store, Alerts alerts,
-      Clock clock) {
+      String instance, List<Config.Heartbeat> heartbeats, Map<String, HealthProbe> probes, HeartbeatStore store,
+      Alerts alerts, Clock clock) {
     this.instance = instance;
     this.store = store;
     this.alerts = alerts;
