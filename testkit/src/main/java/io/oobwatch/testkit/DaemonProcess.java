@@ -34,11 +34,28 @@ public final class DaemonProcess {
    */
   public static Process start(Path config, Path log, List<String> jvmFlags, Map<String, String> env)
       throws IOException {
+    return launch(List.of(MAIN, "run", "-c", config.toString()), log, jvmFlags, env);
+  }
+
+  /**
+   * Another main class of the test class path (one that wires the daemon with what a test injects),
+   * with its arguments.
+   *
+   * @param mainAndArgs the class name, then its arguments
+   */
+  public static Process start(List<String> mainAndArgs, Path log, String... jvmFlags) throws IOException {
+    return launch(mainAndArgs, log, List.of(jvmFlags), Map.of());
+  }
+
+  private static Process launch(List<String> mainAndArgs, Path log, List<String> jvmFlags, Map<String, String> env)
+      throws IOException {
     String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmFlags);
-    cmd.addAll(List.of("-cp", cp, MAIN, "run", "-c", config.toString()));
+    cmd.add("-cp");
+    cmd.add(cp);
+    cmd.addAll(mainAndArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("NOTIFY_SOCKET");
     pb.environment().remove("WATCHDOG_USEC");

@@ -3,12 +3,11 @@ package io.oobwatch.watchdog.alert;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.detect.CanaryRule;
-import io.oobwatch.watchdog.page.Page;
 import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.AlertStore;
 import io.oobwatch.watchdog.store.Escalating;
 import io.oobwatch.watchdog.store.Outgoing;
 import io.oobwatch.watchdog.store.Silence;
-import io.oobwatch.watchdog.store.Store;
 import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,7 +37,7 @@ public final class Alerts {
   static final String CONSOLE = "console";
 
   private final String instance;
-  private final Store store;
+  private final AlertStore store;
   private final Config.Paging paging;
   private final Clock clock;
   private final Runnable wake;
@@ -57,7 +56,7 @@ public final class Alerts {
    * @param paging null pages the console
    * @param wake called after pages were queued (the dispatcher's wake)
    */
-  public Alerts(String instance, Store store, Config.Paging paging, Clock clock, Runnable wake) {
+  public Alerts(String instance, AlertStore store, Config.Paging paging, Clock clock, Runnable wake) {
     this.instance = instance;
     this.store = store;
     this.paging = paging;
@@ -189,11 +188,11 @@ public final class Alerts {
       boolean notify = paging == null || paging.notifyResolved();
       List<Outgoing> reached = store.pagedFor(open.id());
       a = store.resolve(open.id(), now, alert -> {
-        List<Page> out = new ArrayList<>();
+        List<Outgoing> out = new ArrayList<>();
         if (notify) {
           String body = text.apply(alert, now);
           for (Outgoing o : reached) {
-            out.add(new Page(o.recipient(), o.phone(), body));
+            out.add(Outgoing.sms("resolve", o.recipient(), o.phone(), body));
           }
         }
         return out;

@@ -9,14 +9,14 @@ import io.oobwatch.watchdog.page.Page;
 import io.oobwatch.watchdog.page.WebhookPager;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.page.Pager;
+import io.oobwatch.watchdog.page.Pauses;
 import io.oobwatch.watchdog.page.TwilioPager;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.schedule.SignalWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.server.StatusServer;
-import io.oobwatch.watchdog.store.SqliteStore;
-import io.oobwatch.watchdog.store.Store;
+import io.oobwatch.watchdog.store.Stores;
 import io.oobwatch.watchdog.systemd.SystemdNotifier;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running watchdog, and the one place that wires its object graph with plain constructors:
- * store → pager → dispatcher → alerts → one watch per pipeline (probes from the factory) → status
+ * stores → pager → dispatcher → alerts → one watch per pipeline (probes from the factory) → status
  * server → self-monitoring (dead man's switch, peers) → systemd notification. Each pipeline is
  * ticked on its own thread, so a slow store in one pipeline does not delay another.
  */
@@ -49,7 +49,7 @@ public final class Daemon implements AutoCloseable {
 
   private final Config config;
   private final Clock clock;
-  private final Store store;
+  private final Stores stores;
   private final PageDispatcher dispatcher;
   private final List<PipelineWatch> watches = new ArrayList<>();
   /** Freshness, volume and consumer-lag checks: one watch per pipeline that has any. */
@@ -67,30 +67,33 @@ public final class Daemon implements AutoCloseable {
   private final DaemonStatus status;
   private SystemdNotifier notifier;
 
-  private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen) {
+  private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen, Pauses pauses) {
     this.config = config;
     this.clock = clock;
-    this.store = SqliteStore.open(config.stateDir());
+    this.stores = Stores.open(config.stateDir());
     try {
       Config.Paging paging = config.paging();
       Pager pager = pager(config, clock, console);
-      this.dispatcher = new PageDispatcher(store, pager, clock, dispatchSettings(config));
-      Alerts alerts = new Alerts(config.instance(), store, paging, clock, dispatcher::wake);
+      this.dispatcher = new PageDispatcher(stores.outbox(), pager, clock, dispatchSettings(config), pauses);
+      Alerts alerts = new Alerts(config.instance(), stores.alerts(), paging, clock, dispatcher::wake);
       this.alerts = alerts;
       this.self = new SelfWatch(config.instance(), config.self(), alerts, clock);
       ProbeFactory factory = new ProbeFactory(clock);
       Map<String, HealthProbe> pulls = new LinkedHashMap<>();
       config.heartbeats().stream().filter(hb -> !hb.push()).forEach(hb -> pulls.put(hb.name(), factory.health(hb)));
-      this.heartbeats = new HeartbeatWatch(config.instance(), config.heartbeats(), pulls, store, alerts, clock);
-      this.metrics = new DaemonMetrics(config, clock, store, watches, heartbeats);
+      this.heartbeats = new HeartbeatWatch(config.instance(), config.heartbeats(), pulls, stores.heartbeats(), alerts,
+          clock);
+      this.metrics = new DaemonMetrics(config, clock, stores.alerts(), stores.outbox(), watches, heartbeats);
       for (Config.Pipeline p : config.pipelines()) {
         if (p.canary() != null) {
           ProbeFactory.Tracked tracked = factory.tracker(p);
           probes.add(tracked);
-          watches.add(new PipelineWatch(config.instance(), p, tracked.tracker(), store, alerts, clock, metrics::judged));
+          watches.add(new PipelineWatch(config.instance(), p, tracked.tracker(), stores.canaries(), alerts, clock,
+              metrics::judged));
         }
         if (!p.checks().isEmpty()) {
-          SignalWatch sw = new SignalWatch(config.instance(), p, factory.signals(p), store, alerts, clock);
+          SignalWatch sw = new SignalWatch(config.instance(), p, factory.signals(p), stores.observations(),
+              stores.alerts(), alerts, clock);
           probes.add(sw::closeProbes);
           signalWatches.add(sw);
         }
@@ -112,7 +115,8 @@ public final class Daemon implements AutoCloseable {
         address = new InetSocketAddress(address.getHostString(), address.getPort());
       }
       this.status = new DaemonStatus(
-          config, clock, store, watches, dispatcher, heartbeats, metrics, alerts, signalWatches, self);
+          config, clock, stores.alerts(), stores.outbox(), stores.canaries(), watches, dispatcher, heartbeats, metrics,
+          alerts, signalWatches, self);
       try {
         this.server = StatusServer.start(address, status, heartbeats::receive, new DaemonPaging(config, alerts));
       } catch (java.io.IOException e) {
@@ -135,7 +139,16 @@ public final class Daemon implements AutoCloseable {
    */
   public static Daemon start(
       Config config, Clock clock, PrintStream console, InetSocketAddress listen, Map<String, String> env) {
-    Daemon d = new Daemon(config, clock, console, listen);
+    return start(config, clock, console, listen, env, Pauses.NONE);
+  }
+
+  /**
+   * As {@link #start(Config, Clock, PrintStream, InetSocketAddress, Map)}, with where the page
+   * dispatcher may be held while sending ({@link Pauses#NONE} but in a crash test).
+   */
+  public static Daemon start(Config config, Clock clock, PrintStream console, InetSocketAddress listen,
+      Map<String, String> env, Pauses pauses) {
+    Daemon d = new Daemon(config, clock, console, listen, pauses);
     d.alerts.retire(d.watched());
     d.dispatcher.holdWhile(d.alerts::inRound);
     d.dispatcher.start();
@@ -145,7 +158,7 @@ public final class Daemon implements AutoCloseable {
     for (SignalWatch w : d.signalWatches) {
       d.scheduler.scheduleWithFixedDelay(w::tick, 0, w.every().toMillis(), TimeUnit.MILLISECONDS);
     }
-    d.scheduler.scheduleWithFixedDelay(() -> d.store.prune(clock.instant().minus(HISTORY)), 1, 60, TimeUnit.MINUTES);
+    d.scheduler.scheduleWithFixedDelay(() -> d.stores.prune(clock.instant().minus(HISTORY)), 1, 60, TimeUnit.MINUTES);
     // heartbeats: judged every second (a push turns missing by time alone; the first pass, at once,
     // pages what became overdue while oobwatch was down), each pull probed every `every`
     if (!config.heartbeats().isEmpty()) {
@@ -272,8 +285,8 @@ public final class Daemon implements AutoCloseable {
     return server.address();
   }
 
-  public Store store() {
-    return store;
+  public Stores stores() {
+    return stores;
   }
 
   public List<PipelineWatch> watches() {
@@ -333,6 +346,6 @@ public final class Daemon implements AutoCloseable {
         log.warn("closing a probe: {}", e.toString());
       }
     }
-    store.close();
+    stores.close();
   }
 }

@@ -10,7 +10,8 @@ import io.oobwatch.watchdog.server.Exposition;
 import io.oobwatch.watchdog.server.Exposition.Type;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.OutboxEntry;
-import io.oobwatch.watchdog.store.Store;
+import io.oobwatch.watchdog.store.AlertStore;
+import io.oobwatch.watchdog.store.Outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,15 +31,18 @@ final class DaemonMetrics {
   static final double[] BUCKETS = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60, 90, 120};
 
   private final Clock clock;
-  private final Store store;
+  private final AlertStore alertStore;
+  private final Outbox outbox;
   private final List<PipelineWatch> watches;
   private final HeartbeatWatch heartbeats;
   private final Map<String, Map<CanaryOutcome.Verdict, Long>> outcomes = new TreeMap<>();
   private final Map<String, Map<String, Histogram>> latency = new TreeMap<>();
 
-  DaemonMetrics(Config config, Clock clock, Store store, List<PipelineWatch> watches, HeartbeatWatch heartbeats) {
+  DaemonMetrics(Config config, Clock clock, AlertStore alertStore, Outbox outbox, List<PipelineWatch> watches,
+      HeartbeatWatch heartbeats) {
     this.clock = clock;
-    this.store = store;
+    this.alertStore = alertStore;
+    this.outbox = outbox;
     this.watches = watches;
     this.heartbeats = heartbeats;
     for (Config.Pipeline p : config.pipelines()) {
@@ -108,14 +112,14 @@ final class DaemonMetrics {
     Map<String, Long> firing = new TreeMap<>();
     firing.put("canary", 0L);
     firing.put(HeartbeatRule.RULE, 0L);
-    for (Alert a : store.alerts(now)) {
+    for (Alert a : alertStore.alerts(now)) {
       if (a.state() == Alert.State.FIRING) {
         firing.merge(a.rule(), 1L, Long::sum);
       }
     }
     e.family("oobwatch_alerts_firing", Type.GAUGE, "Alerts firing now, by rule.");
     firing.forEach((rule, n) -> e.sample(n, "rule", rule));
-    Map<OutboxEntry.State, Long> pages = store.pageCounts();
+    Map<OutboxEntry.State, Long> pages = outbox.pageCounts();
     e.family("oobwatch_pages_sent_total", Type.COUNTER, "Pages the channel accepted (Twilio SID received).")
         .sample(pages.get(OutboxEntry.State.SENT));
     e.family("oobwatch_pages_failed_total", Type.COUNTER, "Pages given up for good (invalid number, bad credentials).")

@@ -16,7 +16,9 @@ import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.Escalating;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.Silence;
-import io.oobwatch.watchdog.store.Store;
+import io.oobwatch.watchdog.store.AlertStore;
+import io.oobwatch.watchdog.store.CanaryStore;
+import io.oobwatch.watchdog.store.Outbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +31,9 @@ import java.util.Map;
 final class DaemonStatus implements StatusSource {
   private final Config config;
   private final Clock clock;
-  private final Store store;
+  private final AlertStore alertStore;
+  private final Outbox outbox;
+  private final CanaryStore canaries;
   private final List<PipelineWatch> watches;
   private final PageDispatcher dispatcher;
   private final Instant started;
@@ -39,7 +43,8 @@ final class DaemonStatus implements StatusSource {
   private final List<SignalWatch> signalWatches;
   private final SelfWatch self;
 
-  DaemonStatus(Config config, Clock clock, Store store, List<PipelineWatch> watches, PageDispatcher dispatcher,
+  DaemonStatus(Config config, Clock clock, AlertStore alertStore, Outbox outbox, CanaryStore canaries,
+      List<PipelineWatch> watches, PageDispatcher dispatcher,
       HeartbeatWatch heartbeats, DaemonMetrics metrics, Alerts alerts, List<SignalWatch> signalWatches, SelfWatch self) {
     this.heartbeats = heartbeats;
     this.metrics = metrics;
@@ -48,7 +53,9 @@ final class DaemonStatus implements StatusSource {
     this.config = config;
     this.self = self;
     this.clock = clock;
-    this.store = store;
+    this.alertStore = alertStore;
+    this.outbox = outbox;
+    this.canaries = canaries;
     this.watches = watches;
     this.dispatcher = dispatcher;
     this.started = clock.instant();
@@ -83,7 +90,7 @@ final class DaemonStatus implements StatusSource {
     doc.put("pipelines", pipelines);
     doc.put("checks", checks());
     List<Object> alerts = new ArrayList<>();
-    for (Alert a : store.alerts(now.minus(Duration.ofDays(1)))) {
+    for (Alert a : alertStore.alerts(now.minus(Duration.ofDays(1)))) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", a.id());
       m.put("subject", a.subject());
@@ -102,7 +109,7 @@ final class DaemonStatus implements StatusSource {
     List<Object> pages = new ArrayList<>();
     long pending = 0;
     long failed = 0;
-    for (OutboxEntry e : store.pages(20)) {
+    for (OutboxEntry e : outbox.pages(20)) {
       pending += e.state() == OutboxEntry.State.PENDING ? 1 : 0;
       failed += e.state() == OutboxEntry.State.FAILED ? 1 : 0;
       Map<String, Object> m = new LinkedHashMap<>();
@@ -121,7 +128,7 @@ final class DaemonStatus implements StatusSource {
     paging.put("failed", failed);
     paging.put("recent", pages);
     pagingDetails(paging, now);
-    PagingProblem problem = pagingProblem(store.pages(20));
+    PagingProblem problem = pagingProblem(outbox.pages(20));
     if (problem != null) {
       paging.put("problem", problem.text());
       paging.put("problem_kind", problem.kind());
@@ -166,7 +173,7 @@ final class DaemonStatus implements StatusSource {
     }
     paging.put("silences", silences);
     List<Object> problems = new ArrayList<>();
-    for (OutboxEntry e : store.failedPages(now.minus(Duration.ofDays(1)))) {
+    for (OutboxEntry e : outbox.failedPages(now.minus(Duration.ofDays(1)))) {
       problems.add(Map.of("page", e.id(), "alert", e.alertId(), "to", e.recipient(), "channel", e.channel(),
           "error", String.valueOf(e.lastError())));
     }
@@ -191,7 +198,7 @@ final class DaemonStatus implements StatusSource {
     canary.put("failure_streak", s.rule().failures());
     canary.put("failing_at", s.rule().failure());
     canary.put("pass_streak", s.rule().passes());
-    Store.OutcomeCounts counts = store.counts(w.name(), now.minus(Duration.ofHours(24)));
+    CanaryStore.OutcomeCounts counts = canaries.counts(w.name(), now.minus(Duration.ofHours(24)));
     Map<String, Object> day = new LinkedHashMap<>();
     day.put("ok", counts.ok());
     day.put("slow", counts.slow());
@@ -293,7 +300,7 @@ final class DaemonStatus implements StatusSource {
     if (stalled != null) {
       return stalled;
     }
-    PagingProblem p = pagingProblem(store.pages(20));
+    PagingProblem p = pagingProblem(outbox.pages(20));
     return p == null ? null : p.text();
   }
 
@@ -321,7 +328,7 @@ final class DaemonStatus implements StatusSource {
 
   /** One line for systemd's STATUS=: "3 pipelines, 0 firing, last canary 0.8s". */
   String summary() {
-    long firing = store.alerts(clock.instant()).stream().filter(a -> a.state() == Alert.State.FIRING).count();
+    long firing = alertStore.alerts(clock.instant()).stream().filter(a -> a.state() == Alert.State.FIRING).count();
     CanaryOutcome last = null;
     for (PipelineWatch w : watches) {
       CanaryOutcome o = w.snapshot().last();

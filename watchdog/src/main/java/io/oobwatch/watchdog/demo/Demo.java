@@ -91,11 +91,12 @@ public final class Demo {
             + "             still answers queries: every component looks healthy. Only the canary sees the gap.%n%n",
             TIME.format(clock.instant()));
         Instant stalled = clock.instant();
-        if (!await(() -> daemon.store().firing("inference-logs", "canary").isPresent(), start.plus(t.giveUp()), printer)) {
+        if (!await(() -> daemon.stores().alerts().firing("inference-logs", "canary").isPresent(), start.plus(t.giveUp()),
+            printer)) {
           out.println("demo failed: no alert fired");
           return 1;
         }
-        Alert alert = daemon.store().firing("inference-logs", "canary").orElseThrow();
+        Alert alert = daemon.stores().alerts().firing("inference-logs", "canary").orElseThrow();
         await(() -> allSent(daemon), clock.instant().plus(Duration.ofSeconds(5)), printer);
         out.printf("%n%s >>> paged %s after the stall (above). Backlog in the queue: %d records.%n",
             TIME.format(clock.instant()), Durations.format(Duration.between(stalled, clock.instant())), pipeline.backlog());
@@ -104,7 +105,8 @@ public final class Demo {
         pause(resume, printer);
         pipeline.resumeConnector();
         out.printf("%n%s >>> the connector resumes and catches up.%n%n", TIME.format(clock.instant()));
-        if (!await(() -> daemon.store().firing("inference-logs", "canary").isEmpty(), start.plus(t.giveUp()), printer)) {
+        if (!await(() -> daemon.stores().alerts().firing("inference-logs", "canary").isEmpty(), start.plus(t.giveUp()),
+            printer)) {
           out.println("demo failed: the alert did not resolve");
           return 1;
         }
@@ -119,7 +121,7 @@ public final class Demo {
   }
 
   private static boolean allSent(Daemon daemon) {
-    return daemon.store().pages(10).stream().allMatch(p -> p.state() == OutboxEntry.State.SENT);
+    return daemon.stores().outbox().pages(10).stream().allMatch(p -> p.state() == OutboxEntry.State.SENT);
   }
 
   /** Prints new canary results until the condition holds (true) or the time is up (false). */

@@ -1,6 +1,5 @@
 package io.oobwatch.watchdog.detect;
 
-import io.oobwatch.watchdog.store.Store.Window;
 import java.time.Duration;
 
 /**

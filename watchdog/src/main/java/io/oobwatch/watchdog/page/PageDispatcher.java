@@ -1,22 +1,15 @@
 package io.oobwatch.watchdog.page;
 
-import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.Outbox;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.Outgoing;
-import io.oobwatch.watchdog.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -31,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * crash at any point loses none: after a restart, whatever was not marked sent is sent. The only
  * possible duplicate is a page the channel accepted in the instant before the crash recorded it.
  *
- * <p>Grouping: all due pages to one phone on one channel go out as one message (or one call), so
- * alerts raised together reach each person once. A pass waits while an evaluation round is still
- * queueing pages ({@link #holdWhile}), so one round's alerts are always sent together; and after a
- * wake it waits until pages have stopped arriving for {@link #GROUP_QUIET} (at most {@link
- * #GROUP_MAX}), so bursts from rounds on several threads at once are grouped too. Cap: at most
+ * <p>Grouping and wording are {@link PageWording}'s: all due pages to one phone on one channel go
+ * out as one message (or one call). A pass waits while an evaluation round is still queueing
+ * pages ({@link #holdWhile}), so one round's alerts are always sent together; and after a wake it
+ * waits until pages have stopped arriving for {@link #GROUP_QUIET} (at most {@link #GROUP_MAX}),
+ * so bursts from rounds on several threads at once are grouped too. Cap: at most
  * {@code maxPerHour} messages and calls per phone per hour; pages beyond it are marked suppressed,
  * and the next message that reaches the person says how many alerts were held back.
  */
@@ -49,15 +42,6 @@ public final class PageDispatcher implements AutoCloseable {
   static final Duration MAX_RETRY = Duration.ofMinutes(5);
   static final Duration GROUP_QUIET = Duration.ofMillis(100);
   static final Duration GROUP_MAX = Duration.ofSeconds(3);
-  static final int GROUP_LINES = 10;
-
-  /**
-   * TEST ONLY: {@code -Doobwatch.test.pause_at=before-send} (after the outbox write, before the
-   * channel is called) or {@code after-send} (after the channel accepted, before the id is recorded)
-   * makes the sending thread print {@code TEST PAUSE at POINT} and stop there for good, so a crash
-   * test can {@code kill -9} the process at exactly that point. Never set it in production.
-   */
-  static final String PAUSE_AT = System.getProperty("oobwatch.test.pause_at");
 
   /**
    * How pages are put together and rerouted.
@@ -74,24 +58,33 @@ public final class PageDispatcher implements AutoCloseable {
     }
   }
 
-  private final Store store;
+  private final Outbox outbox;
   private final Pager pager;
   private final Clock clock;
   private final Settings settings;
+  private final PageWording wording;
+  private final Pauses pauses;
   private final Semaphore wake = new Semaphore(0);
   private volatile BooleanSupplier roundOpen = () -> false;
   private volatile boolean running;
   private Thread thread;
 
-  public PageDispatcher(Store store, Pager pager, Clock clock) {
-    this(store, pager, clock, Settings.plain("oobwatch"));
+  public PageDispatcher(Outbox outbox, Pager pager, Clock clock) {
+    this(outbox, pager, clock, Settings.plain("oobwatch"));
   }
 
-  public PageDispatcher(Store store, Pager pager, Clock clock, Settings settings) {
-    this.store = store;
+  public PageDispatcher(Outbox outbox, Pager pager, Clock clock, Settings settings) {
+    this(outbox, pager, clock, settings, Pauses.NONE);
+  }
+
+  /** @param pauses where sending may be held (a crash test's); {@link Pauses#NONE} in the daemon */
+  public PageDispatcher(Outbox outbox, Pager pager, Clock clock, Settings settings, Pauses pauses) {
+    this.outbox = outbox;
     this.pager = pager;
     this.clock = clock;
     this.settings = settings;
+    this.wording = new PageWording(settings.instance(), settings.publicUrl(), outbox::alert);
+    this.pauses = pauses;
   }
 
   public Pager pager() {
@@ -131,21 +124,14 @@ public final class PageDispatcher implements AutoCloseable {
   /** Sends the due pages written before {@code writtenBefore} (later ones may be part of a burst still arriving). */
   private int sendDue(Instant writtenBefore) {
     Instant now = clock.instant();
-    Map<String, List<OutboxEntry>> groups = new LinkedHashMap<>();
-    for (OutboxEntry e : store.duePages(now)) {
-      if (!e.createdAt().isBefore(writtenBefore)) {
-        continue;
-      }
-      groups.computeIfAbsent(e.channel() + " " + e.phone(), k -> new ArrayList<>()).add(e);
-    }
     int sent = 0;
-    for (List<OutboxEntry> group : groups.values()) {
+    for (List<OutboxEntry> group : PageWording.groups(outbox.duePages(now), writtenBefore)) {
       try {
         sent += send(group, now) ? 1 : 0;
       } catch (RuntimeException ex) {
         for (OutboxEntry e : group) {
           Duration wait = backoff(e.attempts() + 1);
-          store.pageFailed(e.id(), "internal error: " + ex, clock.instant().plus(wait));
+          outbox.pageFailed(e.id(), "internal error: " + ex, clock.instant().plus(wait));
         }
         log.error("pages to {}: internal error, retrying", group.get(0).recipient(), ex);
       }
@@ -159,32 +145,27 @@ public final class PageDispatcher implements AutoCloseable {
     boolean call = Outgoing.CALL.equals(first.channel());
     int sentLastHour = 0;
     if (settings.maxPerHour() > 0) {
-      sentLastHour = store.sentTo(first.phone(), now.minus(Duration.ofHours(1)));
+      sentLastHour = outbox.sentTo(first.phone(), now.minus(Duration.ofHours(1)));
       if (sentLastHour >= settings.maxPerHour()) {
-        store.pagesSuppressed(ids, "hourly cap of " + settings.maxPerHour() + " pages to " + first.recipient() + " reached");
+        outbox.pagesSuppressed(ids, "hourly cap of " + settings.maxPerHour() + " pages to " + first.recipient() + " reached");
         log.warn("{} page(s) to {} suppressed: hourly cap of {} reached (alerts {})", ids.size(), first.recipient(),
-            settings.maxPerHour(), alertIds(group));
+            settings.maxPerHour(), PageWording.alertIds(group));
         return false;
       }
     }
-    String body = call ? spoken(group) : text(group);
+    String body = call ? wording.spoken(group) : wording.text(group);
     if (!call && settings.maxPerHour() > 0) {
-      int held = store.suppressedSinceLastSent(first.phone());
-      if (held > 0) {
-        body += "\n+ " + held + " more alert" + (held == 1 ? "" : "s") + " suppressed, see oobwatch status";
-      }
-      if (sentLastHour == settings.maxPerHour() - 1) {
-        body += "\nPage cap (" + settings.maxPerHour() + "/h) reached: further pages held back, see oobwatch status";
-      }
+      body = PageWording.capped(body, outbox.suppressedSinceLastSent(first.phone()),
+          sentLastHour == settings.maxPerHour() - 1, settings.maxPerHour());
     }
     Page page = new Page(first.recipient(), first.phone(), body);
-    pauseForTest("before-send");
+    pauses.at(Pauses.Point.BEFORE_SEND);
     try {
-      String sid = call ? pager.call(page, ackUrl(group)) : pager.send(page);
-      pauseForTest("after-send");
-      store.pagesSent(ids, sid, clock.instant());
-      log.info("{} to {} sent ({} for alert{} {}): {}", call ? "call" : "page", first.recipient(), events(group),
-          group.size() == 1 ? "" : "s", alertIds(group), sid);
+      String sid = call ? pager.call(page, wording.ackUrl(group)) : pager.send(page);
+      pauses.at(Pauses.Point.AFTER_SEND);
+      outbox.pagesSent(ids, sid, clock.instant());
+      log.info("{} to {} sent ({} for alert{} {}): {}", call ? "call" : "page", first.recipient(), PageWording.events(group),
+          group.size() == 1 ? "" : "s", PageWording.alertIds(group), sid);
       return true;
     } catch (PageException ex) {
       failed(group, ex);
@@ -201,15 +182,15 @@ public final class PageDispatcher implements AutoCloseable {
         wait = ex.retryWithin().isNegative() ? Duration.ZERO : ex.retryWithin();
       }
       for (OutboxEntry e : group) {
-        store.pageFailed(e.id(), ex.getMessage(), clock.instant().plus(wait));
+        outbox.pageFailed(e.id(), ex.getMessage(), clock.instant().plus(wait));
       }
       log.warn("page to {} not sent (attempt {}), retrying in {}: {}", first.recipient(), attempts, wait, ex.getMessage());
       return;
     }
     for (OutboxEntry e : group) {
-      store.pageFailed(e.id(), ex.getMessage(), null);
+      outbox.pageFailed(e.id(), ex.getMessage(), null);
     }
-    log.error("page to {} FAILED for good (alerts {}): {}", first.recipient(), alertIds(group), ex.getMessage());
+    log.error("page to {} FAILED for good (alerts {}): {}", first.recipient(), PageWording.alertIds(group), ex.getMessage());
     if (ex.recipientProblem()) {
       reroute(group, ex);
     }
@@ -228,96 +209,11 @@ public final class PageDispatcher implements AutoCloseable {
       if (e.event().equals("resolve")) {
         continue;
       }
-      store.enqueue(e.alertId(), List.of(new Outgoing("reroute", next.get().to(), next.get().phone(), why + e.body(),
+      outbox.enqueue(e.alertId(), List.of(new Outgoing("reroute", next.get().to(), next.get().phone(), why + e.body(),
           e.channel(), "reroute:" + e.id())), clock.instant());
     }
-    log.error("paging {} instead of {} for alerts {}", next.get().to(), first.recipient(), alertIds(group));
+    log.error("paging {} instead of {} for alerts {}", next.get().to(), first.recipient(), PageWording.alertIds(group));
     wake.release();
-  }
-
-  /** One page as is; several as a list of their alerts, one line each. */
-  private String text(List<OutboxEntry> group) {
-    Map<String, OutboxEntry> distinct = distinct(group);
-    if (distinct.size() == 1) {
-      return group.get(0).body();
-    }
-    StringBuilder b = new StringBuilder("[oobwatch " + settings.instance() + "] " + distinct.size() + " alerts:");
-    int n = 0;
-    Long ackExample = null;
-    for (OutboxEntry e : distinct.values()) {
-      if (!e.event().equals("resolve") && ackExample == null) {
-        ackExample = e.alertId();
-      }
-      if (n++ == GROUP_LINES) {
-        b.append("\n... and ").append(distinct.size() - GROUP_LINES).append(" more, see oobwatch status");
-        break;
-      }
-      Optional<Alert> a = store.alert(e.alertId());
-      String what = a.map(x -> x.subject() + ": " + x.summary()).orElse("");
-      b.append('\n').append(e.event().equals("resolve") ? "RESOLVED " : "ALERT ").append(e.alertId()).append(' ')
-          .append(e.event().equals("resolve") ? a.map(Alert::subject).orElse("") : what);
-    }
-    if (ackExample != null) {
-      b.append("\nReply ACK and a number, e.g. ACK ").append(ackExample).append('.');
-    }
-    return b.length() > 1500 ? b.substring(0, 1500) + "..." : b.toString();
-  }
-
-  /** The words of a page call, plain enough to be spoken. */
-  private String spoken(List<OutboxEntry> group) {
-    Map<String, OutboxEntry> distinct = distinct(group);
-    StringBuilder b = new StringBuilder("This is oobwatch " + settings.instance() + ". ");
-    if (distinct.size() > 1) {
-      b.append(distinct.size()).append(" alerts. ");
-    }
-    int n = 0;
-    for (OutboxEntry e : distinct.values()) {
-      if (n++ == GROUP_LINES) {
-        b.append("And ").append(distinct.size() - GROUP_LINES).append(" more. ");
-        break;
-      }
-      Optional<Alert> a = store.alert(e.alertId());
-      b.append("Alert ").append(e.alertId()).append(". ")
-          .append(a.map(x -> x.subject() + ": " + x.summary()).orElse("")).append(". ");
-    }
-    return b.toString().strip();
-  }
-
-  private String ackUrl(List<OutboxEntry> group) {
-    if (settings.publicUrl() == null) {
-      return null;
-    }
-    Set<Long> ids = new LinkedHashSet<>();
-    group.forEach(e -> ids.add(e.alertId()));
-    return settings.publicUrl() + "/twilio/voice?alert="
-        + ids.stream().map(String::valueOf).collect(Collectors.joining(","));
-  }
-
-  // one line per alert and kind of event: two steps of one alert due together are one line
-  private static Map<String, OutboxEntry> distinct(List<OutboxEntry> group) {
-    Map<String, OutboxEntry> out = new LinkedHashMap<>();
-    for (OutboxEntry e : group) {
-      out.putIfAbsent(e.alertId() + (e.event().equals("resolve") ? ":resolve" : ":fire"), e);
-    }
-    return out;
-  }
-
-  private static String alertIds(List<OutboxEntry> group) {
-    return group.stream().map(e -> String.valueOf(e.alertId())).distinct().collect(Collectors.joining(","));
-  }
-
-  private static String events(List<OutboxEntry> group) {
-    return group.stream().map(OutboxEntry::event).distinct().collect(Collectors.joining("+"));
-  }
-
-  private static void pauseForTest(String point) {
-    if (point.equals(PAUSE_AT)) {
-      System.out.println("TEST PAUSE at " + point);
-      System.out.flush();
-      while (true) {
-        LockSupport.park();
-      }
-    }
   }
 
   /** 1s, 2s, 4s, ... capped at 5 minutes. */
@@ -339,7 +235,7 @@ public final class PageDispatcher implements AutoCloseable {
         sendDue(woken ? Instant.MAX : clock.instant().minus(GROUP_QUIET));
         // pages waiting for a retry are checked every second; with none, new pages wake the loop
         // (Alerts and the escalation call wake()), so an idle dispatcher looks only every IDLE_CHECK
-        if (store.duePages(FAR_FUTURE).isEmpty()) {
+        if (outbox.duePages(FAR_FUTURE).isEmpty()) {
           waitMs = IDLE_CHECK.toMillis();
         }
       } catch (InterruptedException e) {

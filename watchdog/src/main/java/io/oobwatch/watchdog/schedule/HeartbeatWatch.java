@@ -7,7 +7,8 @@ import io.oobwatch.watchdog.alert.HeartbeatText;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.detect.HeartbeatRule;
 import io.oobwatch.watchdog.store.Alert;
-import io.oobwatch.watchdog.store.Store;
+import io.oobwatch.watchdog.store.HeartbeatRecord;
+import io.oobwatch.watchdog.store.HeartbeatStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -84,7 +85,7 @@ public final class HeartbeatWatch {
   }
 
   private final String instance;
-  private final Store store;
+  private final HeartbeatStore store;
   private final Alerts alerts;
   private final Clock clock;
   private final Map<String, Watched> watched = new LinkedHashMap<>();
@@ -95,19 +96,19 @@ public final class HeartbeatWatch {
    * @param probes the probe of each pull heartbeat, by name
    */
   public HeartbeatWatch(
-      String instance, List<Config.Heartbeat> heartbeats, Map<String, HealthProbe> probes, Store store, Alerts alerts,
-      Clock clock) {
+      String instance, List<Config.Heartbeat> heartbeats, Map<String, HealthProbe> probes, HeartbeatStore store,
+      Alerts alerts, Clock clock) {
     this.instance = instance;
     this.store = store;
     this.alerts = alerts;
     this.clock = clock;
-    Map<String, HeartbeatRule.State> stored = store.heartbeats();
+    Map<String, HeartbeatRecord> stored = store.heartbeats();
     Instant now = clock.instant();
     for (Config.Heartbeat hb : heartbeats) {
-      HeartbeatRule.State state = stored.get(hb.name());
+      HeartbeatRule.State state = state(stored.get(hb.name()));
       if (state == null) {
         state = HeartbeatRule.State.watchedFrom(now);
-        store.saveHeartbeat(hb.name(), state);
+        save(hb.name(), state);
       }
       watched.put(hb.name(), new Watched(hb, hb.push() ? null : probes.get(hb.name()), state));
       if (alerts.firing(hb.name(), HeartbeatRule.RULE).isPresent()) {
@@ -249,10 +250,21 @@ public final class HeartbeatWatch {
     return t == null ? null : t.toString();
   }
 
+  /** The rule's state as the store kept it; null when none was kept. */
+  private static HeartbeatRule.State state(HeartbeatRecord r) {
+    return r == null ? null
+        : new HeartbeatRule.State(r.watchedSince(), r.lastOk(), r.lastStart(), r.lastFail(), r.failures(), r.reason());
+  }
+
+  private void save(String name, HeartbeatRule.State s) {
+    store.saveHeartbeat(name,
+        new HeartbeatRecord(s.watchedSince(), s.lastOk(), s.lastStart(), s.lastFail(), s.failures(), s.reason()));
+  }
+
   /** Stores the new state first, then carries out the rule's decision. Caller holds the lock. */
   private void observe(Watched w, HeartbeatRule.Observation o, Instant now) {
     HeartbeatRule.State next = w.rule.observe(w.state, o);
-    store.saveHeartbeat(w.hb.name(), next);
+    save(w.hb.name(), next);
     w.state = next;
     decide(w, now);
   }

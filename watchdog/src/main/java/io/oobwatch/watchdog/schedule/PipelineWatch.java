@@ -7,7 +7,7 @@ import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.detect.CanaryRule;
 import io.oobwatch.watchdog.store.OutcomeRow;
-import io.oobwatch.watchdog.store.Store;
+import io.oobwatch.watchdog.store.CanaryStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +31,7 @@ public final class PipelineWatch implements AutoCloseable {
   private final Config.Pipeline pipeline;
   private final CanaryTracker tracker;
   private final CanaryRule rule;
-  private final Store store;
+  private final CanaryStore store;
   private final Alerts alerts;
   private final Clock clock;
   private final java.util.function.Consumer<CanaryOutcome> judged;
@@ -58,13 +58,13 @@ public final class PipelineWatch implements AutoCloseable {
   }
 
   public PipelineWatch(
-      String instance, Config.Pipeline pipeline, CanaryTracker tracker, Store store, Alerts alerts, Clock clock) {
+      String instance, Config.Pipeline pipeline, CanaryTracker tracker, CanaryStore store, Alerts alerts, Clock clock) {
     this(instance, pipeline, tracker, store, alerts, clock, o -> { });
   }
 
   /** @param judged told of every judged canary, after the store and the rule (e.g. metrics) */
   public PipelineWatch(
-      String instance, Config.Pipeline pipeline, CanaryTracker tracker, Store store, Alerts alerts, Clock clock,
+      String instance, Config.Pipeline pipeline, CanaryTracker tracker, CanaryStore store, Alerts alerts, Clock clock,
       java.util.function.Consumer<CanaryOutcome> judged) {
     this.judged = judged;
     this.instance = instance;

@@ -11,7 +11,9 @@ import io.oobwatch.watchdog.detect.RatioRule;
 import io.oobwatch.watchdog.detect.SilenceRule;
 import io.oobwatch.watchdog.detect.UnknownRule;
 import io.oobwatch.watchdog.detect.VolumeRule;
-import io.oobwatch.watchdog.store.Store;
+import io.oobwatch.watchdog.detect.Window;
+import io.oobwatch.watchdog.store.AlertStore;
+import io.oobwatch.watchdog.store.ObservationStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +48,9 @@ public final class SignalWatch {
   private final Config.Pipeline pipeline;
   private final Config.Checks checks;
   private final Map<String, Probe> probes;
-  private final Store store;
+  private final ObservationStore store;
+  /** Read once a round: which of this pipeline's rules have an open alert. */
+  private final AlertStore alertStore;
   private final Alerts alerts;
   private final Clock clock;
   private final UnknownRule unknown;
@@ -70,13 +74,14 @@ public final class SignalWatch {
   /**
    * @param probes one per check, by signal name ({@link #signal}), in config order; closed by {@link #closeProbes}
    */
-  public SignalWatch(String instance, Config.Pipeline pipeline, Map<String, Probe> probes, Store store, Alerts alerts,
-      Clock clock) {
+  public SignalWatch(String instance, Config.Pipeline pipeline, Map<String, Probe> probes, ObservationStore store,
+      AlertStore alertStore, Alerts alerts, Clock clock) {
     this.instance = instance;
     this.pipeline = pipeline;
     this.checks = pipeline.checks();
     this.probes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(probes));
     this.store = store;
+    this.alertStore = alertStore;
     this.alerts = alerts;
     this.clock = clock;
     this.unknown = new UnknownRule(checks.unknownAfter());
@@ -154,7 +159,7 @@ public final class SignalWatch {
     Instant now = clock.instant();
     // one read of the open alerts per round instead of one per rule: most rounds decide nothing
     firing = new java.util.HashSet<>();
-    for (io.oobwatch.watchdog.store.Alert a : store.alerts(now)) {
+    for (io.oobwatch.watchdog.store.Alert a : alertStore.alerts(now)) {
       if (a.subject().equals(pipeline.name()) && a.state() == io.oobwatch.watchdog.store.Alert.State.FIRING) {
         firing.add(a.rule());
       }
@@ -176,7 +181,7 @@ public final class SignalWatch {
   /** Every probe once, in config order; the round is stored in one transaction. */
   private Map<String, Observation> observe() {
     Map<String, Observation> round = new LinkedHashMap<>();
-    List<Store.SignalObservation> rows = new ArrayList<>();
+    List<ObservationStore.SignalObservation> rows = new ArrayList<>();
     for (Map.Entry<String, Probe> e : probes.entrySet()) {
       Observation o;
       try {
@@ -186,7 +191,7 @@ public final class SignalWatch {
         o = Observation.unknown(clock.instant(), "probe failed: " + ex);
       }
       round.put(e.getKey(), o);
-      rows.add(new Store.SignalObservation(e.getKey(), o));
+      rows.add(new ObservationStore.SignalObservation(e.getKey(), o));
     }
     store.saveObservations(rows);
     return round;
@@ -219,8 +224,8 @@ public final class SignalWatch {
     List<Instant> ends = new ArrayList<>();
     ends.add(to);
     v.baselines().forEach(ago -> ends.add(to.minus(ago)));
-    List<Store.Window> windows = store.windows(signal, v.window(), ends);
-    Store.Window current = windows.get(0);
+    List<Window> windows = store.windows(signal, v.window(), ends).stream().map(SignalWatch::window).toList();
+    Window current = windows.get(0);
     List<VolumeRule.Baseline> baselines = new ArrayList<>();
     for (int i = 0; i < v.baselines().size(); i++) {
       baselines.add(new VolumeRule.Baseline(v.baselines().get(i), windows.get(i + 1)));
@@ -233,11 +238,16 @@ public final class SignalWatch {
     return new CheckStatus("volume", v.name(), where, latest, findings);
   }
 
+  /** A stored window as the rules take it. */
+  private static Window window(ObservationStore.Window w) {
+    return new Window(w.values(), w.sum());
+  }
+
   private CheckStatus ratio(Config.Ratio r, Instant now) {
     Instant to = minuteEnd(now);
     Instant from = to.minus(r.window());
-    Store.Window sink = store.window(signal(pipeline.name(), "volume", r.sink()), from, to);
-    Store.Window source = store.window(signal(pipeline.name(), "volume", r.source()), from, to);
+    Window sink = window(store.window(signal(pipeline.name(), "volume", r.sink()), from, to));
+    Window source = window(store.window(signal(pipeline.name(), "volume", r.source()), from, to));
     double floor = checks.volume().stream().filter(v -> v.name().equals(r.source())).findFirst()
         .map(Config.Volume::minPerMinute).orElse(0.0);
     Finding f = new RatioRule(r.min(), r.window()).judge(r.sink(), sink, r.source(), source, expected(r.window()), floor);

@@ -16,6 +16,11 @@ public record Outgoing(String event, String recipient, String phone, String body
   public static final String SMS = "sms";
   public static final String CALL = "call";
 
+  /** A text message, written as often as asked (no dedupe key). */
+  public static Outgoing sms(String event, String recipient, String phone, String body) {
+    return new Outgoing(event, recipient, phone, body, SMS, null);
+  }
+
   public Outgoing {
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(recipient, "recipient");

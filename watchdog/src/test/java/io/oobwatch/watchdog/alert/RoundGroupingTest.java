@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.oobwatch.watchdog.page.Page;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.page.Pager;
-import io.oobwatch.watchdog.store.SqliteStore;
+import io.oobwatch.watchdog.store.Stores;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RoundGroupingTest {
   @TempDir Path dir;
   final List<Page> sent = new CopyOnWriteArrayList<>();
-  SqliteStore store;
+  Stores store;
   PageDispatcher dispatcher;
 
   final Pager recording = new Pager() {
@@ -50,9 +50,9 @@ class RoundGroupingTest {
   }
 
   Alerts start(boolean holdForRounds) {
-    store = SqliteStore.open(dir);
-    dispatcher = new PageDispatcher(store, recording, Clock.systemUTC(), PageDispatcher.Settings.plain("wd-test"));
-    Alerts alerts = new Alerts("wd-test", store, null, Clock.systemUTC(), dispatcher::wake);
+    store = Stores.open(dir);
+    dispatcher = new PageDispatcher(store.outbox(), recording, Clock.systemUTC(), PageDispatcher.Settings.plain("wd-test"));
+    Alerts alerts = new Alerts("wd-test", store.alerts(), null, Clock.systemUTC(), dispatcher::wake);
     if (holdForRounds) {
       dispatcher.holdWhile(alerts::inRound);
     }

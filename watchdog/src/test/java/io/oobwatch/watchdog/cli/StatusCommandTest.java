@@ -68,7 +68,7 @@ class StatusCommandTest {
   @Test
   void aHealthyDaemonIsOkWithItsPipelineStagesAndPaging() throws Exception {
     String url = startDaemon();
-    await().atMost(Duration.ofSeconds(10)).until(() -> daemon.store().counts("inference-logs", java.time.Instant.EPOCH).ok() >= 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> daemon.stores().canaries().counts("inference-logs", java.time.Instant.EPOCH).ok() >= 1);
     assertThat(run("status", "--url", url)).isEqualTo(0);
     assertThat(out()).startsWith("OOBWATCH OK - wd-status: 1 pipeline(s) OK")
         .containsPattern("inference-logs +canary #[0-9]+ +OK")
@@ -81,7 +81,7 @@ class StatusCommandTest {
   void aFiringAlertIsCriticalAndJsonCarriesTheProblemsAndTheDaemonsStatus() throws Exception {
     String url = startDaemon();
     pipeline.drop();
-    await().atMost(Duration.ofSeconds(15)).until(() -> daemon.store().firing("inference-logs", "canary").isPresent());
+    await().atMost(Duration.ofSeconds(15)).until(() -> daemon.stores().alerts().firing("inference-logs", "canary").isPresent());
     assertThat(run("status", "--url", url + "/status")).isEqualTo(2);
     assertThat(out()).startsWith("OOBWATCH CRITICAL - ALERT 1 inference-logs: canary lost between injection and store")
         .containsPattern("1 +firing +inference-logs +canary lost between injection and store");

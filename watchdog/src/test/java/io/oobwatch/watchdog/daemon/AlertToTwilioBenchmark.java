@@ -8,7 +8,7 @@ import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.page.PageDispatcher;
-import io.oobwatch.watchdog.store.SqliteStore;
+import io.oobwatch.watchdog.store.Stores;
 import java.io.PrintStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -63,10 +63,10 @@ class AlertToTwilioBenchmark {
             ""));
         Clock clock = Clock.systemUTC();
         boolean isBurst = run >= 30;
-        try (SqliteStore store = SqliteStore.open(config.stateDir());
-            PageDispatcher dispatcher = new PageDispatcher(store, Daemon.pager(config, clock, new PrintStream(OutputStream.nullOutputStream())),
+        try (Stores store = Stores.open(config.stateDir());
+            PageDispatcher dispatcher = new PageDispatcher(store.outbox(), Daemon.pager(config, clock, new PrintStream(OutputStream.nullOutputStream())),
                 clock, Daemon.dispatchSettings(config))) {
-          Alerts alerts = new Alerts(config.instance(), store, config.paging(), clock, dispatcher::wake);
+          Alerts alerts = new Alerts(config.instance(), store.alerts(), config.paging(), clock, dispatcher::wake);
           dispatcher.holdWhile(alerts::inRound);
           dispatcher.start();
           // as in the daemon, the round finds the dispatcher idle (its first pass over the empty outbox done)

@@ -74,7 +74,7 @@ class EscalationTimelineTest {
       rig.advance(Duration.ofMinutes(10));
     }
     assertThat(rig.twilio.requests()).isEqualTo(before);
-    assertThat(rig.store.alert(a.id())).get().extracting(Alert::state).isEqualTo(Alert.State.FIRING);
+    assertThat(rig.store.alerts().alert(a.id())).get().extracting(Alert::state).isEqualTo(Alert.State.FIRING);
   }
 
   @Test
@@ -87,7 +87,7 @@ class EscalationTimelineTest {
 
     Alerts.AckResult ack = rig.alerts.ack(a.id(), "alice");
     assertThat(ack.outcome()).isEqualTo(Alerts.AckOutcome.ACKNOWLEDGED);
-    assertThat(rig.store.alert(a.id())).get().extracting(Alert::state).isEqualTo(Alert.State.ACKNOWLEDGED);
+    assertThat(rig.store.alerts().alert(a.id())).get().extracting(Alert::state).isEqualTo(Alert.State.ACKNOWLEDGED);
     assertThat(rig.alerts.ack(a.id(), "bob").outcome()).isEqualTo(Alerts.AckOutcome.ALREADY_ACKNOWLEDGED);
     int before = rig.twilio.requests();
     for (int i = 0; i < 11; i++) {
@@ -99,9 +99,9 @@ class EscalationTimelineTest {
     assertThat(rig.raise("inference-logs").id()).isEqualTo(a.id());
 
     rig.advance(Duration.ofMinutes(10)); // 2h after the ack: re-armed, escalation from the first step
-    assertThat(rig.store.alert(a.id())).get().extracting(Alert::state).isEqualTo(Alert.State.FIRING);
+    assertThat(rig.store.alerts().alert(a.id())).get().extracting(Alert::state).isEqualTo(Alert.State.FIRING);
     assertThat(rig.smsTo(ALICE)).hasSize(2);
-    assertThat(rig.store.pages(50)).filteredOn(p -> p.event().equals("rearm")).singleElement()
+    assertThat(rig.store.outbox().pages(50)).filteredOn(p -> p.event().equals("rearm")).singleElement()
         .extracting(OutboxEntry::recipient).isEqualTo("alice");
     rig.advance(Duration.ofMinutes(15));
     assertThat(rig.smsTo(BOB)).hasSize(1);
@@ -124,7 +124,7 @@ class EscalationTimelineTest {
 
     assertThat(rig.smsTo(ALICE)).hasSize(aliceBefore + 1).last().isEqualTo("RESOLVED 1 inference-logs");
     assertThat(rig.smsTo(BOB)).hasSize(bobBefore + 1).last().isEqualTo("RESOLVED 1 inference-logs");
-    assertThat(rig.store.alert(a.id())).get().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
+    assertThat(rig.store.alerts().alert(a.id())).get().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
     long firePages = rig.twilio.delivered().stream().filter(m -> m.body().startsWith("ALERT 1")).count();
     long fireCalls = rig.twilio.calls().stream().filter(c -> c.twiml().contains("Alert 1.")).count();
     rig.advance(Duration.ofMinutes(30)); // no step of a resolved alert is ever paged again
@@ -143,7 +143,7 @@ class EscalationTimelineTest {
     assertThat(rig.smsTo(ALICE)).singleElement().satisfies(body -> assertThat(body)
         .startsWith("[oobwatch wd-test] 3 alerts:")
         .contains("ALERT 1 pipeline-1: canary lost", "ALERT 2 pipeline-2", "ALERT 3 pipeline-3", "ACK 1"));
-    assertThat(rig.store.pages(10)).extracting(OutboxEntry::sid).containsOnly(rig.twilio.delivered().get(0).sid());
+    assertThat(rig.store.outbox().pages(10)).extracting(OutboxEntry::sid).containsOnly(rig.twilio.delivered().get(0).sid());
   }
 
   @Test
@@ -160,7 +160,7 @@ class EscalationTimelineTest {
     rig.raise("p4");
     rig.tick();
     assertThat(rig.smsTo(ALICE)).hasSize(2);
-    assertThat(rig.store.pages(20)).filteredOn(p -> p.state() == OutboxEntry.State.SUPPRESSED).hasSize(2)
+    assertThat(rig.store.outbox().pages(20)).filteredOn(p -> p.state() == OutboxEntry.State.SUPPRESSED).hasSize(2)
         .allSatisfy(p -> assertThat(p.lastError()).contains("hourly cap of 2"));
 
     rig.clock.advance(Duration.ofMinutes(59)); // the first page leaves the window; p1's call is due by now
@@ -180,7 +180,7 @@ class EscalationTimelineTest {
     rig.tick();
     rig.advance(Duration.ofMinutes(30));
     assertThat(rig.twilio.requests()).isZero();
-    assertThat(rig.store.alert(a.id())).get().extracting(Alert::state).isEqualTo(Alert.State.FIRING);
+    assertThat(rig.store.alerts().alert(a.id())).get().extracting(Alert::state).isEqualTo(Alert.State.FIRING);
     assertThat(rig.alerts.silences()).singleElement().satisfies(s -> assertThat(s.reason()).isEqualTo("kafka upgrade"));
 
     rig.advance(Duration.ofMinutes(90)); // the silence expires by itself; paging starts from step one
@@ -202,6 +202,6 @@ class EscalationTimelineTest {
     rig.advance(Duration.ofMinutes(10));
     assertThat(rig.twilio.delivered()).isEmpty();
     assertThat(rig.twilio.calls()).isEmpty();
-    assertThat(rig.store.pages(10)).extracting(OutboxEntry::state).containsOnly(OutboxEntry.State.CANCELLED);
+    assertThat(rig.store.outbox().pages(10)).extracting(OutboxEntry::state).containsOnly(OutboxEntry.State.CANCELLED);
   }
 }

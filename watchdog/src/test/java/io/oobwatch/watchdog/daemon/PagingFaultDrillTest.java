@@ -54,7 +54,7 @@ class PagingFaultDrillTest {
   }
 
   OutboxEntry page() {
-    return rig.store.pages(10).get(0);
+    return rig.store.outbox().pages(10).get(0);
   }
 
   @Test
@@ -108,7 +108,7 @@ class PagingFaultDrillTest {
     rig.tick();
     assertThat(rig.smsTo(BOB)).singleElement().asString()
         .startsWith("(alice could not be reached: code " + code + ") ALERT 1 inference-logs");
-    assertThat(rig.store.failedPages(Instant.EPOCH)).singleElement().satisfies(p -> {
+    assertThat(rig.store.outbox().failedPages(Instant.EPOCH)).singleElement().satisfies(p -> {
       assertThat(p.recipient()).isEqualTo("alice");
       assertThat(p.lastError()).contains("(" + code + ")");
     });
@@ -162,10 +162,12 @@ class PagingFaultDrillTest {
   /** The {@code paging} part of {@code /status} as the daemon builds it. */
   @SuppressWarnings("unchecked")
   Map<String, Object> paging() {
-    HeartbeatWatch heartbeats = new HeartbeatWatch(rig.config.instance(), List.of(), Map.of(), rig.store, rig.alerts,
+    HeartbeatWatch heartbeats = new HeartbeatWatch(rig.config.instance(), List.of(), Map.of(), rig.store.heartbeats(), rig.alerts,
         rig.clock);
-    DaemonMetrics metrics = new DaemonMetrics(rig.config, rig.clock, rig.store, List.of(), heartbeats);
-    Map<String, Object> doc = (Map<String, Object>) new DaemonStatus(rig.config, rig.clock, rig.store, List.of(),
+    DaemonMetrics metrics = new DaemonMetrics(rig.config, rig.clock, rig.store.alerts(), rig.store.outbox(), List.of(),
+        heartbeats);
+    Map<String, Object> doc = (Map<String, Object>) new DaemonStatus(rig.config, rig.clock, rig.store.alerts(),
+        rig.store.outbox(), rig.store.canaries(), List.of(),
         rig.dispatcher, heartbeats, metrics, rig.alerts, List.of(),
         new io.oobwatch.watchdog.self.SelfWatch(rig.config.instance(), rig.config.self(), rig.alerts, rig.clock)).status();
     return (Map<String, Object>) doc.get("paging");

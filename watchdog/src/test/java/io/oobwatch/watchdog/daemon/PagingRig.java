@@ -8,7 +8,7 @@ import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.page.Pager;
 import io.oobwatch.watchdog.store.Alert;
-import io.oobwatch.watchdog.store.SqliteStore;
+import io.oobwatch.watchdog.store.Stores;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ final class PagingRig implements AutoCloseable {
   final FakeTwilio fallbackTwilio = FakeTwilio.start(FALLBACK_SID, FALLBACK_TOKEN);
   final ByteArrayOutputStream console = new ByteArrayOutputStream();
   final Config config;
-  final SqliteStore store;
+  final Stores store;
   final Pager pager;
   final PageDispatcher dispatcher;
   final Alerts alerts;
@@ -67,10 +67,10 @@ final class PagingRig implements AutoCloseable {
     Map<String, String> env = Map.of("TW_SID", SID, "TW_TOKEN", TOKEN, "FB_SID", FALLBACK_SID,
         "FB_TOKEN", FALLBACK_TOKEN, "API_TOKEN", "api-token-0123456789");
     config = new ConfigLoader(env::get).parse("rig.yaml", dir, yaml);
-    store = SqliteStore.open(config.stateDir());
+    store = Stores.open(config.stateDir());
     pager = Daemon.pager(config, clock, new PrintStream(console, true));
-    dispatcher = new PageDispatcher(store, pager, clock, Daemon.dispatchSettings(config));
-    alerts = new Alerts(config.instance(), store, config.paging(), clock, () -> { });
+    dispatcher = new PageDispatcher(store.outbox(), pager, clock, Daemon.dispatchSettings(config));
+    alerts = new Alerts(config.instance(), store.alerts(), config.paging(), clock, () -> { });
   }
 
   /** What the daemon does every second: escalate, then send what is due. */

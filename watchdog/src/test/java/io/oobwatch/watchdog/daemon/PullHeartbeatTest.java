@@ -7,7 +7,7 @@ import io.oobwatch.testkit.FakeTwilio;
 import io.oobwatch.testkit.LoopbackHttp;
 import io.oobwatch.testkit.LoopbackHttp.Reply;
 import io.oobwatch.watchdog.config.ConfigLoader;
-import io.oobwatch.watchdog.detect.HeartbeatRule;
+import io.oobwatch.watchdog.store.HeartbeatRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -78,8 +78,8 @@ class PullHeartbeatTest {
     }
   }
 
-  HeartbeatRule.State state() {
-    return daemon.store().heartbeats().get("inference-api");
+  HeartbeatRecord state() {
+    return daemon.stores().heartbeats().heartbeats().get("inference-api");
   }
 
   @Test

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.config.ConfigLoader;
-import io.oobwatch.watchdog.detect.HeartbeatRule;
+import io.oobwatch.watchdog.store.HeartbeatRecord;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import java.io.ByteArrayOutputStream;
@@ -91,16 +91,16 @@ class PushHeartbeatTest {
     return URI.create("http://127.0.0.1:" + daemon.httpAddress().getPort() + path);
   }
 
-  HeartbeatRule.State stored(String name) {
-    return daemon.store().heartbeats().get(name);
+  HeartbeatRecord stored(String name) {
+    return daemon.stores().heartbeats().heartbeats().get(name);
   }
 
   List<Alert> firing() {
-    return daemon.store().alerts(clock.instant()).stream().filter(a -> a.state() == Alert.State.FIRING).toList();
+    return daemon.stores().alerts().alerts(clock.instant()).stream().filter(a -> a.state() == Alert.State.FIRING).toList();
   }
 
   List<OutboxEntry> pages() {
-    return daemon.store().pages(100);
+    return daemon.stores().outbox().pages(100);
   }
 
   @Test
@@ -130,7 +130,7 @@ class PushHeartbeatTest {
     assertThat(missing.statusCode()).isEqualTo(401);
     assertThat(JSON.readTree(missing.body()).get("error").asText()).contains("Authorization: Bearer TOKEN");
     assertThat(wrongFail.statusCode()).isEqualTo(401);
-    HeartbeatRule.State s = stored("log-shipper");
+    HeartbeatRecord s = stored("log-shipper");
     assertThat(s.lastOk()).isNull();
     assertThat(s.lastFail()).isNull();
     assertThat(firing()).isEmpty();
@@ -147,7 +147,7 @@ class PushHeartbeatTest {
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(unknown.body()).get("error").asText()).startsWith("no push heartbeat named nosuch");
     assertThat(pull.statusCode()).isEqualTo(404);
-    assertThat(daemon.store().heartbeats()).doesNotContainKey("nosuch");
+    assertThat(daemon.stores().heartbeats().heartbeats()).doesNotContainKey("nosuch");
   }
 
   @Test
@@ -280,7 +280,7 @@ class PushHeartbeatTest {
 
     start();
 
-    assertThat(daemon.store().alert(backup.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
+    assertThat(daemon.stores().alerts().alert(backup.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
     assertThat(firing()).singleElement().extracting(Alert::subject).isEqualTo("log-shipper");
     await().atMost(Duration.ofSeconds(10)).until(() -> console.toString(StandardCharsets.UTF_8).contains(
         "RESOLVED " + backup.id() + " backup: no longer watched (removed from the config); was heartbeat backup reported"

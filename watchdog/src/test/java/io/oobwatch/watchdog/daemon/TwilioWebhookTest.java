@@ -104,7 +104,7 @@ class TwilioWebhookTest {
   }
 
   Alert.State state() {
-    return rig.store.alert(alert.id()).orElseThrow().state();
+    return rig.store.alerts().alert(alert.id()).orElseThrow().state();
   }
 
   @ParameterizedTest

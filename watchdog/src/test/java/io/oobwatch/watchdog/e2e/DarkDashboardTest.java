@@ -15,7 +15,7 @@ import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.daemon.Daemon;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.OutboxEntry;
-import io.oobwatch.watchdog.store.SqliteStore;
+import io.oobwatch.watchdog.store.Stores;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -125,11 +125,11 @@ class DarkDashboardTest {
   }
 
   long ok() {
-    return daemon.store().counts("inference-logs", Instant.EPOCH).ok();
+    return daemon.stores().canaries().counts("inference-logs", Instant.EPOCH).ok();
   }
 
   long failed() {
-    var c = daemon.store().counts("inference-logs", Instant.EPOCH);
+    var c = daemon.stores().canaries().counts("inference-logs", Instant.EPOCH);
     return c.lost() + c.unreachable();
   }
 
@@ -243,7 +243,7 @@ class DarkDashboardTest {
     assertThat(failed()).isZero();
     assertThat(twilio.delivered()).isEmpty();
     assertThat(twilio.requests()).isZero();
-    assertThat(daemon.store().firing("inference-logs", "canary")).isEmpty();
+    assertThat(daemon.stores().alerts().firing("inference-logs", "canary")).isEmpty();
   }
 
   @Test
@@ -269,7 +269,7 @@ class DarkDashboardTest {
     long okAtResolve = ok();
     await().atMost(Duration.ofSeconds(30)).until(() -> ok() >= okAtResolve + 3);
     assertThat(twilio.delivered()).hasSize(2);
-    assertThat(daemon.store().alerts(Instant.EPOCH)).singleElement().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
+    assertThat(daemon.stores().alerts().alerts(Instant.EPOCH)).singleElement().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
   }
 
   @Test
@@ -296,7 +296,7 @@ class DarkDashboardTest {
     connector.stall();
     await().atMost(Duration.ofSeconds(60)).until(() -> twilio.delivered().size() == 1);
     assertThat(twilio.requests()).isEqualTo(2);
-    List<OutboxEntry> pages = daemon.store().pages(10);
+    List<OutboxEntry> pages = daemon.stores().outbox().pages(10);
     assertThat(pages).singleElement().satisfies(p -> {
       assertThat(p.state()).isEqualTo(OutboxEntry.State.SENT);
       assertThat(p.attempts()).isEqualTo(2);
@@ -316,22 +316,22 @@ class DarkDashboardTest {
   void aDaemonKilledWhileAnAlertFiresDoesNotPageAgainAfterRestartAndSequenceNumbersContinue() throws Exception {
     Path config = pipelineConfig().httpOnFreePort().writeTo(dir);
     Process first = spawn(config);
-    try (SqliteStore store = SqliteStore.open(dir.resolve("state"))) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> store.counts("inference-logs", Instant.EPOCH).ok() >= 2);
+    try (Stores store = Stores.open(dir.resolve("state"))) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> store.canaries().counts("inference-logs", Instant.EPOCH).ok() >= 2);
       connector.stall();
       await().atMost(Duration.ofSeconds(40)).until(() -> twilio.delivered().size() == 1);
-      await().atMost(Duration.ofSeconds(10)).until(() -> store.pages(10).stream().allMatch(p -> p.state() == OutboxEntry.State.SENT));
-      long seqBefore = store.lastSeq("inference-logs");
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.outbox().pages(10).stream().allMatch(p -> p.state() == OutboxEntry.State.SENT));
+      long seqBefore = store.canaries().lastSeq("inference-logs");
       first.destroyForcibly().waitFor();
 
       Process second = spawn(config);
       try {
-        await().atMost(Duration.ofSeconds(60)).until(() -> store.lastSeq("inference-logs") >= seqBefore + 5);
+        await().atMost(Duration.ofSeconds(60)).until(() -> store.canaries().lastSeq("inference-logs") >= seqBefore + 5);
         long failedAfter = failures(store);
         await().atMost(Duration.ofSeconds(30)).until(() -> failures(store) >= failedAfter + 3);
         assertThat(twilio.delivered()).hasSize(1);
-        assertThat(store.firing("inference-logs", "canary")).isPresent();
-        assertThat(store.recentOutcomes("inference-logs", 1000)).extracting(r -> r.seq()).doesNotHaveDuplicates();
+        assertThat(store.alerts().firing("inference-logs", "canary")).isPresent();
+        assertThat(store.canaries().recentOutcomes("inference-logs", 1000)).extracting(r -> r.seq()).doesNotHaveDuplicates();
 
         connector.resume();
         await().atMost(Duration.ofSeconds(60)).until(() -> twilio.delivered().size() == 2);
@@ -344,8 +344,8 @@ class DarkDashboardTest {
     }
   }
 
-  static long failures(SqliteStore store) {
-    var c = store.counts("inference-logs", Instant.EPOCH);
+  static long failures(Stores store) {
+    var c = store.canaries().counts("inference-logs", Instant.EPOCH);
     return c.lost() + c.unreachable();
   }
 }

@@ -8,7 +8,7 @@ import io.oobwatch.testkit.DaemonProcess;
 import io.oobwatch.testkit.EmbeddedKafka;
 import io.oobwatch.testkit.EmbeddedOpenSearch;
 import io.oobwatch.testkit.FakeTwilio;
-import io.oobwatch.watchdog.store.SqliteStore;
+import io.oobwatch.watchdog.store.Stores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,8 +60,8 @@ class FaultToPageBenchmark {
               .escalation("0s", "alice")
               .writeTo(runDir);
           Process daemon = DaemonProcess.start(config, runDir.resolve("daemon.log"), "-Xmx128m", "-XX:+UseSerialGC");
-          try (SqliteStore store = SqliteStore.open(runDir.resolve("state"))) {
-            await().atMost(Duration.ofSeconds(120)).until(() -> store.counts("inference-logs", Instant.EPOCH).ok() >= 4);
+          try (Stores store = Stores.open(runDir.resolve("state"))) {
+            await().atMost(Duration.ofSeconds(120)).until(() -> store.canaries().counts("inference-logs", Instant.EPOCH).ok() >= 4);
             rssKb.add(rss(daemon.pid()));
             Instant fault = Instant.now();
             connector.stall();

@@ -9,7 +9,7 @@ import io.oobwatch.testkit.DaemonProcess;
 import io.oobwatch.testkit.FakeTwilio;
 import io.oobwatch.testkit.LoopbackHttp;
 import io.oobwatch.watchdog.store.OutboxEntry;
-import io.oobwatch.watchdog.store.SqliteStore;
+import io.oobwatch.watchdog.store.Stores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon as a real process, killed with SIGKILL at the two dangerous instants of sending a page
- * (held there by the test-only {@code oobwatch.test.pause_at} hook): after the outbox write but
+ * (held there by {@link PausingDaemon}, which wires a pausing dispatcher): after the outbox write but
  * before the send, and after Twilio accepted but before the SID was recorded. After a restart every
  * page is delivered; the only duplicate is the one Twilio accepted before the crash.
  */
@@ -62,7 +62,7 @@ class OutboxCrashTest {
 
   Process spawn(Path config, String pauseAt, Path log) throws Exception {
     return pauseAt == null ? DaemonProcess.start(config, log, "-Xmx128m")
-        : DaemonProcess.start(config, log, "-Xmx128m", "-Doobwatch.test.pause_at=" + pauseAt);
+        : DaemonProcess.start(List.of(PausingDaemon.class.getName(), config.toString(), pauseAt), log, "-Xmx128m");
   }
 
   /** Runs the daemon until it holds at {@code point}, then kills it with SIGKILL. */
@@ -76,8 +76,8 @@ class OutboxCrashTest {
   }
 
   List<OutboxEntry> pages() {
-    try (SqliteStore store = SqliteStore.open(dir.resolve("state"))) {
-      return store.pages(10);
+    try (Stores store = Stores.open(dir.resolve("state"))) {
+      return store.outbox().pages(10);
     }
   }
 

@@ -11,7 +11,7 @@ import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.OutboxEntry;
-import io.oobwatch.watchdog.store.SqliteStore;
+import io.oobwatch.watchdog.store.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +38,7 @@ class ConsumerStallTest {
 
   @TempDir Path stateDir;
   final TestClock clock = TestClock.at("2026-11-27T08:00:00Z");
-  SqliteStore store;
+  Stores store;
   SignalWatch watch;
   KafkaConsumer<String, String> consumer;
 
@@ -57,15 +57,15 @@ class ConsumerStallTest {
   }
 
   void watch(String group) {
-    store = SqliteStore.open(stateDir);
+    store = Stores.open(stateDir);
     Config.ConsumerLag c = new Config.ConsumerLag(group,
         new KafkaGroupConfig(kafka.bootstrap(), group, TOPIC, Map.of(), Duration.ofSeconds(5)), 0, Duration.ofMinutes(5));
     Config.Pipeline p = new Config.Pipeline("inference-logs", null,
         new Config.Checks(Duration.ofMinutes(1), Duration.ofMinutes(5), List.of(), List.of(), List.of(), List.of(c)));
-    Alerts alerts = new Alerts("wd-test", store, null, clock, () -> { });
+    Alerts alerts = new Alerts("wd-test", store.alerts(), null, clock, () -> { });
     watch = new SignalWatch("wd-test", p,
         Map.of(SignalWatch.signal("inference-logs", "consumer_lag", group), new KafkaGroupLag((KafkaGroupConfig) c.settings(), clock)),
-        store, alerts, clock);
+        store.observations(), store.alerts(), alerts, clock);
   }
 
   void join(String group) {
@@ -107,7 +107,7 @@ class ConsumerStallTest {
   }
 
   List<Alert> alerts() {
-    return store.alerts(Instant.EPOCH);
+    return store.alerts().alerts(Instant.EPOCH);
   }
 
   @Test
@@ -128,7 +128,7 @@ class ConsumerStallTest {
     Alert a = alerts().get(0);
     assertThat(a.rule()).isEqualTo("stalled:connector-stalls");
     assertThat(a.summary()).isEqualTo("consumer group connector-stalls stalled");
-    OutboxEntry page = store.pages(10).get(0);
+    OutboxEntry page = store.outbox().pages(10).get(0);
     assertThat(page.body()).contains("Committed offsets flat for 5m while lag grew from 0 to 100 (Stable)");
     assertThat(page.body()).contains("Kafka healthy, ES healthy, dashboards dark");
 
@@ -164,7 +164,7 @@ class ConsumerStallTest {
     }
 
     assertThat(alerts()).extracting(Alert::rule).containsExactly("stalled:connector-leaves");
-    assertThat(store.pages(10).get(0).body()).contains("has no members (Empty)");
+    assertThat(store.outbox().pages(10).get(0).body()).contains("has no members (Empty)");
   }
 
   @Test
@@ -184,7 +184,7 @@ class ConsumerStallTest {
     }
 
     assertThat(alerts()).extracting(Alert::rule).containsExactly("stalled:connector-deleted");
-    assertThat(store.pages(10).get(0).body()).contains("does not exist (Dead)");
+    assertThat(store.outbox().pages(10).get(0).body()).contains("does not exist (Dead)");
   }
 
   private static long totalEndOffsets() {

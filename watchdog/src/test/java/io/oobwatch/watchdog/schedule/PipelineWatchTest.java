@@ -12,7 +12,7 @@ import io.oobwatch.probes.canary.CanaryTracker;
 import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
-import io.oobwatch.watchdog.store.SqliteStore;
+import io.oobwatch.watchdog.store.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -61,11 +61,11 @@ class PipelineWatchTest {
 
   @Test
   void anIdleLoopSleepsUntilTheNextCanaryAtMostTenSecondsAndPollsWhileOneIsInFlight() {
-    try (SqliteStore store = SqliteStore.open(dir)) {
-      Alerts alerts = new Alerts("wd", store, null, clock, () -> { });
+    try (Stores store = Stores.open(dir)) {
+      Alerts alerts = new Alerts("wd", store.alerts(), null, clock, () -> { });
       CanaryTracker tracker = new CanaryTracker("inference-logs", injector, List.of(stage), Duration.ofSeconds(90),
           Duration.ofSeconds(45), clock);
-      PipelineWatch watch = new PipelineWatch("wd", pipeline(), tracker, store, alerts, clock);
+      PipelineWatch watch = new PipelineWatch("wd", pipeline(), tracker, store.canaries(), alerts, clock);
 
       watch.tick();
       assertThat(watch.snapshot().lastSeq()).isEqualTo(1);

@@ -8,8 +8,8 @@ import io.oobwatch.probes.kafka.KafkaGroupConfig;
 import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
-import io.oobwatch.watchdog.store.SqliteStore;
-import io.oobwatch.watchdog.store.Store;
+import io.oobwatch.watchdog.store.Stores;
+import io.oobwatch.watchdog.store.ObservationStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -55,29 +55,30 @@ class SignalEvaluationBenchmark {
     TestClock clock = new TestClock(now);
     List<SignalWatch> watches = new ArrayList<>();
     long fill;
-    try (SqliteStore store = SqliteStore.open(dir)) {
-      Alerts alerts = new Alerts("bench", store, null, clock, () -> { });
+    try (Stores store = Stores.open(dir)) {
+      Alerts alerts = new Alerts("bench", store.alerts(), null, clock, () -> { });
       long t0 = System.nanoTime();
       List<Config.Pipeline> pipelines = new ArrayList<>();
       for (int p = 0; p < PIPELINES; p++) {
         pipelines.add(pipeline("pipeline-" + p));
       }
       // all pipelines' rounds interleave in the store as they do in the daemon
-      List<Store.SignalObservation> rows = new ArrayList<>();
+      List<ObservationStore.SignalObservation> rows = new ArrayList<>();
       for (Instant t = start; t.isBefore(now); t = t.plusSeconds(60)) {
         for (Config.Pipeline pipeline : pipelines) {
           for (String signal : signals(pipeline)) {
-            rows.add(new Store.SignalObservation(signal, value(signal.split("/")[1], t)));
+            rows.add(new ObservationStore.SignalObservation(signal, value(signal.split("/")[1], t)));
           }
         }
         if (rows.size() >= 100_000) {
-          store.saveObservations(rows);
+          store.observations().saveObservations(rows);
           rows.clear();
         }
       }
-      store.saveObservations(rows);
+      store.observations().saveObservations(rows);
       for (Config.Pipeline pipeline : pipelines) {
-        watches.add(new SignalWatch("bench", pipeline, probes(pipeline, clock), store, alerts, clock));
+        watches.add(new SignalWatch("bench", pipeline, probes(pipeline, clock), store.observations(), store.alerts(),
+            alerts, clock));
       }
       fill = (System.nanoTime() - t0) / 1_000_000;
       int signals = PIPELINES * (VOLUME + FRESHNESS + LAG);
@@ -94,7 +95,7 @@ class SignalEvaluationBenchmark {
         }
         clock.advance(Duration.ofMinutes(1));
       }
-      assertThat(store.alerts(Instant.EPOCH)).as("steady traffic pages nobody").isEmpty();
+      assertThat(store.alerts().alerts(Instant.EPOCH)).as("steady traffic pages nobody").isEmpty();
 
       // the rounds after the first (prepared statements, warm JIT) are the steady state
       double[] steady = Arrays.copyOfRange(roundsMs, 5, ROUNDS);

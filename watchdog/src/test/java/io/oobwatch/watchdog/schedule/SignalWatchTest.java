@@ -8,7 +8,7 @@ import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.store.Alert;
-import io.oobwatch.watchdog.store.SqliteStore;
+import io.oobwatch.watchdog.store.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SignalWatchTest {
   @TempDir Path dir;
   final TestClock clock = TestClock.at("2026-11-27T08:00:00Z");
-  final List<SqliteStore> stores = new ArrayList<>();
+  final List<Stores> stores = new ArrayList<>();
 
   @AfterEach
   void close() {
-    stores.forEach(SqliteStore::close);
+    stores.forEach(Stores::close);
   }
 
   static Probe probe(Supplier<Observation> s) {
@@ -44,15 +44,15 @@ class SignalWatchTest {
     };
   }
 
-  SqliteStore store() {
-    SqliteStore s = SqliteStore.open(dir);
+  Stores store() {
+    Stores s = Stores.open(dir);
     stores.add(s);
     return s;
   }
 
-  SignalWatch watch(SqliteStore store, Config.Checks checks, Map<String, Probe> probes) {
-    return new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, checks), probes, store,
-        new Alerts("wd-test", store, null, clock, () -> { }), clock);
+  SignalWatch watch(Stores store, Config.Checks checks, Map<String, Probe> probes) {
+    return new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, checks), probes, store.observations(),
+        store.alerts(), new Alerts("wd-test", store.alerts(), null, clock, () -> { }), clock);
   }
 
   static Config.Checks freshnessOnly() {
@@ -73,39 +73,39 @@ class SignalWatchTest {
   void darkDashboardsPageWithTheNewestRecordsTimeAndResolveWhenRecordsFlowAgain() {
     Instant newest = clock.instant().plusSeconds(12);
     Instant[] current = {newest};
-    SqliteStore store = store();
+    Stores store = store();
     SignalWatch w = watch(store, freshnessOnly(), Map.of(SignalWatch.signal("inference-logs", "freshness", "elasticsearch"),
         probe(() -> Observation.value(clock.instant(), current[0].toEpochMilli()))));
 
     minutes(w, 8);
 
-    assertThat(store.alerts(Instant.EPOCH)).extracting(Alert::summary)
+    assertThat(store.alerts().alerts(Instant.EPOCH)).extracting(Alert::summary)
         .containsExactly("no new inference logs in elasticsearch for 5m");
-    assertThat(store.pages(5).get(0).body()).contains("Newest 08:00:12Z; max_age 5m.");
+    assertThat(store.outbox().pages(5).get(0).body()).contains("Newest 08:00:12Z; max_age 5m.");
 
     current[0] = clock.instant();
     minutes(w, 1);
-    assertThat(store.alerts(Instant.EPOCH).get(0).state()).isEqualTo(Alert.State.RESOLVED);
+    assertThat(store.alerts().alerts(Instant.EPOCH).get(0).state()).isEqualTo(Alert.State.RESOLVED);
   }
 
   @Test
   void aSourceThatCannotBeQueriedPagesAfterTheBoundEvenAcrossARestartAndIsNeverFresh() {
     String signal = SignalWatch.signal("inference-logs", "freshness", "elasticsearch");
     Probe refused = probe(() -> Observation.unknown(clock.instant(), "elasticsearch at http://es:9200 refused the connection"));
-    SqliteStore first = store();
+    Stores first = store();
     minutes(watch(first, freshnessOnly(), Map.of(signal, refused)), 3);
     first.close();
     stores.remove(first);
 
-    SqliteStore second = store();
+    Stores second = store();
     SignalWatch restarted = watch(second, freshnessOnly(), Map.of(signal, refused));
     minutes(restarted, 3);
 
-    List<Alert> alerts = second.alerts(Instant.EPOCH);
+    List<Alert> alerts = second.alerts().alerts(Instant.EPOCH);
     assertThat(alerts).extracting(Alert::rule).containsExactly("unknown:freshness:elasticsearch");
     assertThat(restarted.rules()).contains(alerts.get(0).rule());
     assertThat(alerts.get(0).openedAt()).isEqualTo(Instant.parse("2026-11-27T08:05:00Z"));
-    assertThat(second.pages(5).get(0).body())
+    assertThat(second.outbox().pages(5).get(0).body())
         .contains("cannot query elasticsearch (freshness) for 5m. Elasticsearch at http://es:9200 refused the connection.");
     assertThat(restarted.snapshot().checks().get("elasticsearch").findings().get("silence")).startsWith("unknown:");
   }
@@ -120,15 +120,15 @@ class SignalWatchTest {
     Map<String, Probe> probes = new LinkedHashMap<>();
     probes.put(SignalWatch.signal("inference-logs", "volume", "kafka"), probe(() -> Observation.value(clock.instant(), 500)));
     probes.put(SignalWatch.signal("inference-logs", "volume", "elasticsearch"), probe(() -> Observation.value(clock.instant(), 400)));
-    SqliteStore store = store();
+    Stores store = store();
 
     SignalWatch w = watch(store, checks, probes);
     minutes(w, 8);
 
-    assertThat(store.alerts(Instant.EPOCH)).extracting(Alert::summary)
+    assertThat(store.alerts().alerts(Instant.EPOCH)).extracting(Alert::summary)
         .containsExactly("elasticsearch receives 80% of what kafka sends");
-    assertThat(w.rules()).contains(store.alerts(Instant.EPOCH).get(0).rule());
-    assertThat(store.pages(5).get(0).body()).contains("400/min vs 500/min over 15m (80%; min 90%).");
+    assertThat(w.rules()).contains(store.alerts().alerts(Instant.EPOCH).get(0).rule());
+    assertThat(store.outbox().pages(5).get(0).body()).contains("400/min vs 500/min over 15m (80%; min 90%).");
   }
 
   @Test

@@ -8,8 +8,8 @@ import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.store.Alert;
-import io.oobwatch.watchdog.store.SqliteStore;
-import io.oobwatch.watchdog.store.Store;
+import io.oobwatch.watchdog.store.Stores;
+import io.oobwatch.watchdog.store.ObservationStore;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -38,7 +38,7 @@ class VolumeWeekTest {
   @TempDir Path dir;
   final TestClock clock = new TestClock(MONDAY);
   final Random noise = new Random(20261123);
-  SqliteStore store;
+  Stores store;
 
   @AfterEach
   void close() {
@@ -79,13 +79,13 @@ class VolumeWeekTest {
 
   SignalWatch watch(List<Duration> baselines, Probe probe) {
     if (store == null) {
-      store = SqliteStore.open(dir);
+      store = Stores.open(dir);
     }
     Config.Volume v = new Config.Volume("requests", "prometheus", null, WINDOW, 0.20, baselines, 50, null);
     Config.Pipeline p = new Config.Pipeline("inference", null,
         new Config.Checks(Duration.ofMinutes(1), Duration.ofMinutes(5), List.of(), List.of(v), List.of(), List.of()));
-    Alerts alerts = new Alerts("wd-test", store, null, clock, () -> { });
-    return new SignalWatch("wd-test", p, Map.of(SIGNAL, probe), store, alerts, clock);
+    Alerts alerts = new Alerts("wd-test", store.alerts(), null, clock, () -> { });
+    return new SignalWatch("wd-test", p, Map.of(SIGNAL, probe), store.observations(), store.alerts(), alerts, clock);
   }
 
   /** Ticks once a minute until {@code until}. */
@@ -99,15 +99,15 @@ class VolumeWeekTest {
 
   /** Writes per-minute history in one transaction, as if watched all along (keeps the test fast). */
   void prefill(Instant until, Function<Instant, Double> traffic) {
-    List<Store.SignalObservation> rows = new ArrayList<>();
+    List<ObservationStore.SignalObservation> rows = new ArrayList<>();
     for (Instant t = clock.instant(); t.isBefore(until); t = t.plus(Duration.ofMinutes(1))) {
-      rows.add(new Store.SignalObservation(SIGNAL, Observation.value(t, noisy(traffic.apply(t)))));
+      rows.add(new ObservationStore.SignalObservation(SIGNAL, Observation.value(t, noisy(traffic.apply(t)))));
     }
-    store.saveObservations(rows);
+    store.observations().saveObservations(rows);
   }
 
   List<Alert> alerts() {
-    return store.alerts(Instant.EPOCH);
+    return store.alerts().alerts(Instant.EPOCH);
   }
 
   @Test
@@ -133,7 +133,7 @@ class VolumeWeekTest {
     assertThat(a.rule()).isEqualTo("volume-drop:requests");
     assertThat(a.openedAt()).isAfter(drop).isBeforeOrEqualTo(drop.plus(WINDOW).plus(Duration.ofMinutes(1)));
     assertThat(a.summary()).matches("log volume down 2\\d% on prometheus requests");
-    assertThat(store.pages(5).get(0).body()).contains("/min over 15m vs ").contains("/min same time yesterday (-2");
+    assertThat(store.outbox().pages(5).get(0).body()).contains("/min over 15m vs ").contains("/min same time yesterday (-2");
   }
 
   @Test
@@ -179,7 +179,7 @@ class VolumeWeekTest {
     clock.set(drop.minus(Duration.ofHours(1)));
     run(before, drop.plus(Duration.ofMinutes(30)));
     assertThat(alerts()).hasSize(1);
-    int pages = store.pages(100).size();
+    int pages = store.outbox().pages(100).size();
 
     // "restart": a new watch on the same store, after ten minutes down
     clock.advance(Duration.ofMinutes(10));
@@ -188,6 +188,6 @@ class VolumeWeekTest {
 
     assertThat(alerts()).hasSize(1);
     assertThat(alerts().get(0).state()).isEqualTo(Alert.State.FIRING);
-    assertThat(store.pages(100)).hasSize(pages);
+    assertThat(store.outbox().pages(100)).hasSize(pages);
   }
 }

@@ -12,7 +12,7 @@ import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.loopback.SilentServer;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.OutboxEntry;
-import io.oobwatch.watchdog.store.SqliteStore;
+import io.oobwatch.watchdog.store.Stores;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -29,13 +29,13 @@ class PeerWatchTest {
   @TempDir Path dir;
   final TestClock clock = TestClock.at("2026-11-27T08:41:00Z");
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  SqliteStore store;
+  Stores store;
   Alerts alerts;
 
   @BeforeEach
   void open() {
-    store = SqliteStore.open(dir.resolve("state"));
-    alerts = new Alerts("wd-eu-1", store, null, clock, () -> {});
+    store = Stores.open(dir.resolve("state"));
+    alerts = new Alerts("wd-eu-1", store.alerts(), null, clock, () -> {});
   }
 
   @AfterEach
@@ -48,7 +48,7 @@ class PeerWatchTest {
   }
 
   List<String> pages() {
-    return store.pages(50).stream().map(OutboxEntry::body).toList();
+    return store.outbox().pages(50).stream().map(OutboxEntry::body).toList();
   }
 
   static String refusingUrl() throws Exception {
@@ -70,10 +70,10 @@ class PeerWatchTest {
     p.check();
     clock.advance(Duration.ofSeconds(30));
     p.check();
-    assertThat(store.firing("peer wd-us-1", "peer")).isEmpty();
+    assertThat(store.alerts().firing("peer wd-us-1", "peer")).isEmpty();
     clock.advance(Duration.ofSeconds(30));
     p.check();
-    Alert a = store.firing("peer wd-us-1", "peer").orElseThrow();
+    Alert a = store.alerts().firing("peer wd-us-1", "peer").orElseThrow();
     assertThat(a.summary()).isEqualTo("silent since 08:41Z");
     assertThat(pages()).singleElement().asString()
         .startsWith("[oobwatch wd-eu-1] ALERT " + a.id() + " peer wd-us-1: silent since 08:41Z. 3 checks in a row failed: ")
@@ -94,7 +94,7 @@ class PeerWatchTest {
         p.check();
         clock.advance(Duration.ofSeconds(30));
       }
-      Alert a = store.firing("peer wd-us-1", "peer").orElseThrow();
+      Alert a = store.alerts().firing("peer wd-us-1", "peer").orElseThrow();
       assertThat(a.summary()).isEqualTo("unhealthy since 08:41Z");
       assertThat(p.status().get("error").toString())
           .isEqualTo(peerServer.url("").substring("http://".length()) + " answered HTTP 503: evaluation of pipeline logs stalled since 2026-11-27T08:39:00Z");
@@ -102,11 +102,11 @@ class PeerWatchTest {
       assertThat(pages().get(0)).isEqualTo("wd-eu-1: ALERT " + a.id() + " peer wd-us-1: unhealthy since 08:41Z. 3 checks in a row failed. Reply ACK " + a.id() + ".");
 
       // resolve notices go to the people the alert's pages reached: deliver the alert page first
-      store.duePages(clock.instant()).forEach(e -> store.pageSent(e.id(), "SM" + e.id(), clock.instant()));
+      store.outbox().duePages(clock.instant()).forEach(e -> store.outbox().pageSent(e.id(), "SM" + e.id(), clock.instant()));
       peerServer.answer(new Reply(200, "ok\n"));
       p.check();
-      assertThat(store.firing("peer wd-us-1", "peer")).isEmpty();
-      assertThat(store.alerts(Instant.EPOCH)).singleElement().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
+      assertThat(store.alerts().firing("peer wd-us-1", "peer")).isEmpty();
+      assertThat(store.alerts().alerts(Instant.EPOCH)).singleElement().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
       assertThat(pages()).hasSize(2).first().asString()
           .isEqualTo("[oobwatch wd-eu-1] RESOLVED " + a.id() + " peer wd-us-1: answers again at 08:42Z. Was: unhealthy since 08:41Z.");
     }
@@ -122,7 +122,7 @@ class PeerWatchTest {
       }
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("3 checks of a hanging peer").isLessThan(Duration.ofSeconds(4));
       assertThat(hanging.accepted()).isGreaterThanOrEqualTo(1);
-      assertThat(store.firing("peer wd-us-1", "peer")).get().extracting(Alert::summary).isEqualTo("silent since 08:41Z");
+      assertThat(store.alerts().firing("peer wd-us-1", "peer")).get().extracting(Alert::summary).isEqualTo("silent since 08:41Z");
       assertThat(pages()).singleElement().asString().contains("did not answer within 0.3s");
     }
   }

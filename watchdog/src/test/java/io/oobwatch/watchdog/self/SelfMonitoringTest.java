@@ -72,12 +72,12 @@ class SelfMonitoringTest {
       assertThat(r.path()).isEqualTo("/ping/uuid-a");
       assertThat(r.body()).isEqualTo("ok");
     });
-    assertThat(a.store().alerts(java.time.Instant.EPOCH)).isEmpty();
+    assertThat(a.stores().alerts().alerts(java.time.Instant.EPOCH)).isEmpty();
 
     b.close();
-    await().atMost(Duration.ofSeconds(10)).until(() -> a.store().firing("peer wd-us-1", "peer").isPresent());
-    assertThat(a.store().firing("peer wd-us-1", "peer").orElseThrow().summary()).matches("silent since [0-2][0-9]:[0-5][0-9]Z");
-    assertThat(a.store().pages(10)).extracting(OutboxEntry::body).singleElement().asString()
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.stores().alerts().firing("peer wd-us-1", "peer").isPresent());
+    assertThat(a.stores().alerts().firing("peer wd-us-1", "peer").orElseThrow().summary()).matches("silent since [0-2][0-9]:[0-5][0-9]Z");
+    assertThat(a.stores().outbox().pages(10)).extracting(OutboxEntry::body).singleElement().asString()
         .contains("ALERT 1 peer wd-us-1: silent since ").contains("refused the connection");
     // the survivor itself is well: its switch still says ok
     int seen = hc.requests().size();

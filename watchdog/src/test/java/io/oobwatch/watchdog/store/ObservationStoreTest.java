@@ -18,37 +18,37 @@ class ObservationStoreTest {
   @TempDir Path dir;
   final Instant t0 = Instant.parse("2026-11-27T08:00:00Z");
 
-  static void save(Store s, String signal, Observation o) {
-    s.saveObservations(List.of(new Store.SignalObservation(signal, o)));
+  static void save(Stores s, String signal, Observation o) {
+    s.observations().saveObservations(List.of(new ObservationStore.SignalObservation(signal, o)));
   }
 
   @Test
   void windowsCountAndSumOnlyKnownObservationsOfTheirSignalAndSpan() {
-    try (SqliteStore s = SqliteStore.open(dir)) {
+    try (Stores s = Stores.open(dir)) {
       for (int m = 0; m < 10; m++) {
         save(s, "p/volume/kafka", Observation.value(t0.plusSeconds(60L * m), 100 + m));
         save(s, "p/volume/other", Observation.value(t0.plusSeconds(60L * m), 5));
       }
       save(s, "p/volume/kafka", Observation.unknown(t0.plusSeconds(600), "refused"));
 
-      Store.Window w = s.window("p/volume/kafka", t0.plusSeconds(120), t0.plusSeconds(660));
+      ObservationStore.Window w = s.observations().window("p/volume/kafka", t0.plusSeconds(120), t0.plusSeconds(660));
 
       assertThat(w.values()).isEqualTo(8);
       assertThat(w.sum()).isEqualTo(102 + 103 + 104 + 105 + 106 + 107 + 108 + 109);
-      assertThat(s.window("never/seen/x", t0, t0.plusSeconds(600))).isEqualTo(new Store.Window(0, 0));
-      assertThat(s.windows("p/volume/kafka", Duration.ofMinutes(3), List.of(t0.plusSeconds(660), t0.plusSeconds(180))))
-          .containsExactly(new Store.Window(2, 108 + 109), new Store.Window(3, 100 + 101 + 102));
+      assertThat(s.observations().window("never/seen/x", t0, t0.plusSeconds(600))).isEqualTo(new ObservationStore.Window(0, 0));
+      assertThat(s.observations().windows("p/volume/kafka", Duration.ofMinutes(3), List.of(t0.plusSeconds(660), t0.plusSeconds(180))))
+          .containsExactly(new ObservationStore.Window(2, 108 + 109), new ObservationStore.Window(3, 100 + 101 + 102));
     }
   }
 
   @Test
   void aSecondObservationInTheSameMinuteReplacesTheFirstAndEverythingSurvivesReopening() {
-    try (SqliteStore s = SqliteStore.open(dir)) {
+    try (Stores s = Stores.open(dir)) {
       save(s, "p/lag/g", Observation.value(t0.plusSeconds(5), 10, 400, "Stable"));
       save(s, "p/lag/g", Observation.value(t0.plusSeconds(35), 12, 400, "Empty"));
     }
-    try (SqliteStore s = SqliteStore.open(dir)) {
-      List<Observation> all = s.observations("p/lag/g", t0, t0.plusSeconds(3600));
+    try (Stores s = Stores.open(dir)) {
+      List<Observation> all = s.observations().observations("p/lag/g", t0, t0.plusSeconds(3600));
 
       assertThat(all).containsExactly(Observation.value(t0, 12, 400, "Empty"));
     }
@@ -56,31 +56,31 @@ class ObservationStoreTest {
 
   @Test
   void theRunOfUnknownObservationsStartsAfterTheLastAnswer() {
-    try (SqliteStore s = SqliteStore.open(dir)) {
+    try (Stores s = Stores.open(dir)) {
       save(s, "p/f/es", Observation.unknown(t0, "refused"));
       save(s, "p/f/es", Observation.value(t0.plusSeconds(60), 1));
       save(s, "p/f/es", Observation.unknown(t0.plusSeconds(120), "refused"));
       save(s, "p/f/es", Observation.none(t0.plusSeconds(180), "no index matches x"));
       save(s, "p/f/es", Observation.unknown(t0.plusSeconds(240), "refused"));
 
-      assertThat(s.runStart("p/f/es", EnumSet.of(Kind.UNKNOWN))).isEqualTo(t0.plusSeconds(240));
-      assertThat(s.runStart("p/f/es", EnumSet.of(Kind.UNKNOWN, Kind.NONE))).isEqualTo(t0.plusSeconds(120));
-      assertThat(s.runStart("p/f/es", EnumSet.of(Kind.VALUE))).isNull();
+      assertThat(s.observations().runStart("p/f/es", EnumSet.of(Kind.UNKNOWN))).isEqualTo(t0.plusSeconds(240));
+      assertThat(s.observations().runStart("p/f/es", EnumSet.of(Kind.UNKNOWN, Kind.NONE))).isEqualTo(t0.plusSeconds(120));
+      assertThat(s.observations().runStart("p/f/es", EnumSet.of(Kind.VALUE))).isNull();
     }
   }
 
   @Test
   void pruningDropsObservationsOlderThanTheBoundOnly() {
-    try (SqliteStore s = SqliteStore.open(dir)) {
-      List<Store.SignalObservation> rows = new ArrayList<>();
+    try (Stores s = Stores.open(dir)) {
+      List<ObservationStore.SignalObservation> rows = new ArrayList<>();
       for (int d = 0; d < 10; d++) {
-        rows.add(new Store.SignalObservation("p/volume/kafka", Observation.value(t0.plus(Duration.ofDays(d)), d)));
+        rows.add(new ObservationStore.SignalObservation("p/volume/kafka", Observation.value(t0.plus(Duration.ofDays(d)), d)));
       }
-      s.saveObservations(rows);
+      s.observations().saveObservations(rows);
 
       s.prune(t0.plus(Duration.ofDays(9)).minus(Duration.ofDays(8)));
 
-      assertThat(s.observations("p/volume/kafka", t0, t0.plus(Duration.ofDays(11))))
+      assertThat(s.observations().observations("p/volume/kafka", t0, t0.plus(Duration.ofDays(11))))
           .extracting(Observation::value).containsExactly(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0);
     }
   }

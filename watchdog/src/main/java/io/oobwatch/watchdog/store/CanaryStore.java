@@ -1,0 +1,32 @@
+package io.oobwatch.watchdog.store;
+
+import io.oobwatch.probes.canary.CanaryOutcome;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Canary sequence numbers and judged canaries, on oobwatch's own disk. Every method is durable when
+ * it returns.
+ */
+public interface CanaryStore {
+
+  /** The next canary sequence number for a pipeline; continues across restarts. */
+  long nextSeq(String pipeline);
+
+  /** The last sequence number handed out for a pipeline (0 when none). */
+  long lastSeq(String pipeline);
+
+  void saveOutcome(CanaryOutcome outcome);
+
+  /** The newest {@code limit} judged canaries of a pipeline, oldest first. */
+  List<OutcomeRow> recentOutcomes(String pipeline, int limit);
+
+  /** Counts of judged canaries by verdict since {@code since}, plus duplicates. */
+  OutcomeCounts counts(String pipeline, Instant since);
+
+  /** Deletes judged canaries older than {@code before} (history is kept at least 8 days). */
+  void prune(Instant before);
+
+  /** Judged canaries by verdict. */
+  record OutcomeCounts(long ok, long slow, long lost, long unreachable, long duplicates) {}
+}

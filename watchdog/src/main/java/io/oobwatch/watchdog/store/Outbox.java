@@ -1,0 +1,49 @@
+package io.oobwatch.watchdog.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The durable page outbox: pages written with the alert change that caused them, before any
+ * attempt to send them, and marked sent, failed or suppressed afterwards. Every method is durable
+ * when it returns.
+ */
+public interface Outbox {
+
+  /** Pending pages whose next attempt is due at {@code now}, oldest first. */
+  List<OutboxEntry> duePages(Instant now);
+
+  /** Every page not yet sent (pending or failed) plus the newest sent ones, newest first. */
+  List<OutboxEntry> pages(int limit);
+
+  void pageSent(long pageId, String sid, Instant at);
+
+  /** Records a failed attempt: retried at {@code retryAt}, or given up when it is null. */
+  void pageFailed(long pageId, String error, Instant retryAt);
+
+  /** How many pages the outbox holds in each state (for metrics); absent states count 0. */
+  Map<OutboxEntry.State, Long> pageCounts();
+
+  /** Writes pages for an alert outside its escalation (reroutes); rows whose dedupe key exists are skipped. */
+  void enqueue(long alertId, List<Outgoing> pages, Instant at);
+
+  /** Marks every row of a grouped send with the one id the channel gave it. */
+  void pagesSent(List<Long> pageIds, String sid, Instant at);
+
+  /** Holds pages back because of the hourly cap. */
+  void pagesSuppressed(List<Long> pageIds, String why);
+
+  /** Distinct messages and calls sent to {@code phone} since {@code since}. */
+  int sentTo(String phone, Instant since);
+
+  /** Alerts whose pages to {@code phone} were suppressed since the last text message that reached it. */
+  int suppressedSinceLastSent(String phone);
+
+  /** Pages that failed for good since {@code since}, newest first. */
+  List<OutboxEntry> failedPages(Instant since);
+
+  /** The alert a page was written for (its subject and summary word a grouped page). */
+  Optional<Alert> alert(long id);
+}

@@ -1,0 +1,65 @@
+package io.oobwatch.watchdog.store;
+
+import java.nio.file.Path;
+
+/**
+ * oobwatch's own state, on its own disk, opened from {@code state_dir}: one SQLite file and a store
+ * per thing it keeps, each handed to what uses it. Never kept in a monitored store. Closing it
+ * closes the file.
+ */
+public final class Stores implements AutoCloseable {
+  private final Db db;
+  private final CanaryStore canaries;
+  private final SqliteAlertStore alerts;
+  private final ObservationStore observations;
+  private final HeartbeatStore heartbeats;
+
+  private Stores(Db db) {
+    this.db = db;
+    this.canaries = new SqliteCanaryStore(db);
+    this.alerts = new SqliteAlertStore(db);
+    this.observations = new SqliteObservationStore(db);
+    this.heartbeats = new SqliteHeartbeatStore(db);
+  }
+
+  /** Opens (creating and migrating if needed) the state in {@code stateDir}. */
+  public static Stores open(Path stateDir) {
+    return new Stores(Db.open(stateDir));
+  }
+
+  /** Canary sequence numbers and judged canaries. */
+  public CanaryStore canaries() {
+    return canaries;
+  }
+
+  /** Alerts, escalations and silences. */
+  public AlertStore alerts() {
+    return alerts;
+  }
+
+  /** The page outbox (the same transactions as {@link #alerts}). */
+  public Outbox outbox() {
+    return alerts;
+  }
+
+  /** Per-minute observations of signals. */
+  public ObservationStore observations() {
+    return observations;
+  }
+
+  /** Heartbeat states. */
+  public HeartbeatStore heartbeats() {
+    return heartbeats;
+  }
+
+  /** Deletes judged canaries and observations older than {@code before}. */
+  public void prune(java.time.Instant before) {
+    canaries.prune(before);
+    observations.prune(before);
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+}
