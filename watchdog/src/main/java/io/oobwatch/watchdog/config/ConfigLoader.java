@@ -190,10 +190,12 @@ public final class ConfigLoader {
   }
 
   private static Config.Canary canary(Reader r, Reader.Obj c) {
-    Duration every = c.duration("every", Duration.ofSeconds(30));
-    Duration deadline = c.duration("deadline", Duration.ofSeconds(90));
+    // every: more often than once a second floods the watched pipeline; deadline and poll: a
+    // canary judged hours late, or looked for once a minute, hides the outage it exists to catch
+    Duration every = c.duration("every", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofDays(1));
+    Duration deadline = c.duration("deadline", Duration.ofSeconds(90), Duration.ofSeconds(1), Duration.ofHours(6));
     Duration slo = c.duration("slo", deadline.dividedBy(2));
-    Duration poll = c.duration("poll", Duration.ofSeconds(1));
+    Duration poll = c.duration("poll", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(1));
     if (slo.compareTo(deadline) >= 0 && c.has("slo")) {
       c.error("slo", "must be shorter than the deadline (" + io.oobwatch.probes.canary.Durations.format(deadline) + ")");
     }
@@ -311,7 +313,7 @@ public final class ConfigLoader {
       if (s == null) {
         continue;
       }
-      Duration after = s.duration("after", Duration.ZERO, true);
+      Duration after = s.duration("after", Duration.ZERO, Duration.ZERO, Duration.ofDays(1));
       List<String> sms = names(r, s, "sms", people);
       List<String> call = names(r, s, "call", people);
       if (sms.isEmpty() && call.isEmpty() && !s.has("sms") && !s.has("call")) {
@@ -320,7 +322,7 @@ public final class ConfigLoader {
       s.done();
       steps.add(new Config.Step(after, sms, call));
     }
-    Duration repeat = o.duration("repeat_every", Duration.ofMinutes(30));
+    Duration repeat = o.duration("repeat_every", Duration.ofMinutes(30), Reader.SHORTEST, Duration.ofDays(1));
     Duration lastStep = steps.stream().map(Config.Step::after).max(Duration::compareTo).orElse(Duration.ZERO);
     if (o.has("repeat_every") && repeat.compareTo(lastStep) <= 0) {
       o.error("repeat_every", "must be longer than the last escalation step's after ("
@@ -328,7 +330,7 @@ public final class ConfigLoader {
           + " its previous start");
     }
     int repeatLimit = o.integer("repeat_limit", 3, 0);
-    Duration ackTimeout = o.duration("ack_timeout", Duration.ofHours(4));
+    Duration ackTimeout = o.duration("ack_timeout", Duration.ofHours(4), Duration.ofMinutes(1), Duration.ofDays(7));
     boolean notifyResolved = o.bool("notify_resolved", true);
     int cap = o.integer("max_pages_per_hour", 20, 1);
     Config.Fallback fallback = fallback(r, o.obj("fallback"));
@@ -342,7 +344,7 @@ public final class ConfigLoader {
     if (o == null) {
       return null;
     }
-    Duration after = o.duration("after", Duration.ofMinutes(2));
+    Duration after = o.duration("after", Duration.ofMinutes(2), Reader.SHORTEST, Duration.ofHours(1));
     TwilioConfig twilio = null;
     Reader.Obj t = o.obj("twilio");
     if (t != null) {
