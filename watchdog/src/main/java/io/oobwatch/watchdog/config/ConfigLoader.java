@@ -2,9 +2,9 @@ package io.oobwatch.watchdog.config;
 
 import io.oobwatch.watchdog.page.TwilioConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,6 +28,8 @@ public final class ConfigLoader {
   public static final String ENV_VAR = "OOBWATCH_CONFIG";
 
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
+  /** A config is a few KB; this bounds what a wrong -c (a device, a log file) can make oobwatch read. */
+  private static final int MAX_BYTES = 1024 * 1024;
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
   private final Function<String, String> env;
@@ -52,14 +54,26 @@ public final class ConfigLoader {
 
   public Config load(Path file) throws ConfigException {
     String name = file.toString();
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_BYTES + 1);
     } catch (NoSuchFileException e) {
       throw new ConfigException(ConfigError.of(name,
           "no such file; pass -c FILE, set " + ENV_VAR + ", or start from deploy/oobwatch.yaml.example"));
     } catch (IOException e) {
       throw new ConfigException(ConfigError.of(name, "cannot read: " + e.getMessage()));
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw new ConfigException(ConfigError.of(name, "larger than " + MAX_BYTES / (1024 * 1024)
+          + " MiB, far more than any config; is this the config file? (pass it with -c FILE)"));
+    }
+    String text;
+    try {
+      text = Utf8.decode(bytes);
+    } catch (Utf8.Malformed e) {
+      throw new ConfigException(ConfigError.at(name, new YamlNode.Mark(e.line, e.column), "",
+          String.format(java.util.Locale.ROOT, "not UTF-8 text (byte 0x%02X); save the file as UTF-8"
+              + " (from Latin-1: iconv -f latin1 -t utf-8 FILE > NEW_FILE)", e.value)));
     }
     Path dir = file.toAbsolutePath().getParent();
     return parse(name, dir, text);

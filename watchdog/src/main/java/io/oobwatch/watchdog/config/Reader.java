@@ -1,10 +1,6 @@
 package io.oobwatch.watchdog.config;
 
 import io.oobwatch.probes.canary.Durations;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -316,16 +312,13 @@ final class Reader {
         }
         Path path = r.baseDir.resolve(p);
         try {
-          String value = Files.readString(path, StandardCharsets.UTF_8).trim();
+          String value = SecretFile.read(path);
           if (value.isEmpty()) {
             r.error(file.mark(), child(fileKey), "secret file " + path + " is empty");
             return null;
           }
           return value;
-        } catch (NoSuchFileException e) {
-          r.error(file.mark(), child(fileKey), "cannot read secret file " + path
-              + ": no such file; create it (mode 0600, in /etc/oobwatch/credentials/ when systemd runs oobwatch) or fix the path");
-        } catch (IOException e) {
+        } catch (SecretFile.Unreadable e) {
           r.error(file.mark(), child(fileKey), "cannot read secret file " + path + ": " + e.getMessage());
         }
         return null;
