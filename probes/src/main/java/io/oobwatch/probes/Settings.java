@@ -18,11 +18,11 @@ public interface Settings {
   /** A mapping of string keys to string values ({@code headers}, {@code properties}); empty when absent. */
   Map<String, String> strings(String key);
 
-  /** A duration like {@code 30s}; zero is refused. */
+  /** A duration like {@code 30s}, above zero and at most a week. */
   Duration duration(String key, Duration dflt);
 
-  /** A duration like {@code 30s}; zero allowed only when {@code zeroAllowed}. */
-  Duration duration(String key, Duration dflt, boolean zeroAllowed);
+  /** A duration like {@code 30s} within {@code [min, max]}; a value outside says the range. */
+  Duration duration(String key, Duration dflt, Duration min, Duration max);
 
   /**
    * A secret, read from {@code KEY_file} (a file's first line) or written as {@code KEY: ${ENV}};
@@ -42,9 +42,9 @@ public interface Settings {
   /** How many problems the whole file has so far: a kind compares it before and after reading. */
   int errors();
 
-  /** The bound of each call to the target, {@code timeout}: 10s unless written. */
+  /** The bound of each call to the target, {@code timeout}: 10s unless written, 100ms to 5m. */
   default Duration timeout() {
-    return duration("timeout", Duration.ofSeconds(10));
+    return duration("timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5));
   }
 
   /** A required http:// or https:// URL. */

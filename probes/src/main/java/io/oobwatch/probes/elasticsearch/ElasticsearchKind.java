@@ -37,7 +37,7 @@ public final class ElasticsearchKind {
   static ElasticsearchSignalConfig signal(Settings o) {
     ElasticsearchConfig cluster = index(o);
     String field = o.string("timestamp_field", ElasticsearchSignalConfig.DEFAULT_TIMESTAMP_FIELD);
-    Duration delay = o.duration("delay", ElasticsearchSignalConfig.DEFAULT_DELAY, true);
+    Duration delay = o.duration("delay", ElasticsearchSignalConfig.DEFAULT_DELAY, Duration.ZERO, Duration.ofHours(1));
     return new ElasticsearchSignalConfig(cluster, field, delay);
   }
 }

@@ -25,7 +25,7 @@ final class SilenceCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "PIPELINE", description = "the pipeline (or other alert subject) to silence")
   String subject;
 
-  @Option(names = "--for", required = true, paramLabel = "DURATION", description = "how long, e.g. 30m, 2h, 1d")
+  @Option(names = "--for", required = true, paramLabel = "DURATION", description = "how long, from 1m to 30d, e.g. 30m, 2h, 1d")
   String length;
 
   @Option(names = "--reason", required = true, description = "why, for the people who look at status")

@@ -30,8 +30,8 @@ final class ChecksReader {
   private ChecksReader() {}
 
   static Config.Checks read(Reader r, Reader.Obj p) {
-    Duration every = p.duration("evaluate_every", Config.Checks.DEFAULT_EVALUATE_EVERY);
-    Duration unknownAfter = p.duration("unknown_after", Config.Checks.DEFAULT_UNKNOWN_AFTER);
+    Duration every = p.duration("evaluate_every", Config.Checks.DEFAULT_EVALUATE_EVERY, Duration.ofSeconds(1), Duration.ofHours(1));
+    Duration unknownAfter = p.duration("unknown_after", Config.Checks.DEFAULT_UNKNOWN_AFTER, Duration.ofSeconds(10), Duration.ofDays(1));
     List<Config.Freshness> freshness = freshness(r, p);
     List<Config.Volume> volume = volume(r, p);
     List<Config.Ratio> ratios = ratios(r, p, volume);
@@ -50,7 +50,7 @@ final class ChecksReader {
         continue;
       }
       String name = uniqueName(o, s.kind, names, "freshness checks");
-      Duration maxAge = o.duration("max_age", null);
+      Duration maxAge = o.duration("max_age", null, Duration.ofSeconds(1), Duration.ofDays(7));
       if (maxAge == null && !o.has("max_age")) {
         o.missing("max_age", "how old the newest real record may get before it pages, e.g. max_age: 5m");
       }
@@ -71,7 +71,7 @@ final class ChecksReader {
         continue;
       }
       String name = uniqueName(o, s.kind, names, "volume checks");
-      Duration window = o.duration("window", Duration.ofMinutes(15));
+      Duration window = o.duration("window", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1));
       double drop = percent(r, o, "drop", 0.20, false);
       List<Duration> baselines = baselines(r, o, window);
       double min = number(r, o, "min_per_minute", 0);
@@ -100,7 +100,7 @@ final class ChecksReader {
         o.error("source", "sink and source are both \"" + sink + "\"; compare two different volume checks");
       }
       double min = percent(r, o, "min", 0.90, true);
-      Duration window = o.duration("window", Duration.ofMinutes(15));
+      Duration window = o.duration("window", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1));
       o.done();
       out.add(new Config.Ratio(sink, source, min, window));
     }
@@ -120,7 +120,7 @@ final class ChecksReader {
       String dflt = s.settings == null ? s.kind : s.settings.group();
       String name = uniqueName(o, dflt, names, "consumer_lag checks");
       int maxLag = o.integer("max_lag", 0, 0);
-      Duration stalledAfter = o.duration("stalled_after", Duration.ofMinutes(5));
+      Duration stalledAfter = o.duration("stalled_after", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1));
       o.done();
       out.add(new Config.ConsumerLag(name, s.settings, maxLag, stalledAfter));
     }

@@ -7,9 +7,9 @@ import io.oobwatch.probes.Use;
 import io.oobwatch.probes.kinds.Kinds;
 import io.oobwatch.watchdog.page.TwilioConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -33,6 +33,8 @@ public final class ConfigLoader {
   public static final String ENV_VAR = "OOBWATCH_CONFIG";
 
   static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
+  /** A config is a few KB; this bounds what a wrong -c (a device, a log file) can make oobwatch read. */
+  private static final int MAX_BYTES = 1024 * 1024;
   private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
 
   private final Function<String, String> env;
@@ -57,14 +59,26 @@ public final class ConfigLoader {
 
   public Config load(Path file) throws ConfigException {
     String name = file.toString();
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_BYTES + 1);
     } catch (NoSuchFileException e) {
       throw new ConfigException(ConfigError.of(name,
           "no such file; pass -c FILE, set " + ENV_VAR + ", or start from deploy/oobwatch.yaml.example"));
     } catch (IOException e) {
       throw new ConfigException(ConfigError.of(name, "cannot read: " + e.getMessage()));
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw new ConfigException(ConfigError.of(name, "larger than " + MAX_BYTES / (1024 * 1024)
+          + " MiB, far more than any config; is this the config file? (pass it with -c FILE)"));
+    }
+    String text;
+    try {
+      text = Utf8.decode(bytes);
+    } catch (Utf8.Malformed e) {
+      throw new ConfigException(ConfigError.at(name, new YamlNode.Mark(e.line, e.column), "",
+          String.format(java.util.Locale.ROOT, "not UTF-8 text (byte 0x%02X); save the file as UTF-8"
+              + " (from Latin-1: iconv -f latin1 -t utf-8 FILE > NEW_FILE)", e.value)));
     }
     Path dir = file.toAbsolutePath().getParent();
     return parse(name, dir, text);
@@ -195,10 +209,12 @@ public final class ConfigLoader {
   }
 
   private static Config.Canary canary(Reader r, Reader.Obj c) {
-    Duration every = c.duration("every", Duration.ofSeconds(30));
-    Duration deadline = c.duration("deadline", Duration.ofSeconds(90));
+    // every: more often than once a second floods the watched pipeline; deadline and poll: a
+    // canary judged hours late, or looked for once a minute, hides the outage it exists to catch
+    Duration every = c.duration("every", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofDays(1));
+    Duration deadline = c.duration("deadline", Duration.ofSeconds(90), Duration.ofSeconds(1), Duration.ofHours(6));
     Duration slo = c.duration("slo", deadline.dividedBy(2));
-    Duration poll = c.duration("poll", Duration.ofSeconds(1));
+    Duration poll = c.duration("poll", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(1));
     if (slo.compareTo(deadline) >= 0 && c.has("slo")) {
       c.error("slo", "must be shorter than the deadline (" + io.oobwatch.probes.canary.Durations.format(deadline) + ")");
     }
@@ -320,7 +336,7 @@ public final class ConfigLoader {
       if (s == null) {
         continue;
       }
-      Duration after = s.duration("after", Duration.ZERO, true);
+      Duration after = s.duration("after", Duration.ZERO, Duration.ZERO, Duration.ofDays(1));
       List<String> sms = names(r, s, "sms", people);
       List<String> call = names(r, s, "call", people);
       if (sms.isEmpty() && call.isEmpty() && !s.has("sms") && !s.has("call")) {
@@ -329,7 +345,7 @@ public final class ConfigLoader {
       s.done();
       steps.add(new Config.Step(after, sms, call));
     }
-    Duration repeat = o.duration("repeat_every", Duration.ofMinutes(30));
+    Duration repeat = o.duration("repeat_every", Duration.ofMinutes(30), Reader.SHORTEST, Duration.ofDays(1));
     Duration lastStep = steps.stream().map(Config.Step::after).max(Duration::compareTo).orElse(Duration.ZERO);
     if (o.has("repeat_every") && repeat.compareTo(lastStep) <= 0) {
       o.error("repeat_every", "must be longer than the last escalation step's after ("
@@ -337,7 +353,7 @@ public final class ConfigLoader {
           + " its previous start");
     }
     int repeatLimit = o.integer("repeat_limit", 3, 0);
-    Duration ackTimeout = o.duration("ack_timeout", Duration.ofHours(4));
+    Duration ackTimeout = o.duration("ack_timeout", Duration.ofHours(4), Duration.ofMinutes(1), Duration.ofDays(7));
     boolean notifyResolved = o.bool("notify_resolved", true);
     int cap = o.integer("max_pages_per_hour", 20, 1);
     Config.Fallback fallback = fallback(r, o.obj("fallback"));
@@ -351,7 +367,7 @@ public final class ConfigLoader {
     if (o == null) {
       return null;
     }
-    Duration after = o.duration("after", Duration.ofMinutes(2));
+    Duration after = o.duration("after", Duration.ofMinutes(2), Reader.SHORTEST, Duration.ofHours(1));
     TwilioConfig twilio = null;
     Reader.Obj t = o.obj("twilio");
     if (t != null) {

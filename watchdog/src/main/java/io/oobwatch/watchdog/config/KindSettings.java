@@ -33,8 +33,8 @@ final class KindSettings implements Settings {
   }
 
   @Override
-  public Duration duration(String key, Duration dflt, boolean zeroAllowed) {
-    return o.duration(key, dflt, zeroAllowed);
+  public Duration duration(String key, Duration dflt, Duration min, Duration max) {
+    return o.duration(key, dflt, min, max);
   }
 
   @Override

@@ -1,9 +1,6 @@
 package io.oobwatch.watchdog.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.oobwatch.probes.canary.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +20,13 @@ import java.util.regex.Pattern;
  */
 final class Reader {
   private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
+  /**
+   * The range of a duration key that names none: longer than zero, at most a week. A week keeps
+   * every period within what an int of milliseconds holds (24 days) and is longer than anything a
+   * watchdog should wait for.
+   */
+  static final Duration SHORTEST = Duration.ofMillis(1);
+  static final Duration LONGEST = Duration.ofDays(7);
 
   final String file;
   final Path baseDir;
@@ -77,36 +80,9 @@ final class Reader {
     return out.toString();
   }
 
+  /** A written duration (see {@link Durations#parse}); null when the text is none. */
   static Duration parseDuration(String text) {
-    if (text == null || text.isEmpty()) {
-      return null;
-    }
-    Matcher m = DURATION.matcher(text);
-    Duration total = Duration.ZERO;
-    int at = 0;
-    while (m.find() && m.start() == at) {
-      java.math.BigDecimal n = new java.math.BigDecimal(m.group(1));
-      long unitMillis;
-      switch (m.group(2)) {
-        case "ms":
-          unitMillis = 1;
-          break;
-        case "s":
-          unitMillis = 1_000;
-          break;
-        case "m":
-          unitMillis = 60_000;
-          break;
-        case "h":
-          unitMillis = 3_600_000;
-          break;
-        default:
-          unitMillis = 86_400_000;
-      }
-      total = total.plusMillis(n.multiply(java.math.BigDecimal.valueOf(unitMillis)).longValue());
-      at = m.end();
-    }
-    return at == text.length() ? total : null;
+    return Durations.parse(text);
   }
 
   /** A map being read. Every key asked for becomes known; {@link #done()} rejects the others. */
@@ -185,11 +161,21 @@ final class Reader {
       return r.text(v, child(key));
     }
 
+    /** A duration between {@link #SHORTEST} and {@link #LONGEST}. */
     Duration duration(String key, Duration dflt) {
-      return duration(key, dflt, false);
+      return duration(key, dflt, SHORTEST, LONGEST);
     }
 
+    /** A duration of at most {@link #LONGEST}, zero allowed when {@code zeroAllowed}. */
     Duration duration(String key, Duration dflt, boolean zeroAllowed) {
+      return duration(key, dflt, zeroAllowed ? Duration.ZERO : SHORTEST, LONGEST);
+    }
+
+    /**
+     * A duration from {@code min} to {@code max}, both included; zero is allowed only when
+     * {@code min} is zero. A value outside is an error naming the range, and {@code dflt} is returned.
+     */
+    Duration duration(String key, Duration dflt, Duration min, Duration max) {
       YamlNode v = get(key);
       if (v == null) {
         return dflt;
@@ -198,13 +184,17 @@ final class Reader {
       if (t == null) {
         return dflt;
       }
-      Duration d = parseDuration(t.trim());
+      Duration d = Durations.parse(t);
       if (d == null) {
         r.error(v.mark(), child(key), "\"" + t + "\" is not a duration; write a number and a unit: 500ms, 1.5s, 30s, 5m, 1h or 1d");
         return dflt;
       }
-      if (d.isZero() && !zeroAllowed) {
+      if (d.isZero() && !min.isZero()) {
         r.error(v.mark(), child(key), "must be longer than zero");
+        return dflt;
+      }
+      if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+        r.error(v.mark(), child(key), range(min, max) + ", found " + t.strip());
         return dflt;
       }
       return d;
@@ -322,16 +312,13 @@ final class Reader {
         }
         Path path = r.baseDir.resolve(p);
         try {
-          String value = Files.readString(path, StandardCharsets.UTF_8).trim();
+          String value = SecretFile.read(path);
           if (value.isEmpty()) {
             r.error(file.mark(), child(fileKey), "secret file " + path + " is empty");
             return null;
           }
           return value;
-        } catch (NoSuchFileException e) {
-          r.error(file.mark(), child(fileKey), "cannot read secret file " + path
-              + ": no such file; create it (mode 0600, in /etc/oobwatch/credentials/ when systemd runs oobwatch) or fix the path");
-        } catch (IOException e) {
+        } catch (SecretFile.Unreadable e) {
           r.error(file.mark(), child(fileKey), "cannot read secret file " + path + ": " + e.getMessage());
         }
         return null;
@@ -390,6 +377,13 @@ final class Reader {
       out.put(e.key().name(), plain(e.value(), path + "." + e.key().name()));
     }
     return out;
+  }
+
+  /** "must be at most 7d" or "must be between 1s and 1d", for an error message. */
+  static String range(Duration min, Duration max) {
+    return min.compareTo(SHORTEST) <= 0
+        ? "must be at most " + Durations.write(max)
+        : "must be between " + Durations.write(min) + " and " + Durations.write(max);
   }
 
   static String nearest(String word, Set<String> candidates) {

@@ -17,7 +17,8 @@ final class SelfSection {
     if (o == null) {
       return new Config.Self(STALLED_AFTER, null, List.of());
     }
-    Duration stalledAfter = o.duration("stalled_after", STALLED_AFTER);
+    // longer than an hour, a stalled evaluation loop goes unnoticed through a whole outage
+    Duration stalledAfter = o.duration("stalled_after", STALLED_AFTER, Reader.SHORTEST, Duration.ofHours(1));
     Duration longestPoll = pipelines.stream().filter(p -> p.canary() != null).map(p -> p.canary().poll())
         .max(Duration::compareTo).orElse(Duration.ZERO);
     if (o.has("stalled_after") && stalledAfter.compareTo(longestPoll.multipliedBy(2)) <= 0) {
@@ -28,7 +29,7 @@ final class SelfSection {
     Reader.Obj d = o.obj("dead_mans_switch");
     if (d != null) {
       String url = KindSettings.url(d, "url", "the ping URL, e.g. url: https://hc-ping.com/YOUR-UUID");
-      Duration every = d.duration("every", Duration.ofMinutes(1));
+      Duration every = d.duration("every", Duration.ofMinutes(1), Reader.SHORTEST, Duration.ofDays(1));
       Duration timeout = shorter(d, "timeout", Duration.ofSeconds(10), every);
       d.done();
       dms = new Config.DeadMansSwitch(url, every, timeout);
@@ -48,7 +49,7 @@ final class SelfSection {
         p.error("name", "peer \"" + name + "\" is listed twice in self.peers; remove the duplicate or fix its name");
       }
       String url = KindSettings.url(p, "url", "the peer's health URL, e.g. url: https://wd-us-1.example.net/healthz");
-      Duration every = p.duration("every", Duration.ofSeconds(30));
+      Duration every = p.duration("every", Duration.ofSeconds(30), Reader.SHORTEST, Duration.ofHours(1));
       int failures = p.integer("failures_to_fire", 3, 1);
       Duration timeout = shorter(p, "timeout", Duration.ofSeconds(5), every);
       p.done();

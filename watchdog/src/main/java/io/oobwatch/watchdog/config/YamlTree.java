@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,9 @@ import java.util.List;
 /**
  * Reads YAML into {@link YamlNode}s that remember their line and column, using Jackson's streaming
  * YAML parser. Duplicate keys are an error (YAML says so; most parsers silently keep the last).
+ * Aliases ({@code *name}) and a second document ({@code ---}) are errors too: the streaming parser
+ * hands an alias over as the plain text of its name and would read only the first document, so
+ * accepting either would run a config other than the one written.
  */
 final class YamlTree {
   private static final YAMLFactory YAML = new YAMLFactory();
@@ -26,7 +30,13 @@ final class YamlTree {
       if (t == null) {
         return null;
       }
-      return read(file, p, "");
+      YamlNode root = read(file, p, "");
+      if (p.nextToken() != null) {
+        throw new ConfigException(ConfigError.at(file, mark(p.currentTokenLocation()), "",
+            "a second YAML document starts here (after a \"---\" line); oobwatch reads one document per file:"
+                + " merge the two into one, or give each its own config file"));
+      }
+      return root;
     } catch (JsonProcessingException e) {
       JsonLocation l = e.getLocation();
       String msg = e.getOriginalMessage().lines().findFirst().orElse("not valid YAML");
@@ -40,12 +50,14 @@ final class YamlTree {
 
   private static YamlNode read(String file, JsonParser p, String path) throws IOException, ConfigException {
     YamlNode.Mark at = mark(p.currentTokenLocation());
+    refuseAlias(file, p, path, at);
     switch (p.currentToken()) {
       case START_OBJECT: {
         LinkedHashMap<String, YamlNode.Mapping.Entry> entries = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String name = p.currentName();
           YamlNode.Key key = new YamlNode.Key(name, mark(p.currentTokenLocation()));
+          refuseAlias(file, p, path, key.mark());
           p.nextToken();
           String child = path.isEmpty() ? name : path + "." + name;
           YamlNode value = read(file, p, child);
@@ -79,6 +91,15 @@ final class YamlTree {
       default:
         throw new ConfigException(
             ConfigError.at(file, at, "", "unsupported YAML construct " + p.currentToken()));
+    }
+  }
+
+  private static void refuseAlias(String file, JsonParser p, String path, YamlNode.Mark at)
+      throws IOException, ConfigException {
+    if (p instanceof YAMLParser && ((YAMLParser) p).isCurrentAlias()) {
+      throw new ConfigException(ConfigError.at(file, at, path, "\"*" + ((YAMLParser) p).getText()
+          + "\" is a YAML alias, which oobwatch does not read; write the value out in full where it is used"
+          + " (a value shared by several pipelines can come from the environment: ${KAFKA_BOOTSTRAP})"));
     }
   }
 

@@ -10,6 +10,7 @@ import com.twilio.twiml.voice.Say;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.oobwatch.probes.canary.Durations;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -38,6 +39,9 @@ final class PagingRoutes {
   private static final Logger log = LoggerFactory.getLogger(PagingRoutes.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String TWIML = "text/xml; charset=utf-8";
+  /** A silence is a maintenance window: at least a minute, at most 30 days. */
+  static final Duration SHORTEST_SILENCE = Duration.ofMinutes(1);
+  static final Duration LONGEST_SILENCE = Duration.ofDays(30);
 
   private PagingRoutes() {}
 
@@ -136,31 +140,18 @@ final class PagingRoutes {
     String subject = body == null ? "" : body.path("subject").asText("");
     String length = body == null ? "" : body.path("for").asText("");
     String reason = body == null ? "" : body.path("reason").asText("");
-    Duration d = parseDuration(length);
-    if (subject.isBlank() || d == null || d.isZero() || reason.isBlank()) {
+    Duration d = Durations.parse(length);
+    if (subject.isBlank() || d == null || reason.isBlank()) {
       return Response.error(HttpResponseStatus.BAD_REQUEST,
           "send JSON {\"subject\": PIPELINE, \"for\": \"2h\", \"reason\": \"...\"}; for is like 30m, 2h, 1d");
     }
+    if (d.compareTo(SHORTEST_SILENCE) < 0 || d.compareTo(LONGEST_SILENCE) > 0) {
+      return Response.error(HttpResponseStatus.BAD_REQUEST, "for must be between " + Durations.write(SHORTEST_SILENCE)
+          + " and " + Durations.write(LONGEST_SILENCE) + ", found " + length.strip()
+          + "; a silence is a maintenance window (to stop watching a pipeline for longer, remove it from the config)");
+    }
     String said = paging.silence(subject, d, reason, "api");
     return Response.json(HttpResponseStatus.CREATED, Map.of("message", said));
-  }
-
-  /** 30s, 15m, 2h, 1d, or combinations (1h30m); null when not such a duration. */
-  static Duration parseDuration(String text) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([smhd])").matcher(text.strip());
-    Duration total = Duration.ZERO;
-    int at = 0;
-    while (m.find() && m.start() == at) {
-      long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      });
-      at = m.end();
-    }
-    return at > 0 && at == text.strip().length() ? total : null;
   }
 
   private static Response unauthorized(Request r, PagingControl paging) {

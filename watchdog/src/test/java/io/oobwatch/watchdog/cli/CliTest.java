@@ -178,6 +178,28 @@ class CliTest {
   }
 
   @Test
+  void validateNamesTheLineAndColumnOfAByteThatIsNotUtf8() throws Exception {
+    Path latin1 = dir.resolve("latin1.yaml");
+    Files.write(latin1, "instance: wd-cli\n# caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+
+    assertThat(run("validate", "-c", latin1.toString())).isEqualTo(2);
+
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("latin1.yaml:2:6: not UTF-8 text (byte 0xE9); save the"
+        + " file as UTF-8").doesNotContain("Input length");
+  }
+
+  @Test
+  void validateRefusesASecretFileThatIsADeviceInsteadOfRunningOutOfMemory() throws Exception {
+    Path config = dir.resolve("device.yaml");
+    Files.writeString(config, "http: { api_token_file: /dev/urandom }\nheartbeats: [ { name: backup, token: \"${HB}\" } ]\n");
+
+    assertThat(run("validate", "-c", config.toString())).isEqualTo(2);
+
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("device.yaml:1:25: http.api_token_file: cannot read"
+        + " secret file /dev/urandom: not a regular file");
+  }
+
+  @Test
   void helpTeachesTheCommandsAndVersionPrints() {
     assertThat(run("--help")).isZero();
     assertThat(out()).contains("run", "validate", "check", "demo", "Exit codes of check: 0 OK, 1 WARNING");

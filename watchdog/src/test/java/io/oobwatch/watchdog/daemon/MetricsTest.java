@@ -74,7 +74,7 @@ class MetricsTest {
         "pipelines:",
         "  - name: inference-logs",
         "    canary:",
-        "      every: 200ms",
+        "      every: 1s",
         "      deadline: 3s",
         "      poll: 100ms",
         "      inject: { http: { url: \"" + collector.url("/ingest") + "\" } }",

@@ -200,6 +200,29 @@ class TwilioWebhookTest {
     assertThat(state()).isEqualTo(Alert.State.ACKNOWLEDGED);
   }
 
+  static String silenceJson(String length) {
+    return "{\"subject\": \"inference-logs\", \"for\": \"" + length + "\", \"reason\": \"kafka upgrade\"}";
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"9223372036854775807s", "18446744073709551617ms", "99999999999d", "31d", "30s"})
+  void aSilenceShorterThanAMinuteOrLongerThanThirtyDaysIsRefusedWith400AndSilencesNothing(String length)
+      throws Exception {
+    HttpResponse<String> r = api("/silences", API_TOKEN, silenceJson(length));
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("for must be between 1m and 30d, found " + length);
+    assertThat(rig.alerts.silences()).isEmpty();
+  }
+
+  @Test
+  void aThirtyDaySilenceIsTheLongestAccepted() throws Exception {
+    HttpResponse<String> r = api("/silences", API_TOKEN, silenceJson("30d"));
+
+    assertThat(r.statusCode()).isEqualTo(201);
+    assertThat(rig.alerts.silences()).hasSize(1);
+  }
+
   Path cliConfig() throws Exception {
     Files.writeString(dir.resolve("api-token"), API_TOKEN + "\n");
     Path config = dir.resolve("cli.yaml");

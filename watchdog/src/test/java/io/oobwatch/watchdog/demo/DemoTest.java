@@ -18,7 +18,7 @@ class DemoTest {
   void theDemoShowsThePageNamingTheStalledHopAndThenTheResolve() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    Demo.Timing fast = new Demo.Timing(Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofSeconds(3),
+    Demo.Timing fast = new Demo.Timing(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
         Duration.ofSeconds(1), Duration.ofSeconds(60));
     int code = new Demo(out, Clock.systemUTC()).run(dir, fast);
     String text = bytes.toString(StandardCharsets.UTF_8);

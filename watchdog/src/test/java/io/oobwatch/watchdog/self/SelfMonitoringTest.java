@@ -41,7 +41,7 @@ class SelfMonitoringTest {
   Daemon daemon(String name, LoopbackPipeline pipeline, String self) throws Exception {
     Path d = Files.createDirectories(dir.resolve(name));
     Files.writeString(d.resolve("oobwatch.yaml"), "instance: " + name + "\nstate_dir: state\npipelines:\n"
-        + pipeline.pipelineYaml("logs", "500ms", "100ms") + "self:\n" + self);
+        + pipeline.pipelineYaml("logs", "1s", "100ms") + "self:\n" + self);
     Daemon daemon = Daemon.start(new ConfigLoader().load(d.resolve("oobwatch.yaml")), Clock.systemUTC(),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of());

@@ -57,7 +57,7 @@ class SdNotifyTest {
     }
     Path config = dir.resolve("oobwatch.yaml");
     Files.writeString(config, "instance: wd-test\nstate_dir: state\npipelines:\n"
-        + pipeline.pipelineYaml("loopback", "500ms", "100ms", deadline)
+        + pipeline.pipelineYaml("loopback", "1s", "100ms", deadline)
         + "self: { stalled_after: 1s }\n");
     daemon = Daemon.start(new ConfigLoader().load(config), Clock.systemUTC(),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
