@@ -1,5 +1,6 @@
 package io.oobwatch.watchdog.daemon;
 
+import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.http.HealthProbe;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
@@ -65,6 +66,8 @@ public final class Daemon implements AutoCloseable {
   static final Duration HEARTBEAT_TICK = Duration.ofSeconds(1);
   private final SelfWatch self;
   private final DaemonStatus status;
+  private final PagingView pagingView;
+  private final CanaryDays canaryDays;
   private SystemdNotifier notifier;
 
   private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen) {
@@ -111,10 +114,14 @@ public final class Daemon implements AutoCloseable {
       if (address.isUnresolved()) {
         address = new InetSocketAddress(address.getHostString(), address.getPort());
       }
-      this.status = new DaemonStatus(
-          config, clock, store, watches, dispatcher, heartbeats, metrics, alerts, signalWatches, self);
+      this.pagingView = new PagingView(clock, store, alerts, dispatcher);
+      this.canaryDays = new CanaryDays(clock, store);
+      watches.forEach(w -> canaryDays.refresh(w.name()));
+      this.status = new DaemonStatus(config, clock, new DaemonStatus.Loops(watches, signalWatches, heartbeats, self),
+          pagingView, canaryDays, metrics);
       try {
-        this.server = StatusServer.start(address, status, heartbeats::receive, new DaemonPaging(config, alerts));
+        this.server = StatusServer.start(address, status, heartbeats::receive,
+            new DaemonPaging(config, alerts, this::refreshPagingSoon));
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
@@ -143,7 +150,10 @@ public final class Daemon implements AutoCloseable {
       d.scheduler.execute(() -> d.loop(w));
     }
     for (SignalWatch w : d.signalWatches) {
-      d.scheduler.scheduleWithFixedDelay(w::tick, 0, w.every().toMillis(), TimeUnit.MILLISECONDS);
+      d.scheduler.scheduleWithFixedDelay(() -> {
+        w.tick();
+        d.pagingView.refresh();
+      }, 0, w.every().toMillis(), TimeUnit.MILLISECONDS);
     }
     d.scheduler.scheduleWithFixedDelay(() -> d.store.prune(clock.instant().minus(HISTORY)), 1, 60, TimeUnit.MINUTES);
     // heartbeats: judged every second (a push turns missing by time alone; the first pass, at once,
@@ -191,7 +201,12 @@ public final class Daemon implements AutoCloseable {
    */
   private void loop(PipelineWatch w) {
     try {
+      CanaryOutcome judgedBefore = w.snapshot().last();
       w.tick();
+      if (w.snapshot().last() != judgedBefore) {
+        canaryDays.refresh(w.name());
+        pagingView.refresh();
+      }
     } finally {
       if (!scheduler.isShutdown()) {
         try {
@@ -208,6 +223,16 @@ public final class Daemon implements AutoCloseable {
       alerts.escalate();
     } catch (RuntimeException e) {
       log.error("escalation pass failed; retrying in a second", e);
+    }
+    pagingView.refresh();
+  }
+
+  /** After an ack or a silence through the API: /status shows it at once, not after the next pass. */
+  private void refreshPagingSoon() {
+    try {
+      scheduler.execute(pagingView::refresh);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down
     }
   }
 

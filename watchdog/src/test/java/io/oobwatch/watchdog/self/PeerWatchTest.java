@@ -1,5 +1,6 @@
 package io.oobwatch.watchdog.self;
 
+import static io.oobwatch.watchdog.status.StatusTrees.asJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oobwatch.testkit.TestClock;
@@ -59,7 +60,7 @@ class PeerWatchTest {
     try (RecordingServer healthy = RecordingServer.start()) {
       PeerWatch up = peer(healthy.url("/healthz"), Duration.ofSeconds(2));
       up.check();
-      assertThat(up.status()).containsEntry("answering", true);
+      assertThat(asJson(up.status())).containsEntry("answering", true);
       assertThat(healthy.requests()).containsExactly(new RecordingServer.Request("GET", "/healthz", ""));
     }
     PeerWatch p = peer(refusingUrl(), Duration.ofSeconds(2));
@@ -77,7 +78,7 @@ class PeerWatchTest {
     clock.advance(Duration.ofSeconds(30));
     p.check();
     assertThat(pages()).hasSize(1);
-    assertThat(p.status()).containsEntry("failures_in_a_row", 4).containsEntry("answering", false)
+    assertThat(asJson(p.status())).containsEntry("failures_in_a_row", 4).containsEntry("answering", false)
         .containsEntry("failing_since", "2026-11-27T08:41:00Z");
   }
 
@@ -92,7 +93,7 @@ class PeerWatchTest {
       }
       Alert a = store.firing("peer wd-us-1", "peer").orElseThrow();
       assertThat(a.summary()).isEqualTo("unhealthy since 08:41Z");
-      assertThat(p.status().get("error").toString())
+      assertThat(asJson(p.status()).get("error").toString())
           .isEqualTo(peerServer.url("").substring("http://".length()) + " answered HTTP 503: evaluation of pipeline logs stalled since 2026-11-27T08:39:00Z");
       // too long for one SMS with the evidence: the short form keeps who, what and since when
       assertThat(pages().get(0)).isEqualTo("wd-eu-1: ALERT " + a.id() + " peer wd-us-1: unhealthy since 08:41Z. 3 checks in a row failed. Reply ACK " + a.id() + ".");
