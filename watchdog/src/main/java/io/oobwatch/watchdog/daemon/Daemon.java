@@ -78,7 +78,10 @@ public final class Daemon implements AutoCloseable {
       Config.Paging paging = config.paging();
       Pager pager = pager(config, clock, console);
       this.dispatcher = new PageDispatcher(store, pager, clock, dispatchSettings(config));
-      Alerts alerts = new Alerts(config.instance(), store, paging, clock, dispatcher::wake);
+      Alerts alerts = new Alerts(config.instance(), store, paging, clock, () -> {
+        dispatcher.wake();
+        pagingChanged();
+      });
       this.alerts = alerts;
       this.self = new SelfWatch(config.instance(), config.self(), alerts, clock);
       ProbeFactory factory = new ProbeFactory(clock);
@@ -224,7 +227,15 @@ public final class Daemon implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("escalation pass failed; retrying in a second", e);
     }
-    pagingView.refresh();
+    pagingView.tick();
+  }
+
+  /** Pages were queued: the next escalation tick reads the paging side again. */
+  private void pagingChanged() {
+    PagingView view = pagingView;
+    if (view != null) {
+      view.changed();
+    }
   }
 
   /** After an ack or a silence through the API: /status shows it at once, not after the next pass. */

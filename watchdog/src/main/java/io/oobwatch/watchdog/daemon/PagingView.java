@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The alerts and the paging side as {@code /status} shows them: read from the store by {@link
- * #refresh()} on the daemon's evaluation threads (after each escalation pass, once a second, and
- * after a round that judged something), published whole, so {@link #current()} answers from
- * memory on the HTTP server's I/O thread. What it shows is at most one escalation pass old.
+ * #refresh()} on the daemon's evaluation threads, published whole, so {@link #current()} answers
+ * from memory on the HTTP server's I/O thread. Refreshed after a round that judged something,
+ * after an ack or a silence, and on the escalation tick ({@link #tick()}): every second while
+ * anything is open, pending, silenced or was just queued, else every {@link #QUIET_REFRESH} (a
+ * quiet daemon pays for one reading per period, not one per second).
  */
 final class PagingView {
   private static final Logger log = LoggerFactory.getLogger(PagingView.class);
@@ -30,6 +32,8 @@ final class PagingView {
   static final int RECENT_PAGES = 20;
   /** How far back resolved alerts and pages that failed for good are listed. */
   static final Duration LOOKBACK = Duration.ofDays(1);
+  /** How often a daemon with nothing open or pending reads the paging side again. */
+  static final Duration QUIET_REFRESH = Duration.ofSeconds(10);
 
   /**
    * One published reading.
@@ -48,12 +52,17 @@ final class PagingView {
   private final Alerts alerts;
   private final PageDispatcher dispatcher;
   private volatile Published current;
+  private volatile boolean changed;
+  private Instant refreshedAt = Instant.MIN;
 
   PagingView(Clock clock, Store store, Alerts alerts, PageDispatcher dispatcher) {
     this.clock = clock;
     this.store = store;
     this.alerts = alerts;
     this.dispatcher = dispatcher;
+    // until a first reading succeeds: nothing known, nothing shown
+    this.current = new Published(List.of(), 0, new PagingStatus(dispatcher.pager().describe(), 0, 0, List.of(), null,
+        List.of(), List.of(), List.of(), null, null), null);
     refresh();
   }
 
@@ -62,13 +71,31 @@ final class PagingView {
     return current;
   }
 
+  /** Pages were queued (an alert fired or resolved): the next {@link #tick()} reads again. */
+  void changed() {
+    changed = true;
+  }
+
+  /** The escalation tick: refreshes when something may be moving, or the quiet period is over. */
+  synchronized void tick() {
+    Published p = current;
+    boolean busy = changed || p.firing() > 0 || p.problem() != null || p.paging().pending() > 0
+        || !p.paging().escalations().isEmpty() || !p.paging().silences().isEmpty();
+    if (busy || !clock.instant().isBefore(refreshedAt.plus(QUIET_REFRESH))) {
+      refresh();
+    }
+  }
+
   /**
    * Reads the alerts, the newest pages, the escalations and the silences, and publishes them.
    * A failing read keeps the previous reading (logged); the next refresh tries again.
    */
   synchronized void refresh() {
+    changed = false;
     try {
-      current = read(clock.instant());
+      Instant now = clock.instant();
+      current = read(now);
+      refreshedAt = now;
     } catch (RuntimeException e) {
       log.warn("status of alerts and paging not refreshed (showing the previous one): {}", e.toString());
     }

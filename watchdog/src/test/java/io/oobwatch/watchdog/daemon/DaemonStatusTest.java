@@ -29,6 +29,7 @@ class DaemonStatusTest {
   SelfWatch self;
   final AtomicBoolean answering = new AtomicBoolean();
   final List<String> storeCallsWhileAnswering = new CopyOnWriteArrayList<>();
+  final List<String> storeCalls = new CopyOnWriteArrayList<>();
   Alerts alerts;
   PagingView paging;
   DaemonStatus status;
@@ -47,6 +48,7 @@ class DaemonStatusTest {
     rig = new PagingRig(dir, EscalationTimelineTest.POLICY);
     Store watched = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
         (proxy, method, args) -> {
+          storeCalls.add(method.getName());
           if (answering.get()) {
             storeCallsWhileAnswering.add(method.getName());
           }
@@ -101,5 +103,36 @@ class DaemonStatusTest {
     paging.refresh();
     assertThat(answer().alerts()).extracting(AlertStatus::subject).containsExactly("inference-logs");
     assertThat(storeCallsWhileAnswering).isEmpty();
+  }
+
+  @Test
+  void aQuietDaemonReadsThePagingSideEveryTenSecondsOrAtOnceWhenPagesWereQueued() throws Exception {
+    build();
+    storeCalls.clear();
+    paging.tick();
+    assertThat(storeCalls).isEmpty();
+
+    rig.clock.advance(PagingView.QUIET_REFRESH);
+    paging.tick();
+    assertThat(storeCalls).contains("alerts", "pages");
+
+    storeCalls.clear();
+    rig.clock.advance(java.time.Duration.ofSeconds(1));
+    paging.tick();
+    assertThat(storeCalls).isEmpty();
+    paging.changed();
+    paging.tick();
+    assertThat(storeCalls).contains("alerts", "pages");
+  }
+
+  @Test
+  void whileAnAlertIsOpenThePagingSideIsReadAtEveryTick() throws Exception {
+    build();
+    alerts.raise("inference-logs", "canary", "", "canary lost between kafka and store", a -> "ALERT " + a.id());
+    paging.refresh();
+    storeCalls.clear();
+    rig.clock.advance(java.time.Duration.ofSeconds(1));
+    paging.tick();
+    assertThat(storeCalls).contains("alerts", "pages");
   }
 }
