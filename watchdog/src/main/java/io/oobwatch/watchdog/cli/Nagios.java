@@ -24,8 +24,14 @@ final class Nagios {
   /** What {@code --json} prints when there is no result: why. */
   record Unknown(String status, int exit, String error) {}
 
-  /** Prints {@code doc} (one of the result records) as indented JSON. */
+  /** Prints {@code doc} (one of the result records) as indented JSON; UNKNOWN when it cannot be written. */
   static void write(PrintWriter out, Object doc) {
-    out.println(StatusJson.write(doc));
+    String text;
+    try {
+      text = StatusJson.write(doc);
+    } catch (IllegalStateException e) {
+      text = "{\"status\":\"UNKNOWN\",\"exit\":3}";
+    }
+    out.println(text);
   }
 }
