@@ -1,5 +1,8 @@
 package io.oobwatch.watchdog.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.Durations;
 import io.oobwatch.probes.canary.StageResult;
@@ -8,13 +11,11 @@ import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.config.ConfigException;
 import io.oobwatch.watchdog.daemon.CanaryCheck;
 import io.oobwatch.watchdog.daemon.SignalCheck;
-import io.oobwatch.watchdog.daemon.OutcomeJson;
+import io.oobwatch.watchdog.status.StageStatus;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -153,45 +154,52 @@ final class CheckCommand implements Callable<Integer> {
   }
 
 
+  /** What {@code check --json} prints: the verdict and, per pipeline, its canary and its checks. */
+  record Report(String status, int exit, List<Pipeline> pipelines) {}
+
+  /**
+   * One pipeline's round. The canary fields are absent for a pipeline without a canary, checks for
+   * one without checks.
+   *
+   * @param summary what went wrong with the canary; absent when it arrived (OK or SLOW)
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Pipeline(
+      String pipeline, String verdict, String summary, String canaryId, Injection injection, List<StageStatus> stages,
+      List<Signal> checks) {}
+
+  /** How the canary was injected: by which kind, whether it was accepted, how long it took. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Injection(String kind, boolean ok, long tookMs, String reason) {}
+
+  /**
+   * One signal check read now.
+   *
+   * @param ageMs a freshness check's newest real record's age; null for other checks
+   * @param problem what is wrong, null when nothing
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record Signal(String check, String where, String result, Long ageMs, String problem, String reason) {}
+
   private void printJson(PrintWriter out, int code, List<Config.Pipeline> chosen, List<CanaryOutcome> outcomes,
       List<SignalCheck.Outcome> checks) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("status", Nagios.LEVELS[code]);
-    doc.put("exit", code);
-    Map<String, Map<String, Object>> ps = new LinkedHashMap<>();
+    List<Pipeline> pipelines = new ArrayList<>();
     for (Config.Pipeline c : chosen) {
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("pipeline", c.name());
-      ps.put(c.name(), p);
+      CanaryOutcome o = outcomes.stream().filter(x -> x.pipeline().equals(c.name())).findFirst().orElse(null);
+      List<Signal> signals = checks.stream().filter(f -> f.pipeline().equals(c.name()))
+          .map(f -> new Signal(f.check(), f.where(), f.result().name(), f.age() == null ? null : f.age().toMillis(),
+              f.problem(), f.reason()))
+          .toList();
+      pipelines.add(o == null
+          ? new Pipeline(c.name(), null, null, null, null, null, signals.isEmpty() ? null : signals)
+          : new Pipeline(c.name(), o.verdict().name(),
+              o.verdict() == CanaryOutcome.Verdict.OK || o.verdict() == CanaryOutcome.Verdict.SLOW ? null : AlertText.summary(o),
+              o.canaryId(),
+              new Injection(o.injector(), o.injection().ok(), o.injection().took().toMillis(), o.injection().reason()),
+              StageStatus.of(o), signals.isEmpty() ? null : signals));
     }
-    for (CanaryOutcome o : outcomes) {
-      Map<String, Object> p = ps.get(o.pipeline());
-      p.put("verdict", o.verdict().name());
-      p.put("summary", o.verdict() == CanaryOutcome.Verdict.OK || o.verdict() == CanaryOutcome.Verdict.SLOW
-          ? null : AlertText.summary(o));
-      p.put("canary_id", o.canaryId());
-      Map<String, Object> inj = new LinkedHashMap<>();
-      inj.put("kind", o.injector());
-      inj.put("ok", o.injection().ok());
-      inj.put("took_ms", o.injection().took().toMillis());
-      inj.put("reason", o.injection().reason());
-      p.put("injection", inj);
-      p.put("stages", OutcomeJson.stages(o));
-    }
-    for (SignalCheck.Outcome f : checks) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("check", f.check());
-      m.put("where", f.where());
-      m.put("result", f.result().name());
-      m.put("age_ms", f.age() == null ? null : f.age().toMillis());
-      m.put("problem", f.problem());
-      m.put("reason", f.reason());
-      @SuppressWarnings("unchecked")
-      List<Object> list = (List<Object>) ps.get(f.pipeline()).computeIfAbsent("checks", k -> new ArrayList<>());
-      list.add(m);
-    }
-    doc.put("pipelines", new ArrayList<>(ps.values()));
-    Nagios.write(out, doc);
+    Nagios.write(out, new Report(Nagios.LEVELS[code], code, pipelines));
   }
 
 }

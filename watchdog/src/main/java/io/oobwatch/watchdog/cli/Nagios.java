@@ -1,10 +1,7 @@
 package io.oobwatch.watchdog.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.oobwatch.watchdog.status.StatusJson;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** Nagios plugin conventions shared by {@code check} and {@code status}: levels, UNKNOWN, JSON output. */
 final class Nagios {
@@ -16,11 +13,7 @@ final class Nagios {
   /** Prints why the result is UNKNOWN (as a Nagios line, or JSON) and returns exit code 3. */
   static int unknown(PrintWriter out, boolean json, String why) {
     if (json) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("status", "UNKNOWN");
-      doc.put("exit", 3);
-      doc.put("error", why);
-      write(out, doc);
+      write(out, new Unknown(LEVELS[3], 3, why));
     } else {
       out.println("OOBWATCH UNKNOWN - " + why);
     }
@@ -28,12 +21,17 @@ final class Nagios {
     return 3;
   }
 
-  /** Prints {@code doc} as indented JSON. */
+  /** What {@code --json} prints when there is no result: why. */
+  record Unknown(String status, int exit, String error) {}
+
+  /** Prints {@code doc} (one of the result records) as indented JSON; UNKNOWN when it cannot be written. */
   static void write(PrintWriter out, Object doc) {
+    String text;
     try {
-      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
-    } catch (Exception e) {
-      out.println("{\"status\":\"UNKNOWN\",\"exit\":3}");
+      text = StatusJson.write(doc);
+    } catch (IllegalStateException e) {
+      text = "{\"status\":\"UNKNOWN\",\"exit\":3}";
     }
+    out.println(text);
   }
 }

@@ -2,7 +2,15 @@ package io.oobwatch.watchdog.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oobwatch.watchdog.status.AlertStatus;
+import io.oobwatch.watchdog.status.CanaryStatus;
+import io.oobwatch.watchdog.status.LastCanary;
+import io.oobwatch.watchdog.status.PagingStatus;
+import io.oobwatch.watchdog.status.PipelineStatus;
+import io.oobwatch.watchdog.status.SelfStatus;
+import io.oobwatch.watchdog.status.StageStatus;
+import io.oobwatch.watchdog.status.StatusDocument;
+import io.oobwatch.watchdog.status.StatusJson;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +59,7 @@ final class StatusCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return Nagios.unknown(out, json, "--url " + url + " is not an http:// URL");
     }
-    JsonNode doc;
+    StatusDocument doc;
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(timeoutSeconds)).build();
       HttpResponse<String> r = http.send(
@@ -60,27 +68,21 @@ final class StatusCommand implements Callable<Integer> {
       if (r.statusCode() != 200) {
         return Nagios.unknown(out, json, target + " answered HTTP " + r.statusCode() + "; is this an oobwatch daemon?");
       }
-      doc = new ObjectMapper().readTree(r.body());
+      doc = read(r.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Nagios.unknown(out, json, "interrupted");
+    } catch (NotAStatus e) {
+      return Nagios.unknown(out, json, target + " did not answer with an oobwatch status document");
     } catch (java.io.IOException e) {
       String why = e instanceof java.net.ConnectException ? "connection refused"
           : e instanceof java.net.http.HttpTimeoutException ? "no answer within " + timeoutSeconds + "s"
           : String.valueOf(e.getMessage());
       return Nagios.unknown(out, json, "daemon at " + target + " unreachable: " + why + "; is oobwatch running? (systemctl status oobwatch)");
     }
-    if (doc == null || !doc.has("pipelines")) {
-      return Nagios.unknown(out, json, target + " did not answer with an oobwatch status document");
-    }
     Verdict v = judge(doc);
     if (json) {
-      ObjectNode o = new ObjectMapper().createObjectNode();
-      o.put("status", Nagios.LEVELS[v.code()]);
-      o.put("exit", v.code());
-      o.putPOJO("problems", v.problems());
-      o.set("daemon", doc);
-      Nagios.write(out, o);
+      Nagios.write(out, new Report(Nagios.LEVELS[v.code()], v.code(), v.problems(), doc));
     } else {
       print(out, doc, v);
     }
@@ -97,105 +99,131 @@ final class StatusCommand implements Callable<Integer> {
     return u.resolve(path);
   }
 
+  /** What {@code status --json} prints: the verdict, the problems behind it, and the daemon's document. */
+  record Report(String status, int exit, List<String> problems, StatusDocument daemon) {}
+
+  /** Not JSON, or JSON without {@code pipelines}: whatever answered is not an oobwatch daemon. */
+  static final class NotAStatus extends Exception {
+    NotAStatus(String why) {
+      super(why);
+    }
+  }
+
+  /** A /status answer as the typed document. */
+  static StatusDocument read(String body) throws NotAStatus {
+    JsonNode tree;
+    try {
+      tree = new ObjectMapper().readTree(body);
+      if (tree == null || !tree.has("pipelines")) {
+        throw new NotAStatus("no pipelines");
+      }
+      return StatusJson.read(tree);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new NotAStatus(e.getOriginalMessage());
+    }
+  }
+
+  /** The Nagios verdict for a daemon's /status answer, parsed. */
+  static Verdict judge(JsonNode doc) throws com.fasterxml.jackson.core.JsonProcessingException {
+    return judge(StatusJson.read(doc));
+  }
+
   /** The Nagios verdict for a daemon's /status document. */
-  static Verdict judge(JsonNode doc) {
+  static Verdict judge(StatusDocument doc) {
     List<String> critical = new ArrayList<>();
     List<String> warning = new ArrayList<>();
-    if (!doc.path("healthy").asBoolean(true)) {
-      critical.add("unhealthy: " + doc.path("unhealthy_reason").asText());
+    if (!doc.healthy()) {
+      critical.add("unhealthy: " + doc.unhealthyReason());
     }
-    for (JsonNode a : doc.path("alerts")) {
-      if ("firing".equals(a.path("state").asText())) {
-        critical.add("ALERT " + a.path("id").asText() + " " + a.path("subject").asText() + ": " + a.path("summary").asText());
+    for (AlertStatus a : doc.alerts()) {
+      if (AlertStatus.FIRING.equals(a.state())) {
+        critical.add("ALERT " + a.id() + " " + a.subject() + ": " + a.summary());
       }
     }
-    JsonNode paging = doc.path("paging");
-    if ("failed".equals(paging.path("problem_kind").asText())) {
-      critical.add("paging: " + paging.path("problem").asText());
-    } else if (paging.has("problem")) {
-      warning.add("paging: " + paging.path("problem").asText());
-    } else if (paging.path("pending").asLong() > 0) {
-      warning.add("paging: " + paging.path("pending").asLong() + " page(s) waiting to be sent");
+    PagingStatus paging = doc.paging();
+    if (paging != null && PagingStatus.FAILED.equals(paging.problemKind())) {
+      critical.add("paging: " + paging.problem());
+    } else if (paging != null && paging.problem() != null) {
+      warning.add("paging: " + paging.problem());
+    } else if (paging != null && paging.pending() > 0) {
+      warning.add("paging: " + paging.pending() + " page(s) waiting to be sent");
     }
-    for (JsonNode p : doc.path("pipelines")) {
-      JsonNode last = p.path("canary").path("last");
-      if ("SLOW".equals(last.path("verdict").asText())) {
-        warning.add(p.path("name").asText() + ": last canary slow");
+    for (PipelineStatus p : doc.pipelines()) {
+      LastCanary last = p.canary() == null ? null : p.canary().last();
+      if (last != null && "SLOW".equals(last.verdict())) {
+        warning.add(p.name() + ": last canary slow");
       }
     }
-    JsonNode self = doc.path("self");
-    for (JsonNode peer : self.path("peers")) {
-      if (peer.path("failures_in_a_row").asInt() > 0) {
-        warning.add("peer " + peer.path("name").asText() + ": " + peer.path("failures_in_a_row").asInt()
-            + " failed check(s): " + peer.path("error").asText());
+    SelfStatus self = doc.self();
+    for (SelfStatus.Peer peer : self == null ? List.<SelfStatus.Peer>of() : self.peers()) {
+      if (peer.failuresInARow() > 0) {
+        warning.add("peer " + peer.name() + ": " + peer.failuresInARow() + " failed check(s): " + peer.error());
       }
     }
-    JsonNode dms = self.path("dead_mans_switch");
-    if (dms.isObject() && dms.has("delivered") && !dms.path("delivered").asBoolean()) {
-      warning.add("dead man's switch: " + dms.path("error").asText());
+    SelfStatus.DeadMansSwitch dms = self == null ? null : self.deadMansSwitch();
+    if (dms != null && Boolean.FALSE.equals(dms.delivered())) {
+      warning.add("dead man's switch: " + dms.error());
     }
     List<String> all = new ArrayList<>(critical);
     all.addAll(warning);
     return new Verdict(!critical.isEmpty() ? 2 : !warning.isEmpty() ? 1 : 0, all);
   }
 
-  private static void print(PrintWriter out, JsonNode doc, Verdict v) {
-    int pipelines = doc.path("pipelines").size();
+  private static void print(PrintWriter out, StatusDocument doc, Verdict v) {
     out.printf("OOBWATCH %s - %s%n", Nagios.LEVELS[v.code()],
-        v.problems().isEmpty() ? doc.path("instance").asText() + ": " + pipelines + " pipeline(s) OK" : String.join("; ", v.problems()));
+        v.problems().isEmpty() ? doc.instance() + ": " + doc.pipelines().size() + " pipeline(s) OK" : String.join("; ", v.problems()));
     out.printf("%-20s %-16s %-12s %9s  %s%n", "PIPELINE", "STAGE", "RESULT", "LATENCY", "REASON");
-    for (JsonNode p : doc.path("pipelines")) {
-      JsonNode last = p.path("canary").path("last");
-      String name = p.path("name").asText();
-      if (last.isMissingNode()) {
+    for (PipelineStatus p : doc.pipelines()) {
+      CanaryStatus canary = p.canary();
+      LastCanary last = canary == null ? null : canary.last();
+      String name = p.name();
+      if (last == null) {
         out.printf("%-20s %-16s %-12s %9s  %s%n", name, "-", "WAITING", "-", "no canary judged yet");
         continue;
       }
-      out.printf("%-20s %-16s %-12s %9s  %s%n", name, "canary #" + last.path("seq").asText(), last.path("verdict").asText(),
-          "", "emitted " + last.path("emitted_at").asText() + ", last 24h: " + day(p.path("canary").path("last_24h")));
-      if (last.path("injection").asText().startsWith("failed: ")) {
-        out.printf("%-20s %-16s %-12s %9s  %s%n", name, "inject", "FAILED", "",
-            last.path("injection").asText().substring("failed: ".length()));
+      out.printf("%-20s %-16s %-12s %9s  %s%n", name, "canary #" + last.seq(), last.verdict(),
+          "", "emitted " + last.emittedAt() + ", last 24h: " + day(canary.last24h()));
+      if (last.injectionFailure() != null) {
+        out.printf("%-20s %-16s %-12s %9s  %s%n", name, "inject", "FAILED", "", last.injectionFailure());
       }
-      for (JsonNode s : last.path("stages")) {
-        out.printf("%-20s %-16s %-12s %9s  %s%n", name, s.path("stage").asText(), s.path("result").asText(),
-            seconds(s.path("latency_ms").asLong()), s.path("reason").asText());
+      for (StageStatus s : last.stages()) {
+        out.printf("%-20s %-16s %-12s %9s  %s%n", name, s.stage(), s.result(), seconds(s.latencyMs()), s.reason());
       }
     }
     out.println();
     int shown = 0;
-    for (JsonNode a : doc.path("alerts")) {
+    for (AlertStatus a : doc.alerts()) {
       if (shown++ == 0) {
         out.println("ALERTS (firing, and resolved in the last day)");
       }
-      out.printf("  %-4s %-9s %-20s %s (since %s%s)%n", a.path("id").asText(), a.path("state").asText(),
-          a.path("subject").asText(), a.path("summary").asText(), a.path("opened_at").asText(),
-          "resolved".equals(a.path("state").asText()) ? ", resolved " + a.path("resolved_at").asText() : "");
+      out.printf("  %-4s %-9s %-20s %s (since %s%s)%n", a.id(), a.state(), a.subject(), a.summary(), a.openedAt(),
+          AlertStatus.RESOLVED.equals(a.state()) ? ", resolved " + a.resolvedAt() : "");
     }
     if (shown == 0) {
       out.println("ALERTS none in the last day");
     }
-    JsonNode paging = doc.path("paging");
-    out.printf("PAGING via %s: %d pending, %d failed%s%n", paging.path("channel").asText(), paging.path("pending").asLong(),
-        paging.path("failed").asLong(), paging.has("problem") ? " - " + paging.path("problem").asText() : "");
-    JsonNode dms = doc.path("self").path("dead_mans_switch");
-    if (dms.isObject()) {
-      out.printf("SELF dead man's switch %s every %s: last ping %s at %s%s%n", dms.path("url").asText(), dms.path("every").asText(),
-          dms.path("last_ping").asText(), dms.path("last_ping_at").asText(),
-          dms.path("delivered").asBoolean(true) ? "" : " (not delivered: " + dms.path("error").asText() + ")");
+    PagingStatus paging = doc.paging();
+    if (paging != null) {
+      out.printf("PAGING via %s: %d pending, %d failed%s%n", paging.channel(), paging.pending(), paging.failed(),
+          paging.problem() != null ? " - " + paging.problem() : "");
     }
-    for (JsonNode peer : doc.path("self").path("peers")) {
-      out.printf("SELF peer %s (%s): %s%n", peer.path("name").asText(), peer.path("url").asText(),
-          peer.path("last_check_at").isNull() ? "not checked yet"
-              : peer.path("answering").asBoolean() ? "answering"
-              : peer.path("failures_in_a_row").asInt() + " failed check(s) since " + peer.path("failing_since").asText()
-                  + ": " + peer.path("error").asText());
+    SelfStatus self = doc.self();
+    SelfStatus.DeadMansSwitch dms = self == null ? null : self.deadMansSwitch();
+    if (dms != null) {
+      out.printf("SELF dead man's switch %s every %s: last ping %s at %s%s%n", dms.url(), dms.every(),
+          dms.lastPing(), dms.lastPingAt(),
+          Boolean.FALSE.equals(dms.delivered()) ? " (not delivered: " + dms.error() + ")" : "");
+    }
+    for (SelfStatus.Peer peer : self == null ? List.<SelfStatus.Peer>of() : self.peers()) {
+      out.printf("SELF peer %s (%s): %s%n", peer.name(), peer.url(),
+          peer.lastCheckAt() == null ? "not checked yet"
+              : peer.answering() ? "answering"
+              : peer.failuresInARow() + " failed check(s) since " + peer.failingSince() + ": " + peer.error());
     }
   }
 
-  private static String day(JsonNode d) {
-    return d.path("ok").asLong() + " ok, " + d.path("slow").asLong() + " slow, " + d.path("lost").asLong() + " lost, "
-        + d.path("unreachable").asLong() + " unreachable";
+  private static String day(CanaryStatus.DayCounts d) {
+    return d == null ? "unknown" : d.ok() + " ok, " + d.slow() + " slow, " + d.lost() + " lost, " + d.unreachable() + " unreachable";
   }
 
   private static String seconds(long ms) {

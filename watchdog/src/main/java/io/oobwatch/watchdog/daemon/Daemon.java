@@ -1,5 +1,6 @@
 package io.oobwatch.watchdog.daemon;
 
+import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.http.HealthProbe;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
@@ -65,6 +66,8 @@ public final class Daemon implements AutoCloseable {
   static final Duration HEARTBEAT_TICK = Duration.ofSeconds(1);
   private final SelfWatch self;
   private final DaemonStatus status;
+  private final PagingView pagingView;
+  private final CanaryDays canaryDays;
   private SystemdNotifier notifier;
 
   private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen, Pauses pauses) {
@@ -75,7 +78,10 @@ public final class Daemon implements AutoCloseable {
       Config.Paging paging = config.paging();
       Pager pager = pager(config, clock, console);
       this.dispatcher = new PageDispatcher(stores.outbox(), pager, clock, dispatchSettings(config), pauses);
-      Alerts alerts = new Alerts(config.instance(), stores.alerts(), paging, clock, dispatcher::wake);
+      Alerts alerts = new Alerts(config.instance(), stores.alerts(), paging, clock, () -> {
+        dispatcher.wake();
+        pagingChanged();
+      });
       this.alerts = alerts;
       this.self = new SelfWatch(config.instance(), config.self(), alerts, clock);
       ProbeFactory factory = new ProbeFactory(clock);
@@ -114,11 +120,14 @@ public final class Daemon implements AutoCloseable {
       if (address.isUnresolved()) {
         address = new InetSocketAddress(address.getHostString(), address.getPort());
       }
-      this.status = new DaemonStatus(
-          config, clock, stores.alerts(), stores.outbox(), stores.canaries(), watches, dispatcher, heartbeats, metrics,
-          alerts, signalWatches, self);
+      this.pagingView = new PagingView(clock, stores.alerts(), stores.outbox(), alerts, dispatcher);
+      this.canaryDays = new CanaryDays(clock, stores.canaries());
+      watches.forEach(w -> canaryDays.refresh(w.name()));
+      this.status = new DaemonStatus(config, clock, new DaemonStatus.Loops(watches, signalWatches, heartbeats, self),
+          pagingView, canaryDays, metrics);
       try {
-        this.server = StatusServer.start(address, status, heartbeats::receive, new DaemonPaging(config, alerts));
+        this.server = StatusServer.start(address, status, heartbeats::receive,
+            new DaemonPaging(config, alerts, this::refreshPagingSoon));
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
@@ -156,7 +165,10 @@ public final class Daemon implements AutoCloseable {
       d.scheduler.execute(() -> d.loop(w));
     }
     for (SignalWatch w : d.signalWatches) {
-      d.scheduler.scheduleWithFixedDelay(w::tick, 0, w.every().toMillis(), TimeUnit.MILLISECONDS);
+      d.scheduler.scheduleWithFixedDelay(() -> {
+        w.tick();
+        d.pagingView.refresh();
+      }, 0, w.every().toMillis(), TimeUnit.MILLISECONDS);
     }
     d.scheduler.scheduleWithFixedDelay(() -> d.stores.prune(clock.instant().minus(HISTORY)), 1, 60, TimeUnit.MINUTES);
     // heartbeats: judged every second (a push turns missing by time alone; the first pass, at once,
@@ -204,7 +216,12 @@ public final class Daemon implements AutoCloseable {
    */
   private void loop(PipelineWatch w) {
     try {
+      CanaryOutcome judgedBefore = w.snapshot().last();
       w.tick();
+      if (w.snapshot().last() != judgedBefore) {
+        canaryDays.refresh(w.name());
+        pagingView.refresh();
+      }
     } finally {
       if (!scheduler.isShutdown()) {
         try {
@@ -221,6 +238,24 @@ public final class Daemon implements AutoCloseable {
       alerts.escalate();
     } catch (RuntimeException e) {
       log.error("escalation pass failed; retrying in a second", e);
+    }
+    pagingView.tick();
+  }
+
+  /** Pages were queued: the next escalation tick reads the paging side again. */
+  private void pagingChanged() {
+    PagingView view = pagingView;
+    if (view != null) {
+      view.changed();
+    }
+  }
+
+  /** After an ack or a silence through the API: /status shows it at once, not after the next pass. */
+  private void refreshPagingSoon() {
+    try {
+      scheduler.execute(pagingView::refresh);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down
     }
   }
 

@@ -14,10 +14,13 @@ final class DaemonPaging implements PagingControl {
   private final Config config;
   private final Alerts alerts;
   private final AckReplies replies;
+  private final Runnable changed;
 
-  DaemonPaging(Config config, Alerts alerts) {
+  /** @param changed told after an ack or a silence changed what /status shows (it must not block) */
+  DaemonPaging(Config config, Alerts alerts, Runnable changed) {
     this.config = config;
     this.alerts = alerts;
+    this.changed = changed;
     this.replies = new AckReplies(alerts, config.paging());
   }
 
@@ -39,17 +42,22 @@ final class DaemonPaging implements PagingControl {
 
   @Override
   public String smsReply(String from, String text) {
-    return replies.sms(from, text);
+    String reply = replies.sms(from, text);
+    changed.run();
+    return reply;
   }
 
   @Override
   public String voiceReply(String callee, List<Long> alertIds, String digits) {
-    return replies.voice(callee, alertIds, digits);
+    String reply = replies.voice(callee, alertIds, digits);
+    changed.run();
+    return reply;
   }
 
   @Override
   public Ack ack(long alertId, String by) {
     Alerts.AckResult r = alerts.ack(alertId, by);
+    changed.run();
     return switch (r.outcome()) {
       case ACKNOWLEDGED -> new Ack(AckStatus.ACKNOWLEDGED, "alert " + alertId + " (" + r.alert().subject() + ": "
           + r.alert().summary() + ") acknowledged; escalation stopped");
@@ -62,6 +70,7 @@ final class DaemonPaging implements PagingControl {
   @Override
   public String silence(String subject, Duration length, String reason, String by) {
     Silence s = alerts.silence(subject, length, reason, by);
+    changed.run();
     boolean known = config.pipelines().stream().anyMatch(p -> p.name().equals(subject));
     return subject + " silenced for " + Durations.format(length) + " (until " + s.until() + "): " + reason
         + (known ? "" : " (note: no pipeline is named " + subject + "; alerts of any subject by that name are silenced)");

@@ -6,6 +6,7 @@ import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.alert.HeartbeatText;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.detect.HeartbeatRule;
+import io.oobwatch.watchdog.status.HeartbeatStatus;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.HeartbeatRecord;
 import io.oobwatch.watchdog.store.HeartbeatStore;
@@ -91,6 +92,7 @@ public final class HeartbeatWatch {
   private final Map<String, Watched> watched = new LinkedHashMap<>();
   private final Set<String> firing = new HashSet<>();
   private volatile Instant lastEvaluation;
+  private volatile List<HeartbeatStatus> published = List.of();
 
   /**
    * @param probes the probe of each pull heartbeat, by name
@@ -115,6 +117,7 @@ public final class HeartbeatWatch {
         firing.add(hb.name());
       }
     }
+    publish();
   }
 
   /** The heartbeats' alert rules, for {@link Alerts#retire}. */
@@ -151,6 +154,7 @@ public final class HeartbeatWatch {
         case FAIL -> new HeartbeatRule.Fail(now, reason(body));
       };
       observe(w, o, now);
+      publish();
     }
     log.info("heartbeat {}: {}", name, signal);
     return Receipt.RECORDED;
@@ -167,6 +171,7 @@ public final class HeartbeatWatch {
       synchronized (this) {
         w.lastProbe = r;
         observe(w, new HeartbeatRule.Probe(clock.instant(), r.ok(), r.reason()), clock.instant());
+        publish();
       }
       if (!r.ok()) {
         log.info("heartbeat {}: probe failed: {}", name, r.reason());
@@ -188,6 +193,7 @@ public final class HeartbeatWatch {
         }
       }
     });
+    publish();
     lastEvaluation = now;
   }
 
@@ -208,46 +214,37 @@ public final class HeartbeatWatch {
     return out;
   }
 
-  /** The {@code heartbeats} part of {@code /status}. */
-  public List<Object> status() {
-    List<Object> out = new ArrayList<>();
-    for (View v : views()) {
-      Config.Heartbeat hb = v.config();
-      HeartbeatRule.State s = v.state();
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", hb.name());
-      m.put("kind", hb.push() ? "push" : "pull");
-      m.put("state", v.problem() != null ? "down" : s.lastOk() == null ? "waiting" : "ok");
-      m.put("problem", v.problem());
-      m.put("alert", v.alertId());
-      m.put("every", HeartbeatRule.period(hb.every()));
-      m.put("last_seen", text(s.lastOk()));
-      if (hb.push()) {
-        m.put("grace", HeartbeatRule.period(hb.grace()));
-        m.put("next_due", text(v.nextDue()));
-        m.put("overdue_at", text(v.overdueAt()));
-        m.put("last_start", text(s.lastStart()));
-        m.put("last_fail", text(s.lastFail()));
-        m.put("fail_reason", s.reason());
-      } else {
-        m.put("url", HttpCall.redact(hb.pull().url()));
-        m.put("expect", hb.pull().expectation());
-        m.put("failures_to_fire", hb.failuresToFire());
-        m.put("failures_in_a_row", s.failures());
-        m.put("last_failure", text(s.lastFail()));
-        m.put("last_reason", s.reason());
-        HealthProbe.Result r = v.lastProbe();
-        m.put("last_probe", r == null ? null : r.at().toString());
-        m.put("next_probe", r == null ? null : r.at().plus(hb.every()).toString());
-      }
-      m.put("watched_since", s.watchedSince().toString());
-      out.add(m);
-    }
-    return out;
+  /**
+   * The {@code heartbeats} part of {@code /status}, as published after the last evaluation, probe
+   * or push: answers from memory, on any thread.
+   */
+  public List<HeartbeatStatus> status() {
+    return published;
   }
 
-  private static String text(Instant t) {
-    return t == null ? null : t.toString();
+  /** Publishes what {@link #status()} answers. Caller holds the lock. */
+  private void publish() {
+    List<HeartbeatStatus> out = new ArrayList<>();
+    for (View v : views()) {
+      out.add(status(v));
+    }
+    published = List.copyOf(out);
+  }
+
+  private static HeartbeatStatus status(View v) {
+    Config.Heartbeat hb = v.config();
+    HeartbeatRule.State s = v.state();
+    String state = v.problem() != null ? "down" : s.lastOk() == null ? "waiting" : "ok";
+    String every = HeartbeatRule.period(hb.every());
+    if (hb.push()) {
+      return new HeartbeatStatus.Push(hb.name(), "push", state, v.problem(), v.alertId(), every, s.lastOk(),
+          HeartbeatRule.period(hb.grace()), v.nextDue(), v.overdueAt(), s.lastStart(), s.lastFail(), s.reason(),
+          s.watchedSince());
+    }
+    HealthProbe.Result r = v.lastProbe();
+    return new HeartbeatStatus.Pull(hb.name(), "pull", state, v.problem(), v.alertId(), every, s.lastOk(),
+        HttpCall.redact(hb.pull().url()), hb.pull().expectation(), hb.failuresToFire(), s.failures(), s.lastFail(),
+        s.reason(), r == null ? null : r.at(), r == null ? null : r.at().plus(hb.every()), s.watchedSince());
   }
 
   /** The rule's state as the store kept it; null when none was kept. */

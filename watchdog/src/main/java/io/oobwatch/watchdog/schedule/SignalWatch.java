@@ -151,7 +151,8 @@ public final class SignalWatch {
       error = e.getMessage() == null ? e.toString() : e.getMessage();
       log.error("pipeline {}: evaluation of its signals failed: {}", pipeline.name(), error, e);
     }
-    snapshot = new Snapshot(pipeline.name(), clock.instant(), Map.copyOf(statuses), error);
+    snapshot = new Snapshot(pipeline.name(), clock.instant(),
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(statuses)), error);
   }
 
   /** Every rule on the round's observations; the round's alerts go out together (Alerts#round). */

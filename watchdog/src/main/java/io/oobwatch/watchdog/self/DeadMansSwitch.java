@@ -1,14 +1,14 @@
 package io.oobwatch.watchdog.self;
 
+import io.oobwatch.probes.canary.Durations;
 import io.oobwatch.probes.http.HttpCall;
 import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.status.SelfStatus;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +28,14 @@ final class DeadMansSwitch {
   private final Config.DeadMansSwitch config;
   private final HttpClient http;
   private final Clock clock;
-  private volatile Map<String, Object> last = Map.of("last_ping", "none yet");
+  private volatile SelfStatus.DeadMansSwitch last;
 
   DeadMansSwitch(Config.DeadMansSwitch config, HttpClient http, Clock clock) {
     this.config = config;
     this.http = http;
     this.clock = clock;
+    this.last = new SelfStatus.DeadMansSwitch(masked(), Durations.format(config.every()), null,
+        SelfStatus.DeadMansSwitch.NONE_YET, null, null, null);
   }
 
   /**
@@ -60,26 +62,18 @@ final class DeadMansSwitch {
     } catch (IllegalArgumentException e) {
       failure = "dead man's switch " + masked() + ": not a usable URL";
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("url", masked());
-    m.put("every", io.oobwatch.probes.canary.Durations.format(config.every()));
-    m.put("last_ping_at", at.toString());
-    m.put("last_ping", reason == null ? "ok" : "fail");
-    if (reason != null) {
-      m.put("degraded", reason);
-    }
-    m.put("delivered", failure == null);
     if (failure != null) {
-      m.put("error", failure);
       log.warn("{}", failure);
     } else if (reason != null) {
       log.warn("dead man's switch told {}: oobwatch is degraded: {}", masked(), reason);
     }
-    last = m;
+    last = new SelfStatus.DeadMansSwitch(masked(), Durations.format(config.every()), at, reason == null ? "ok" : "fail",
+        reason, failure == null, failure);
     return failure == null;
   }
 
-  Map<String, Object> status() {
+  /** What /status shows of the switch, as of the last ping. */
+  SelfStatus.DeadMansSwitch status() {
     return last;
   }
 

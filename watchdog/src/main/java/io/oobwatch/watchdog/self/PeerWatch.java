@@ -5,6 +5,7 @@ import io.oobwatch.probes.http.HttpCall;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.page.SmsText;
+import io.oobwatch.watchdog.status.SelfStatus;
 import io.oobwatch.watchdog.store.Alert;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,8 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,7 @@ final class PeerWatch {
   private Instant failingSince;
   private String lastFailure;
   private boolean silent;
-  private volatile Map<String, Object> last;
+  private volatile SelfStatus.Peer last;
 
   PeerWatch(String instance, Config.Peer peer, HttpClient http, Alerts alerts, Clock clock) {
     this.instance = instance;
@@ -142,25 +141,13 @@ final class PeerWatch {
     return SmsText.fit("[oobwatch " + instance + "] " + head + was, instance + ": " + head + was, instance + ": " + head);
   }
 
-  private Map<String, Object> snapshot(Instant at, String failure) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", peer.name());
-    m.put("url", HttpCall.redact(peer.url()));
-    m.put("every", Durations.format(peer.every()));
-    m.put("failures_to_fire", peer.failuresToFire());
-    m.put("last_check_at", at == null ? null : at.toString());
-    m.put("answering", at != null && failure == null);
-    m.put("failures_in_a_row", failures);
-    if (failingSince != null) {
-      m.put("failing_since", failingSince.toString());
-    }
-    if (failure != null) {
-      m.put("error", failure);
-    }
-    return m;
+  private SelfStatus.Peer snapshot(Instant at, String failure) {
+    return new SelfStatus.Peer(peer.name(), HttpCall.redact(peer.url()), Durations.format(peer.every()),
+        peer.failuresToFire(), at, at != null && failure == null, failures, failingSince, failure);
   }
 
-  Map<String, Object> status() {
+  /** What /status shows of this peer, as of the last check. */
+  SelfStatus.Peer status() {
     return last;
   }
 }

@@ -3,13 +3,12 @@ package io.oobwatch.watchdog.self;
 import io.oobwatch.probes.canary.Durations;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.status.SelfStatus;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -91,17 +90,10 @@ public final class SelfWatch implements AutoCloseable {
     return peers.stream().map(p -> new Alerts.Watched(p.subject(), PeerWatch.RULE)).toList();
   }
 
-  /** What /status shows under "self". */
-  public Map<String, Object> status() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("stalled_after", Durations.format(config.stalledAfter()));
-    m.put("dead_mans_switch", deadMansSwitch == null ? null : deadMansSwitch.status());
-    List<Object> ps = new ArrayList<>();
-    for (PeerWatch p : peers) {
-      ps.add(p.status());
-    }
-    m.put("peers", ps);
-    return m;
+  /** What /status shows under "self": each check's state as of its last run. */
+  public SelfStatus status() {
+    return new SelfStatus(Durations.format(config.stalledAfter()),
+        deadMansSwitch == null ? null : deadMansSwitch.status(), peers.stream().map(PeerWatch::status).toList());
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -10,8 +10,10 @@ public interface StatusSource {
   Health health();
 
   /**
-   * The document for {@code GET /status}: a tree Jackson can serialise (maps, lists, records,
-   * {@code JsonNode}). {@code java.time} values are written as ISO-8601 strings.
+   * The document for {@code GET /status}: the daemon answers its typed {@code
+   * io.oobwatch.watchdog.status.StatusDocument}; any tree Jackson can serialise (records, maps,
+   * lists, {@code JsonNode}) is written as is. {@code java.time} values are written as ISO-8601
+   * strings.
    */
   Object status();
 

@@ -2,6 +2,7 @@ package io.oobwatch.watchdog.daemon;
 
 import static io.oobwatch.watchdog.daemon.PagingRig.ALICE;
 import static io.oobwatch.watchdog.daemon.PagingRig.BOB;
+import static io.oobwatch.watchdog.status.StatusTrees.asJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -159,18 +160,17 @@ class PagingFaultDrillTest {
         .startsWith("credentials rejected (20003)").contains("fallback in use");
   }
 
-  /** The {@code paging} part of {@code /status} as the daemon builds it. */
-  @SuppressWarnings("unchecked")
+  /** The {@code paging} part of {@code /status} as the daemon builds it, as JSON names it. */
   Map<String, Object> paging() {
     HeartbeatWatch heartbeats = new HeartbeatWatch(rig.config.instance(), List.of(), Map.of(), rig.store.heartbeats(), rig.alerts,
         rig.clock);
     DaemonMetrics metrics = new DaemonMetrics(rig.config, rig.clock, rig.store.alerts(), rig.store.outbox(), List.of(),
         heartbeats);
-    Map<String, Object> doc = (Map<String, Object>) new DaemonStatus(rig.config, rig.clock, rig.store.alerts(),
-        rig.store.outbox(), rig.store.canaries(), List.of(),
-        rig.dispatcher, heartbeats, metrics, rig.alerts, List.of(),
-        new io.oobwatch.watchdog.self.SelfWatch(rig.config.instance(), rig.config.self(), rig.alerts, rig.clock)).status();
-    return (Map<String, Object>) doc.get("paging");
+    DaemonStatus status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats,
+        new io.oobwatch.watchdog.self.SelfWatch(rig.config.instance(), rig.config.self(), rig.alerts, rig.clock)),
+        new PagingView(rig.clock, rig.store.alerts(), rig.store.outbox(), rig.alerts, rig.dispatcher),
+        new CanaryDays(rig.clock, rig.store.canaries()), metrics);
+    return asJson(status.status().paging());
   }
 
   @Test

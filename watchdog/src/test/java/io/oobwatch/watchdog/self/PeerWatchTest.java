@@ -1,5 +1,6 @@
 package io.oobwatch.watchdog.self;
 
+import static io.oobwatch.watchdog.status.StatusTrees.asJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -62,7 +63,7 @@ class PeerWatchTest {
     try (LoopbackHttp healthy = LoopbackHttp.start(request -> new Reply(200, "OK"))) {
       PeerWatch up = peer(healthy.url("/healthz"), Duration.ofSeconds(2));
       up.check();
-      assertThat(up.status()).containsEntry("answering", true);
+      assertThat(asJson(up.status())).containsEntry("answering", true);
       assertThat(healthy.requests()).extracting(Request::method, Request::path, Request::body)
           .containsExactly(tuple("GET", "/healthz", ""));
     }
@@ -81,7 +82,7 @@ class PeerWatchTest {
     clock.advance(Duration.ofSeconds(30));
     p.check();
     assertThat(pages()).hasSize(1);
-    assertThat(p.status()).containsEntry("failures_in_a_row", 4).containsEntry("answering", false)
+    assertThat(asJson(p.status())).containsEntry("failures_in_a_row", 4).containsEntry("answering", false)
         .containsEntry("failing_since", "2026-11-27T08:41:00Z");
   }
 
@@ -96,7 +97,7 @@ class PeerWatchTest {
       }
       Alert a = store.alerts().firing("peer wd-us-1", "peer").orElseThrow();
       assertThat(a.summary()).isEqualTo("unhealthy since 08:41Z");
-      assertThat(p.status().get("error").toString())
+      assertThat(asJson(p.status()).get("error").toString())
           .isEqualTo(peerServer.url("").substring("http://".length()) + " answered HTTP 503: evaluation of pipeline logs stalled since 2026-11-27T08:39:00Z");
       // too long for one SMS with the evidence: the short form keeps who, what and since when
       assertThat(pages().get(0)).isEqualTo("wd-eu-1: ALERT " + a.id() + " peer wd-us-1: unhealthy since 08:41Z. 3 checks in a row failed. Reply ACK " + a.id() + ".");

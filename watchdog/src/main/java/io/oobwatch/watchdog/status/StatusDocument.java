@@ -1,0 +1,34 @@
+package io.oobwatch.watchdog.status;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a running daemon sees, as {@code GET /status} answers it.
+ *
+ * @param unhealthyReason why {@code healthy} is false; absent while healthy
+ * @param checks per pipeline, its freshness, volume, ratio and consumer-lag checks
+ * @param alerts firing alerts, and those resolved in the last day
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record StatusDocument(
+    String instance,
+    Instant now,
+    boolean healthy,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String unhealthyReason,
+    List<PipelineStatus> pipelines,
+    List<PipelineChecks> checks,
+    List<HeartbeatStatus> heartbeats,
+    List<AlertStatus> alerts,
+    PagingStatus paging,
+    SelfStatus self) {
+  public StatusDocument {
+    pipelines = StatusJson.list(pipelines);
+    checks = StatusJson.list(checks);
+    heartbeats = StatusJson.list(heartbeats);
+    alerts = StatusJson.list(alerts);
+  }
+}
