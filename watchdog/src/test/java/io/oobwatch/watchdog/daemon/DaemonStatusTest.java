@@ -7,7 +7,10 @@ import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.status.AlertStatus;
 import io.oobwatch.watchdog.status.StatusDocument;
-import io.oobwatch.watchdog.store.Store;
+import io.oobwatch.watchdog.store.AlertStore;
+import io.oobwatch.watchdog.store.CanaryStore;
+import io.oobwatch.watchdog.store.HeartbeatStore;
+import io.oobwatch.watchdog.store.Outbox;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -46,26 +49,33 @@ class DaemonStatusTest {
 
   void build() throws Exception {
     rig = new PagingRig(dir, EscalationTimelineTest.POLICY);
-    Store watched = (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+    AlertStore watchedAlerts = watched(AlertStore.class, rig.store.alerts());
+    Outbox watchedOutbox = watched(Outbox.class, rig.store.outbox());
+    String instance = rig.config.instance();
+    alerts = new Alerts(instance, watchedAlerts, rig.config.paging(), rig.clock, () -> { });
+    HeartbeatWatch heartbeats = new HeartbeatWatch(instance, List.of(), Map.of(),
+        watched(HeartbeatStore.class, rig.store.heartbeats()), alerts, rig.clock);
+    self = new SelfWatch(instance, rig.config.self(), alerts, rig.clock);
+    paging = new PagingView(rig.clock, watchedAlerts, watchedOutbox, alerts, rig.dispatcher);
+    status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats, self),
+        paging, new CanaryDays(rig.clock, watched(CanaryStore.class, rig.store.canaries())),
+        new DaemonMetrics(rig.config, rig.clock, watchedAlerts, watchedOutbox, List.of(), heartbeats));
+  }
+
+  /** {@code target} behind a proxy that records each call, and whether it came while answering. */
+  <T> T watched(Class<T> type, T target) {
+    return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
         (proxy, method, args) -> {
           storeCalls.add(method.getName());
           if (answering.get()) {
             storeCallsWhileAnswering.add(method.getName());
           }
           try {
-            return method.invoke(rig.store, args);
+            return method.invoke(target, args);
           } catch (InvocationTargetException e) {
             throw e.getCause();
           }
-        });
-    String instance = rig.config.instance();
-    alerts = new Alerts(instance, watched, rig.config.paging(), rig.clock, () -> { });
-    HeartbeatWatch heartbeats = new HeartbeatWatch(instance, List.of(), Map.of(), watched, alerts, rig.clock);
-    self = new SelfWatch(instance, rig.config.self(), alerts, rig.clock);
-    paging = new PagingView(rig.clock, watched, alerts, rig.dispatcher);
-    status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats, self),
-        paging, new CanaryDays(rig.clock, watched),
-        new DaemonMetrics(rig.config, rig.clock, watched, List.of(), heartbeats));
+        }));
   }
 
   StatusDocument answer() {

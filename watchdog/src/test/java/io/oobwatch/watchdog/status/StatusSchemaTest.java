@@ -102,7 +102,7 @@ class StatusSchemaTest {
     try (LoopbackPipeline pipeline = LoopbackPipeline.start()) {
       Path config = dir.resolve("oobwatch.yaml");
       Files.writeString(config, "instance: wd-schema\nstate_dir: state\npipelines:\n"
-          + pipeline.pipelineYaml("inference-logs", "300ms", "100ms", "1s"));
+          + pipeline.pipelineYaml("inference-logs", "1s", "100ms", "2s"));
       try (Daemon daemon = Daemon.start(new ConfigLoader().load(config), Clock.systemUTC(),
           new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
           new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of())) {
