@@ -155,7 +155,7 @@ public final class SignalWatch {
     // one read of the open alerts per round instead of one per rule: most rounds decide nothing
     firing = new java.util.HashSet<>();
     for (io.oobwatch.watchdog.store.Alert a : store.alerts(now)) {
-      if (a.subject().equals(pipeline.name()) && a.state() == io.oobwatch.watchdog.store.Alert.State.FIRING) {
+      if (a.subject().equals(pipeline.name()) && a.state() != io.oobwatch.watchdog.store.Alert.State.RESOLVED) {
         firing.add(a.rule());
       }
     }

@@ -8,6 +8,7 @@ import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.SqliteStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,5 +151,33 @@ class SignalWatchTest {
         "ratio:elasticsearch/kafka",
         "unknown:consumer_lag:connector", "stalled:connector",
         "unknown:consumer_lag:archiver", "stalled:archiver", "lag:archiver");
+  }
+
+  @Test
+  void anAcknowledgedFreshnessAlertResolvesWithItsNoticeWhenRecordsFlowAgainAndTheNextStallPagesAnew() {
+    Instant[] newest = {clock.instant()};
+    SqliteStore store = store();
+    Alerts alerts = new Alerts("wd-test", store, null, clock, () -> { });
+    SignalWatch w = new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, freshnessOnly()),
+        Map.of(SignalWatch.signal("inference-logs", "freshness", "elasticsearch"),
+            probe(() -> Observation.value(clock.instant(), newest[0].toEpochMilli()))), store, alerts, clock);
+    minutes(w, 7);
+    Alert first = store.alerts(Instant.EPOCH).get(0);
+    OutboxEntry page = store.pages(5).get(0);
+    store.pageSent(page.id(), "SM-first", clock.instant());
+    assertThat(alerts.ack(first.id(), "sms:alice").outcome()).isEqualTo(Alerts.AckOutcome.ACKNOWLEDGED);
+
+    newest[0] = clock.instant();
+    minutes(w, 1);
+
+    assertThat(store.alert(first.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
+    assertThat(store.pages(10)).filteredOn(p -> p.event().equals("resolve")).extracting(OutboxEntry::body)
+        .singleElement().asString().contains("RESOLVED " + first.id());
+
+    minutes(w, 7);
+    List<Alert> all = store.alerts(Instant.EPOCH);
+    assertThat(all).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
+    assertThat(store.pages(10)).filteredOn(p -> p.event().equals("fire")).extracting(OutboxEntry::alertId)
+        .containsExactlyInAnyOrder(first.id(), all.get(0).id());
   }
 }
