@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
       "Ask a running daemon what it sees: pipelines and their last canary per stage, alerts, paging",
       "health and self-monitoring (dead man's switch, peers). For cron, Nagios/Icinga or a shell.",
       "Nagios exit codes: 0 OK, 1 WARNING (slow canary, page waiting for a retry, peer failing),",
-      "2 CRITICAL (alert firing, daemon unhealthy, a page failed), 3 UNKNOWN (daemon unreachable)."
+      "2 CRITICAL (alert open, even acknowledged; daemon unhealthy; a page failed), 3 UNKNOWN",
+      "(daemon unreachable)."
     })
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -104,9 +105,12 @@ final class StatusCommand implements Callable<Integer> {
     if (!doc.path("healthy").asBoolean(true)) {
       critical.add("unhealthy: " + doc.path("unhealthy_reason").asText());
     }
+    // an open alert is critical until its condition clears; an ack only stops the paging
     for (JsonNode a : doc.path("alerts")) {
-      if ("firing".equals(a.path("state").asText())) {
-        critical.add("ALERT " + a.path("id").asText() + " " + a.path("subject").asText() + ": " + a.path("summary").asText());
+      String state = a.path("state").asText();
+      if (!"resolved".equals(state)) {
+        critical.add("ALERT " + a.path("id").asText() + " " + a.path("subject").asText() + ": " + a.path("summary").asText()
+            + ("acknowledged".equals(state) ? " (acknowledged)" : ""));
       }
     }
     JsonNode paging = doc.path("paging");
@@ -166,7 +170,7 @@ final class StatusCommand implements Callable<Integer> {
     int shown = 0;
     for (JsonNode a : doc.path("alerts")) {
       if (shown++ == 0) {
-        out.println("ALERTS (firing, and resolved in the last day)");
+        out.println("ALERTS (open, and resolved in the last day)");
       }
       out.printf("  %-4s %-9s %-20s %s (since %s%s)%n", a.path("id").asText(), a.path("state").asText(),
           a.path("subject").asText(), a.path("summary").asText(), a.path("opened_at").asText(),

@@ -2,6 +2,7 @@ package io.oobwatch.watchdog.daemon;
 
 import io.oobwatch.probes.http.HealthProbe;
 import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.page.ConsolePager;
 import io.oobwatch.watchdog.page.FailoverPager;
@@ -175,7 +176,7 @@ public final class Daemon implements AutoCloseable {
   private Set<Alerts.Watched> watched() {
     Set<Alerts.Watched> out = new HashSet<>();
     for (PipelineWatch w : watches) {
-      out.add(new Alerts.Watched(w.name(), Alerts.CANARY_RULE));
+      out.add(new Alerts.Watched(w.name(), Rule.CANARY));
     }
     for (SignalWatch w : signalWatches) {
       w.rules().forEach(rule -> out.add(new Alerts.Watched(w.name(), rule)));

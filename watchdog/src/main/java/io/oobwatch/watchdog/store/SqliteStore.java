@@ -210,7 +210,7 @@ public final class SqliteStore implements Store {
   }
 
   @Override
-  public synchronized Optional<Alert> firing(String subject, String rule) {
+  public synchronized Optional<Alert> openAlert(String subject, String rule) {
     return query("SELECT * FROM alerts WHERE subject = ? AND rule = ? AND state IN ('FIRING', 'ACKNOWLEDGED') ORDER BY id DESC LIMIT 1",
         ps -> {
           ps.setString(1, subject);

@@ -31,7 +31,7 @@ public interface Store extends AutoCloseable {
   OutcomeCounts counts(String pipeline, Instant since);
 
   /** The open alert of a subject's rule (firing or acknowledged), if any. */
-  Optional<Alert> firing(String subject, String rule);
+  Optional<Alert> openAlert(String subject, String rule);
 
   /**
    * Opens an alert and queues its pages, atomically: either both are stored or neither.
@@ -43,7 +43,7 @@ public interface Store extends AutoCloseable {
   /** Resolves an open alert and queues its resolve notices, atomically; its unsent step pages are cancelled. */
   Alert resolve(long alertId, Instant at, Function<Alert, List<Page>> pages);
 
-  /** Firing alerts, and alerts resolved since {@code since}, newest first. */
+  /** Open alerts (firing or acknowledged), and alerts resolved since {@code since}, newest first. */
   List<Alert> alerts(Instant since);
 
   /** Pending pages whose next attempt is due at {@code now}, oldest first. */

@@ -257,7 +257,7 @@ class DarkDashboardTest {
     assertThat(failed()).isZero();
     assertThat(twilio.delivered()).isEmpty();
     assertThat(twilio.requests()).isZero();
-    assertThat(daemon.store().firing("inference-logs", "canary")).isEmpty();
+    assertThat(daemon.store().openAlert("inference-logs", "canary")).isEmpty();
   }
 
   @Test
@@ -345,7 +345,7 @@ class DarkDashboardTest {
         long failedAfter = failures(store);
         await().atMost(Duration.ofSeconds(30)).until(() -> failures(store) >= failedAfter + 3);
         assertThat(twilio.delivered()).hasSize(1);
-        assertThat(store.firing("inference-logs", "canary")).isPresent();
+        assertThat(store.openAlert("inference-logs", "canary")).isPresent();
         assertThat(store.recentOutcomes("inference-logs", 1000)).extracting(r -> r.seq()).doesNotHaveDuplicates();
 
         connector.resume();

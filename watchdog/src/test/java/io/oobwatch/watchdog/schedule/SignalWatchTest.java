@@ -7,6 +7,7 @@ import io.oobwatch.probes.Probe;
 import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.SqliteStore;
@@ -104,7 +105,7 @@ class SignalWatchTest {
 
     List<Alert> alerts = second.alerts(Instant.EPOCH);
     assertThat(alerts).extracting(Alert::rule).containsExactly("unknown:freshness:elasticsearch");
-    assertThat(restarted.rules()).contains(alerts.get(0).rule());
+    assertThat(restarted.rules()).extracting(Rule::id).contains(alerts.get(0).rule());
     assertThat(alerts.get(0).openedAt()).isEqualTo(Instant.parse("2026-11-27T08:05:00Z"));
     assertThat(second.pages(5).get(0).body())
         .contains("cannot query elasticsearch (freshness) for 5m. Elasticsearch at http://es:9200 refused the connection.");
@@ -128,7 +129,7 @@ class SignalWatchTest {
 
     assertThat(store.alerts(Instant.EPOCH)).extracting(Alert::summary)
         .containsExactly("elasticsearch receives 80% of what kafka sends");
-    assertThat(w.rules()).contains(store.alerts(Instant.EPOCH).get(0).rule());
+    assertThat(w.rules()).extracting(Rule::id).contains(store.alerts(Instant.EPOCH).get(0).rule());
     assertThat(store.pages(5).get(0).body()).contains("400/min vs 500/min over 15m (80%; min 90%).");
   }
 
@@ -144,7 +145,7 @@ class SignalWatchTest {
         List.of(new Config.ConsumerLag("connector", null, 0, Duration.ofMinutes(5)),
             new Config.ConsumerLag("archiver", null, 100_000, Duration.ofMinutes(5))));
 
-    assertThat(watch(store(), checks, Map.of()).rules()).containsExactlyInAnyOrder(
+    assertThat(watch(store(), checks, Map.of()).rules()).extracting(Rule::id).containsExactlyInAnyOrder(
         "unknown:freshness:dashboards", "freshness:dashboards",
         "unknown:volume:kafka", "volume-drop:kafka", "ceiling:kafka",
         "unknown:volume:elasticsearch", "volume-drop:elasticsearch",

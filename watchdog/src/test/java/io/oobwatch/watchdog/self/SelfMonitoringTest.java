@@ -73,8 +73,8 @@ class SelfMonitoringTest {
     assertThat(a.store().alerts(java.time.Instant.EPOCH)).isEmpty();
 
     b.close();
-    await().atMost(Duration.ofSeconds(10)).until(() -> a.store().firing("peer wd-us-1", "peer").isPresent());
-    assertThat(a.store().firing("peer wd-us-1", "peer").orElseThrow().summary()).matches("silent since [0-2][0-9]:[0-5][0-9]Z");
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.store().openAlert("peer wd-us-1", "peer").isPresent());
+    assertThat(a.store().openAlert("peer wd-us-1", "peer").orElseThrow().summary()).matches("silent since [0-2][0-9]:[0-5][0-9]Z");
     assertThat(a.store().pages(10)).extracting(OutboxEntry::body).singleElement().asString()
         .contains("ALERT 1 peer wd-us-1: silent since ").contains("refused the connection");
     // the survivor itself is well: its switch still says ok

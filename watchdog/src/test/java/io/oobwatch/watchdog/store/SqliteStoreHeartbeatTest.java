@@ -52,7 +52,7 @@ class SqliteStoreHeartbeatTest {
     try (SqliteStore s = SqliteStore.open(dir)) {
       s.fire("log-shipper", "heartbeat", "", "heartbeat log-shipper missing", t0, a -> List.of());
 
-      assertThat(s.firing("log-shipper", "heartbeat")).hasValueSatisfying(a -> assertThat(a.resolvedAt()).isNull());
+      assertThat(s.openAlert("log-shipper", "heartbeat")).hasValueSatisfying(a -> assertThat(a.resolvedAt()).isNull());
     }
   }
 }

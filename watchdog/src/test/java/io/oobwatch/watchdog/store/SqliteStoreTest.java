@@ -63,7 +63,7 @@ class SqliteStoreTest {
       assertThat(id).isEqualTo(1);
     }
     try (SqliteStore s = SqliteStore.open(dir)) {
-      assertThat(s.firing("inference-logs", "canary")).get().extracting(Alert::id).isEqualTo(id);
+      assertThat(s.openAlert("inference-logs", "canary")).get().extracting(Alert::id).isEqualTo(id);
       List<OutboxEntry> due = s.duePages(t0);
       assertThat(due).singleElement().satisfies(p -> {
         assertThat(p.body()).isEqualTo("ALERT 1");
@@ -78,7 +78,7 @@ class SqliteStoreTest {
       assertThatThrownBy(() -> s.fire("p", "canary", "es", "x", t0, alert -> {
         throw new IllegalStateException("boom");
       })).hasMessage("boom");
-      assertThat(s.firing("p", "canary")).isEmpty();
+      assertThat(s.openAlert("p", "canary")).isEmpty();
       assertThat(s.duePages(t0)).isEmpty();
     }
   }
@@ -106,7 +106,7 @@ class SqliteStoreTest {
       Alert r = s.resolve(a.id(), t0.plusSeconds(300), al -> List.of(new Page("alice", "+1555", "RESOLVED " + al.id())));
       assertThat(r.state()).isEqualTo(Alert.State.RESOLVED);
       assertThat(r.resolvedAt()).isEqualTo(t0.plusSeconds(300));
-      assertThat(s.firing("p", "canary")).isEmpty();
+      assertThat(s.openAlert("p", "canary")).isEmpty();
       assertThat(s.duePages(t0.plusSeconds(300))).extracting(OutboxEntry::event).containsExactly("resolve");
       assertThatThrownBy(() -> s.resolve(a.id(), t0, al -> List.of())).hasMessageContaining("not firing");
     }
@@ -126,7 +126,7 @@ class SqliteStoreTest {
   void aFiringAlertReadBackHasNoResolvedTime() {
     try (SqliteStore s = SqliteStore.open(dir)) {
       s.fire("p", "canary", "es", "x", t0, al -> List.of());
-      assertThat(s.firing("p", "canary")).get().extracting(Alert::resolvedAt).isNull();
+      assertThat(s.openAlert("p", "canary")).get().extracting(Alert::resolvedAt).isNull();
       assertThat(s.alerts(t0)).singleElement().extracting(Alert::resolvedAt).isNull();
     }
   }
