@@ -181,4 +181,28 @@ class SignalWatchTest {
     assertThat(store.pages(10)).filteredOn(p -> p.event().equals("fire")).extracting(OutboxEntry::alertId)
         .containsExactlyInAnyOrder(first.id(), all.get(0).id());
   }
+
+  @Test
+  void anAcknowledgedConsumerLagAlertResolvesWhenTheConsumerCatchesUpAndNothingReArmsAtTheAckTimeout() {
+    long[] lag = {5_000};
+    Config.Checks checks = new Config.Checks(Duration.ofMinutes(1), Duration.ofMinutes(5), List.of(), List.of(), List.of(),
+        List.of(new Config.ConsumerLag("connector", null, 1_000, Duration.ofMinutes(5))));
+    SqliteStore store = store();
+    Alerts alerts = new Alerts("wd-test", store, null, clock, () -> { });
+    SignalWatch w = new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, checks),
+        Map.of(SignalWatch.signal("inference-logs", "consumer_lag", "connector"),
+            probe(() -> Observation.value(clock.instant(), lag[0], 100_000 - lag[0], "Stable"))), store, alerts, clock);
+    minutes(w, 1);
+    Alert alert = alerts.openAlert("inference-logs", Rule.of(Rule.Kind.LAG, "connector")).orElseThrow();
+    store.pageSent(store.pages(5).get(0).id(), "SM-lag", clock.instant());
+    alerts.ack(alert.id(), "sms:alice");
+
+    lag[0] = 10;
+    minutes(w, 1);
+    clock.advance(Duration.ofDays(2));
+    alerts.escalate();
+
+    assertThat(store.alert(alert.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
+    assertThat(store.pages(10)).extracting(OutboxEntry::event).contains("resolve").doesNotContain("rearm");
+  }
 }
