@@ -52,6 +52,7 @@ public final class SignalWatch {
   private final Alerts alerts;
   private final Clock clock;
   private final UnknownRule unknown;
+  private final Set<Rule> rules;
   private volatile Snapshot snapshot;
   /** This pipeline's rules with an open alert (firing or acknowledged), read at the start of each round. */
   private Set<Rule> open = Set.of();
@@ -83,6 +84,7 @@ public final class SignalWatch {
     this.clock = clock;
     this.unknown = new UnknownRule(checks.unknownAfter());
     this.snapshot = new Snapshot(pipeline.name(), null, Map.of(), null);
+    this.rules = rulesOf(checks);
   }
 
   /** The store's name of a check's signal: pipeline/type/name. */
@@ -96,9 +98,14 @@ public final class SignalWatch {
 
   /**
    * Every rule this watch can raise an alert for on its pipeline, by the config; an open alert of
-   * any other rule is no longer watched (see {@link Alerts#retire}).
+   * any other rule is no longer watched (see {@link Alerts#retire}). The watch judges no rule that
+   * is not listed here (see {@link #apply}).
    */
   public Set<Rule> rules() {
+    return rules;
+  }
+
+  private static Set<Rule> rulesOf(Config.Checks checks) {
     Set<Rule> out = new LinkedHashSet<>();
     for (Config.Freshness f : checks.freshness()) {
       out.add(Rule.of(Kind.UNKNOWN_FRESHNESS, f.name()));
@@ -121,7 +128,7 @@ public final class SignalWatch {
         out.add(Rule.of(Kind.LAG, c.name()));
       }
     }
-    return out;
+    return java.util.Collections.unmodifiableSet(out);
   }
 
   public Duration every() {
@@ -258,6 +265,10 @@ public final class SignalWatch {
 
   /** Carries out a finding through the alerts, and notes its status line. */
   private void apply(Rule rule, String stage, Finding f, Map<String, String> findings, String key) {
+    if (!rules.contains(rule)) {
+      // a programming error: retire() would resolve this rule's alerts at every start
+      throw new IllegalStateException("rule " + rule + " is judged but not listed in rules()");
+    }
     findings.put(key, f.condition() == Finding.Condition.BAD ? "BAD: " + f.status() : f.status());
     alerts.apply(f.decide(open.contains(rule)), pipeline.name(), rule, new Alerts.Words(
         () -> new Alerts.Fire(stage, f.summary(), alert -> SignalText.fire(instance, alert, f.evidence())),
