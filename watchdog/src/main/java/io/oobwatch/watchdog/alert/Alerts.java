@@ -1,8 +1,8 @@
 package io.oobwatch.watchdog.alert;
 
-import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.watchdog.config.Config;
-import io.oobwatch.watchdog.detect.CanaryRule;
+import io.oobwatch.watchdog.detect.Decision;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.AlertStore;
 import io.oobwatch.watchdog.store.Escalating;
@@ -14,26 +14,30 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out the rules' decisions and runs escalation. An alert is opened together with its
+ * Carries out the rules' decisions ({@link #apply}, the one way every rule fires and resolves) and
+ * runs escalation. An alert is opened together with its
  * escalation in one transaction; {@link #escalate()} (every second in the daemon, or driven by a
  * test clock) writes each step's pages to the outbox when the step is due, once per person per step,
  * and wakes the dispatcher. Acknowledgement stops escalation; an ack older than {@code ack_timeout}
  * on an alert that still fires re-arms it. Silenced subjects' alerts are recorded, not paged. With no
  * paging configured, pages go to the console.
  *
- * <p>Lifecycle: firing → acknowledged → resolved (or firing → resolved). Thread-safe: rules raise and
+ * <p>Lifecycle: firing → acknowledged → resolved (or firing → resolved). An alert is <em>open</em>
+ * while firing or acknowledged; rules decide against open alerts, so an acknowledged alert resolves
+ * when its condition clears. <em>Firing</em> means not acknowledged (yet). Thread-safe: rules raise and
  * clear from their own threads, acks arrive from the HTTP server, escalation runs on the scheduler.
  */
 public final class Alerts {
   private static final Logger log = LoggerFactory.getLogger(Alerts.class);
-  public static final String CANARY_RULE = "canary";
   static final String CONSOLE = "console";
 
   private final String instance;
@@ -112,27 +116,53 @@ public final class Alerts {
     return escalation;
   }
 
-  public Optional<Alert> firing(String pipeline) {
-    return store.firing(pipeline, CANARY_RULE);
+  /** The open alert (firing or acknowledged) of a rule on a subject (a pipeline, a heartbeat, a peer), if any. */
+  public Optional<Alert> openAlert(String subject, Rule rule) {
+    return store.openAlert(subject, rule.id());
   }
 
-  /** The open alert (firing or acknowledged) of any rule for a subject (a pipeline, a heartbeat, a peer), if any. */
-  public Optional<Alert> firing(String subject, String rule) {
-    return store.firing(subject, rule);
+  /** The rules with an open alert (firing or acknowledged) on a subject, in one read. */
+  public Set<Rule> openRules(String subject) {
+    Set<Rule> out = new java.util.HashSet<>();
+    for (Alert a : store.alerts(clock.instant())) {
+      if (a.open() && a.subject().equals(subject)) {
+        Rule.parse(a.rule()).ifPresent(out::add);
+      }
+    }
+    return out;
   }
 
-  /** Applies the canary rule's decision for a judged canary. */
-  public void apply(CanaryRule.Decision decision, CanaryOutcome o, int inARow) {
+  /**
+   * What a new alert says.
+   *
+   * @param stage the hop or part the alert names ("elasticsearch"), may be empty
+   * @param summary one line for people ("canary lost between kafka and elasticsearch")
+   * @param text the page text, given the alert (its id is known only once it is stored)
+   */
+  public record Fire(String stage, String summary, Function<Alert, String> text) {}
+
+  /**
+   * The words of a rule's alert for either decision, each built only when that decision is taken.
+   *
+   * @param fire what a new alert says (asked on FIRE only)
+   * @param resolve the resolve notice, given the alert and the time it resolved (asked on RESOLVE only)
+   */
+  public record Words(Supplier<Fire> fire, BiFunction<Alert, Instant, String> resolve) {}
+
+  /**
+   * Carries out a rule's decision on a subject: FIRE raises its alert ({@link #raise}), RESOLVE
+   * clears it ({@link #clear}), NONE does nothing. Every rule's decision comes through here.
+   *
+   * @param words built before the decision is known; only the part the decision needs is asked for
+   */
+  public void apply(Decision decision, String subject, Rule rule, Words words) {
     switch (decision) {
-      case FIRE:
-        raise(o.pipeline(), CANARY_RULE, AlertText.stage(o), AlertText.summary(o),
-            alert -> AlertText.fire(instance, alert, o, inARow));
-        break;
-      case RESOLVE:
-        clear(o.pipeline(), CANARY_RULE, (alert, at) -> AlertText.resolve(instance, alert, o, at));
-        break;
-      default:
-        break;
+      case FIRE -> {
+        Fire f = words.fire().get();
+        raise(subject, rule, f.stage(), f.summary(), f.text());
+      }
+      case RESOLVE -> clear(subject, rule, words.resolve());
+      case NONE -> { }
     }
   }
 
@@ -146,10 +176,10 @@ public final class Alerts {
    * @param text the page text, given the alert (its id is known only once it is stored); every
    *     escalation step sends it
    */
-  public Alert raise(String subject, String rule, String stage, String summary, Function<Alert, String> text) {
+  public Alert raise(String subject, Rule rule, String stage, String summary, Function<Alert, String> text) {
     Alert a;
     synchronized (this) {
-      Optional<Alert> open = store.firing(subject, rule);
+      Optional<Alert> open = store.openAlert(subject, rule.id());
       if (open.isPresent()) {
         return open.get();
       }
@@ -157,7 +187,7 @@ public final class Alerts {
       boolean silenced = silenced(subject, now);
       // the steps due at once are written with the alert, in one transaction
       int due = silenced ? 0 : escalation.reached(now, 0, now);
-      a = store.open(subject, rule, stage, summary, now, text, silenced, due, (alert, body) -> {
+      a = store.open(subject, rule.id(), stage, summary, now, text, silenced, due, (alert, body) -> {
         Escalating e = new Escalating(alert, body, 0, now, 0, null, null, silenced);
         List<Outgoing> pages = new ArrayList<>();
         for (int i = 0; i < due; i++) {
@@ -177,34 +207,44 @@ public final class Alerts {
    *
    * @param text the notice, given the alert and the time it resolved
    */
-  public Optional<Alert> clear(String subject, String rule, BiFunction<Alert, Instant, String> text) {
+  public Optional<Alert> clear(String subject, Rule rule, BiFunction<Alert, Instant, String> text) {
     Alert a;
     synchronized (this) {
-      Alert open = store.firing(subject, rule).orElse(null);
+      Alert open = store.openAlert(subject, rule.id()).orElse(null);
       if (open == null) {
         return Optional.empty();
       }
-      Instant now = clock.instant();
-      boolean notify = paging == null || paging.notifyResolved();
-      List<Outgoing> reached = store.pagedFor(open.id());
-      a = store.resolve(open.id(), now, alert -> {
-        List<Outgoing> out = new ArrayList<>();
-        if (notify) {
-          String body = text.apply(alert, now);
-          for (Outgoing o : reached) {
-            out.add(Outgoing.sms("resolve", o.recipient(), o.phone(), body));
-          }
-        }
-        return out;
-      });
-      log.info("RESOLVED {} {}: was {}", a.id(), a.subject(), a.summary());
+      a = resolve(open, text);
     }
     queued();
     return Optional.of(a);
   }
 
+  // call holding this object's lock, and queued() after releasing it
+  private Alert resolve(Alert open, BiFunction<Alert, Instant, String> text) {
+    Instant now = clock.instant();
+    boolean notify = paging == null || paging.notifyResolved();
+    List<Outgoing> reached = store.pagedFor(open.id());
+    Alert a = store.resolve(open.id(), now, alert -> {
+      List<Outgoing> out = new ArrayList<>();
+      if (notify) {
+        String body = text.apply(alert, now);
+        for (Outgoing o : reached) {
+          out.add(Outgoing.sms("resolve", o.recipient(), o.phone(), body));
+        }
+      }
+      return out;
+    });
+    log.info("RESOLVED {} {}: was {}", a.id(), a.subject(), a.summary());
+    return a;
+  }
+
   /** A rule on a subject that some watch judges, by the config: an alert of it can still resolve. */
-  public record Watched(String subject, String rule) {}
+  public record Watched(String subject, Rule rule) {
+    boolean covers(Alert a) {
+      return subject.equals(a.subject()) && rule.id().equals(a.rule());
+    }
+  }
 
   /**
    * Resolves the open alerts that nothing watches any more, because their pipeline, check,
@@ -214,18 +254,32 @@ public final class Alerts {
    * @param watched every subject and rule the configured watches can raise
    * @return the alerts resolved
    */
-  public List<Alert> retire(java.util.Set<Watched> watched) {
+  public List<Alert> retire(Set<Watched> watched) {
     List<Alert> retired = new ArrayList<>();
     for (Escalating e : store.escalating()) {
       Alert open = e.alert();
-      if (!watched.contains(new Watched(open.subject(), open.rule()))) {
-        clear(open.subject(), open.rule(), (alert, at) -> AlertText.retired(instance, alert, at)).ifPresent(a -> {
+      if (watched.stream().noneMatch(w -> w.covers(open))) {
+        retire(open).ifPresent(a -> {
           log.warn("RESOLVED {} {} ({}): no longer watched, it was removed from the config", a.id(), a.subject(), a.rule());
           retired.add(a);
         });
       }
     }
     return retired;
+  }
+
+  // an alert whose rule name no rule has any more is resolved as well: nothing could ever clear it
+  private Optional<Alert> retire(Alert open) {
+    Optional<Alert> a;
+    synchronized (this) {
+      Optional<Alert> still = store.openAlert(open.subject(), open.rule());
+      if (still.isEmpty()) {
+        return Optional.empty();
+      }
+      a = Optional.of(resolve(still.get(), (alert, at) -> AlertText.retired(instance, alert, at)));
+    }
+    queued();
+    return a;
   }
 
   /** What an acknowledgement did. */

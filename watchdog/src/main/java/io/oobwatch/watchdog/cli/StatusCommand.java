@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
       "Ask a running daemon what it sees: pipelines and their last canary per stage, alerts, paging",
       "health and self-monitoring (dead man's switch, peers). For cron, Nagios/Icinga or a shell.",
       "Nagios exit codes: 0 OK, 1 WARNING (slow canary, page waiting for a retry, peer failing),",
-      "2 CRITICAL (alert firing, daemon unhealthy, a page failed), 3 UNKNOWN (daemon unreachable)."
+      "2 CRITICAL (alert open, even acknowledged; daemon unhealthy; a page failed), 3 UNKNOWN",
+      "(daemon unreachable)."
     })
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -135,9 +136,11 @@ final class StatusCommand implements Callable<Integer> {
     if (!doc.healthy()) {
       critical.add("unhealthy: " + doc.unhealthyReason());
     }
+    // an open alert is critical until its condition clears; an ack only stops the paging
     for (AlertStatus a : doc.alerts()) {
-      if (AlertStatus.FIRING.equals(a.state())) {
-        critical.add("ALERT " + a.id() + " " + a.subject() + ": " + a.summary());
+      if (!AlertStatus.RESOLVED.equals(a.state())) {
+        critical.add("ALERT " + a.id() + " " + a.subject() + ": " + a.summary()
+            + (AlertStatus.ACKNOWLEDGED.equals(a.state()) ? " (acknowledged)" : ""));
       }
     }
     PagingStatus paging = doc.paging();
@@ -194,7 +197,7 @@ final class StatusCommand implements Callable<Integer> {
     int shown = 0;
     for (AlertStatus a : doc.alerts()) {
       if (shown++ == 0) {
-        out.println("ALERTS (firing, and resolved in the last day)");
+        out.println("ALERTS (open, and resolved in the last day)");
       }
       out.printf("  %-4s %-9s %-20s %s (since %s%s)%n", a.id(), a.state(), a.subject(), a.summary(), a.openedAt(),
           AlertStatus.RESOLVED.equals(a.state()) ? ", resolved " + a.resolvedAt() : "");

@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.daemon;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.http.HealthProbe;
 import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.page.ConsolePager;
 import io.oobwatch.watchdog.page.FailoverPager;
@@ -98,8 +99,7 @@ public final class Daemon implements AutoCloseable {
               metrics::judged));
         }
         if (!p.checks().isEmpty()) {
-          SignalWatch sw = new SignalWatch(config.instance(), p, factory.signals(p), stores.observations(),
-              stores.alerts(), alerts, clock);
+          SignalWatch sw = new SignalWatch(config.instance(), p, factory.signals(p), stores.observations(), alerts, clock);
           probes.add(sw::closeProbes);
           signalWatches.add(sw);
         }
@@ -200,7 +200,7 @@ public final class Daemon implements AutoCloseable {
   private Set<Alerts.Watched> watched() {
     Set<Alerts.Watched> out = new HashSet<>();
     for (PipelineWatch w : watches) {
-      out.add(new Alerts.Watched(w.name(), Alerts.CANARY_RULE));
+      out.add(new Alerts.Watched(w.name(), Rule.CANARY));
     }
     for (SignalWatch w : signalWatches) {
       w.rules().forEach(rule -> out.add(new Alerts.Watched(w.name(), rule)));

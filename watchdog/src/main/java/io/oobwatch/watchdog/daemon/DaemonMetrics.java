@@ -3,7 +3,7 @@ package io.oobwatch.watchdog.daemon;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.StageResult;
 import io.oobwatch.watchdog.config.Config;
-import io.oobwatch.watchdog.detect.HeartbeatRule;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.server.Exposition;
@@ -110,8 +110,8 @@ final class DaemonMetrics {
 
   private void alertsAndPages(Exposition e, Instant now) {
     Map<String, Long> firing = new TreeMap<>();
-    firing.put("canary", 0L);
-    firing.put(HeartbeatRule.RULE, 0L);
+    firing.put(Rule.CANARY.id(), 0L);
+    firing.put(Rule.HEARTBEAT.id(), 0L);
     for (Alert a : alertStore.alerts(now)) {
       if (a.state() == Alert.State.FIRING) {
         firing.merge(a.rule(), 1L, Long::sum);

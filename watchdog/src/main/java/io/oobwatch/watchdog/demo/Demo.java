@@ -7,6 +7,7 @@ import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.config.ConfigException;
 import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.daemon.Daemon;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.OutboxEntry;
@@ -91,12 +92,12 @@ public final class Demo {
             + "             still answers queries: every component looks healthy. Only the canary sees the gap.%n%n",
             TIME.format(clock.instant()));
         Instant stalled = clock.instant();
-        if (!await(() -> daemon.stores().alerts().firing("inference-logs", "canary").isPresent(), start.plus(t.giveUp()),
+        if (!await(() -> daemon.stores().alerts().openAlert("inference-logs", Rule.CANARY.id()).isPresent(), start.plus(t.giveUp()),
             printer)) {
           out.println("demo failed: no alert fired");
           return 1;
         }
-        Alert alert = daemon.stores().alerts().firing("inference-logs", "canary").orElseThrow();
+        Alert alert = daemon.stores().alerts().openAlert("inference-logs", Rule.CANARY.id()).orElseThrow();
         await(() -> allSent(daemon), clock.instant().plus(Duration.ofSeconds(5)), printer);
         out.printf("%n%s >>> paged %s after the stall (above). Backlog in the queue: %d records.%n",
             TIME.format(clock.instant()), Durations.format(Duration.between(stalled, clock.instant())), pipeline.backlog());
@@ -105,7 +106,7 @@ public final class Demo {
         pause(resume, printer);
         pipeline.resumeConnector();
         out.printf("%n%s >>> the connector resumes and catches up.%n%n", TIME.format(clock.instant()));
-        if (!await(() -> daemon.stores().alerts().firing("inference-logs", "canary").isEmpty(), start.plus(t.giveUp()),
+        if (!await(() -> daemon.stores().alerts().openAlert("inference-logs", Rule.CANARY.id()).isEmpty(), start.plus(t.giveUp()),
             printer)) {
           out.println("demo failed: the alert did not resolve");
           return 1;

@@ -4,7 +4,7 @@ import io.oobwatch.probes.canary.CanaryOutcome.Verdict;
 import java.util.Objects;
 
 /**
- * The canary rule, pure: (state, judged canary, is an alert firing) → (next state, decision). No
+ * The canary rule, pure: (state, judged canary, is its alert open) → (next state, decision). No
  * I/O and no clock, so it is tested alone and its state is rebuilt after a restart by replaying the
  * stored outcomes.
  *
@@ -34,30 +34,22 @@ public final class CanaryRule {
     public static final State START = new State(null, 0, 0);
   }
 
-  public enum Decision {
-    NONE,
-    FIRE,
-    RESOLVE
-  }
-
   public record Step(State state, Decision decision) {}
 
   /**
    * @param verdict the judged canary's verdict
    * @param failedStage the first stage that did not see it ("inject:kafka" when the entry refused
    *     it); ignored when the verdict is OK or SLOW
-   * @param firing whether this rule's alert is firing for the pipeline
+   * @param open whether this rule's alert is open for the pipeline (firing or acknowledged)
    */
-  public Step apply(State s, Verdict verdict, String failedStage, boolean firing) {
+  public Step apply(State s, Verdict verdict, String failedStage, boolean open) {
     if (verdict == Verdict.OK || verdict == Verdict.SLOW) {
       State next = new State(null, 0, s.passes() + 1);
-      boolean resolve = firing && next.passes() >= passesToResolve;
-      return new Step(next, resolve ? Decision.RESOLVE : Decision.NONE);
+      return new Step(next, Decision.of(false, next.passes() >= passesToResolve, open));
     }
     String failure = verdict + "@" + Objects.requireNonNull(failedStage, "failedStage");
     int failures = failure.equals(s.failure()) ? s.failures() + 1 : 1;
     State next = new State(failure, failures, 0);
-    boolean fire = !firing && failures >= lossesToFire;
-    return new Step(next, fire ? Decision.FIRE : Decision.NONE);
+    return new Step(next, Decision.of(failures >= lossesToFire, false, open));
   }
 }

@@ -39,20 +39,8 @@ public record Finding(Condition condition, String summary, String evidence, Stri
     return new Finding(Condition.UNDECIDED, "", "", status);
   }
 
-  /** What to do given whether the rule's alert is firing: fire a new one, resolve it, or nothing. */
-  public Decision decide(boolean firing) {
-    if (condition == Condition.BAD && !firing) {
-      return Decision.FIRE;
-    }
-    if (condition == Condition.OK && firing) {
-      return Decision.RESOLVE;
-    }
-    return Decision.NONE;
-  }
-
-  public enum Decision {
-    NONE,
-    FIRE,
-    RESOLVE
+  /** What to do given whether the rule's alert is open (firing or acknowledged). */
+  public Decision decide(boolean open) {
+    return Decision.of(condition == Condition.BAD, condition == Condition.OK, open);
   }
 }

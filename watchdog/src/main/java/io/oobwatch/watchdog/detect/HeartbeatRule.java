@@ -10,9 +10,9 @@ import java.util.Objects;
 
 /**
  * The heartbeat rule for one heartbeat, pure: (state, observation) → state, and (state, now, is
- * its alert firing) → decision. No I/O and no clock of its own, so it is tested alone, and the
+ * its alert open) → decision. No I/O and no clock of its own, so it is tested alone, and the
  * state it works on is what the store keeps, so a restart resets no timer: a heartbeat that is
- * overdue when oobwatch starts is overdue at once, and one whose alert is already firing is not
+ * overdue when oobwatch starts is overdue at once, and one whose alert is already open is not
  * paged again.
  *
  * <p>Push: a ping ({@code POST /heartbeat/NAME}) is a success. No success for {@code every + grace}
@@ -21,14 +21,11 @@ import java.util.Objects;
  * a success (or a fail) within {@code grace} is "did not finish". Pull: {@code failuresToFire}
  * failed probes in a row fire; one good probe resolves.
  *
- * <p>The rule is level-triggered: it fires when a problem holds and no alert is firing, resolves
- * when no problem holds and one is, so after downtime what is still true pages once and what
+ * <p>The rule is level-triggered ({@link Decision#of}): it fires when a problem holds and no alert
+ * is open, resolves when no problem holds and one is (acknowledged or not), so after downtime what is still true pages once and what
  * stopped being true does not page at all.
  */
 public final class HeartbeatRule {
-  /** The rule name alerts carry. */
-  public static final String RULE = "heartbeat";
-
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm'Z'").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter DAY_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'").withZone(ZoneOffset.UTC);
@@ -77,12 +74,6 @@ public final class HeartbeatRule {
   /** Pull: one probe of the health URL. */
   public record Probe(Instant at, boolean ok, String reason) implements Observation {}
 
-  public enum Decision {
-    NONE,
-    FIRE,
-    RESOLVE
-  }
-
   /** A decision and, when it fires, the alert's one-line summary. */
   public record Step(Decision decision, String summary) {
     static final Step NONE = new Step(Decision.NONE, null);
@@ -112,17 +103,12 @@ public final class HeartbeatRule {
   }
 
   /**
-   * @param firing whether this heartbeat's alert is firing
+   * @param open whether this heartbeat's alert is open (firing or acknowledged)
    */
-  public Step decide(State s, Instant now, boolean firing) {
+  public Step decide(State s, Instant now, boolean open) {
     String problem = problem(s, now);
-    if (problem != null && !firing) {
-      return new Step(Decision.FIRE, problem);
-    }
-    if (problem == null && firing) {
-      return new Step(Decision.RESOLVE, null);
-    }
-    return Step.NONE;
+    Decision d = Decision.of(problem != null, problem == null, open);
+    return d == Decision.NONE ? Step.NONE : new Step(d, d == Decision.FIRE ? problem : null);
   }
 
   /** When a push heartbeat is next expected ({@code every} after the last ping); null for pull. */

@@ -7,6 +7,7 @@ import io.oobwatch.watchdog.alert.HeartbeatText;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.detect.HeartbeatRule;
 import io.oobwatch.watchdog.status.HeartbeatStatus;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.HeartbeatRecord;
 import io.oobwatch.watchdog.store.HeartbeatStore;
@@ -60,8 +61,8 @@ public final class HeartbeatWatch {
   /**
    * One heartbeat as status and metrics show it.
    *
-   * @param problem the firing condition's sentence, null when none holds
-   * @param alertId the firing alert's id, or null
+   * @param problem the failing condition's sentence, null when none holds
+   * @param alertId the open alert's id (firing or acknowledged), or null
    * @param lastProbe pull: the last probe in this run, or null
    */
   public record View(
@@ -90,7 +91,8 @@ public final class HeartbeatWatch {
   private final Alerts alerts;
   private final Clock clock;
   private final Map<String, Watched> watched = new LinkedHashMap<>();
-  private final Set<String> firing = new HashSet<>();
+  /** The heartbeats with an open alert (firing or acknowledged). */
+  private final Set<String> open = new HashSet<>();
   private volatile Instant lastEvaluation;
   private volatile List<HeartbeatStatus> published = List.of();
 
@@ -113,8 +115,8 @@ public final class HeartbeatWatch {
         save(hb.name(), state);
       }
       watched.put(hb.name(), new Watched(hb, hb.push() ? null : probes.get(hb.name()), state));
-      if (alerts.firing(hb.name(), HeartbeatRule.RULE).isPresent()) {
-        firing.add(hb.name());
+      if (alerts.openAlert(hb.name(), Rule.HEARTBEAT).isPresent()) {
+        open.add(hb.name());
       }
     }
     publish();
@@ -122,7 +124,7 @@ public final class HeartbeatWatch {
 
   /** The heartbeats' alert rules, for {@link Alerts#retire}. */
   public List<Alerts.Watched> watchedRules() {
-    return watched.keySet().stream().map(name -> new Alerts.Watched(name, HeartbeatRule.RULE)).toList();
+    return watched.keySet().stream().map(name -> new Alerts.Watched(name, Rule.HEARTBEAT)).toList();
   }
 
   /** The pull heartbeats' names, for the scheduler. */
@@ -206,8 +208,8 @@ public final class HeartbeatWatch {
     Instant now = clock.instant();
     List<View> out = new ArrayList<>();
     for (Watched w : watched.values()) {
-      Long alertId = firing.contains(w.hb.name())
-          ? alerts.firing(w.hb.name(), HeartbeatRule.RULE).map(Alert::id).orElse(null) : null;
+      Long alertId = open.contains(w.hb.name())
+          ? alerts.openAlert(w.hb.name(), Rule.HEARTBEAT).map(Alert::id).orElse(null) : null;
       out.add(new View(w.hb, w.state, w.rule.problem(w.state, now), alertId, w.rule.nextDue(w.state),
           w.rule.overdueAt(w.state), w.lastProbe));
     }
@@ -268,19 +270,15 @@ public final class HeartbeatWatch {
 
   private void decide(Watched w, Instant now) {
     String name = w.hb.name();
-    HeartbeatRule.Step step = w.rule.decide(w.state, now, firing.contains(name));
+    HeartbeatRule.Step step = w.rule.decide(w.state, now, open.contains(name));
+    alerts.apply(step.decision(), name, Rule.HEARTBEAT, new Alerts.Words(
+        () -> new Alerts.Fire("", step.summary(), alert -> HeartbeatText.fire(instance, alert)),
+        (alert, at) -> HeartbeatText.resolve(instance, alert, at, w.hb.push() ? "pinged " + HeartbeatRule.time(w.state.lastOk(), now)
+            : Optional.ofNullable(w.lastProbe).map(HealthProbe.Result::reason).orElse("probe ok"))));
     switch (step.decision()) {
-      case FIRE -> {
-        alerts.raise(name, HeartbeatRule.RULE, "", step.summary(), alert -> HeartbeatText.fire(instance, alert));
-        firing.add(name);
-      }
-      case RESOLVE -> {
-        String what = w.hb.push() ? "pinged " + HeartbeatRule.time(w.state.lastOk(), now)
-            : Optional.ofNullable(w.lastProbe).map(HealthProbe.Result::reason).orElse("probe ok");
-        alerts.clear(name, HeartbeatRule.RULE, (alert, at) -> HeartbeatText.resolve(instance, alert, at, what));
-        firing.remove(name);
-      }
-      default -> { }
+      case FIRE -> open.add(name);
+      case RESOLVE -> open.remove(name);
+      case NONE -> { }
     }
   }
 

@@ -3,9 +3,11 @@ package io.oobwatch.watchdog.schedule;
 import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.CanaryTracker;
+import io.oobwatch.watchdog.alert.AlertText;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.detect.CanaryRule;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.store.OutcomeRow;
 import io.oobwatch.watchdog.store.CanaryStore;
 import java.time.Clock;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * thread; {@link #snapshot()} may be read from any thread.
  *
  * <p>On start the rule's state is rebuilt from the judged canaries in the store, so a restart
- * neither forgets a failure streak nor re-pages an alert that is already firing.
+ * neither forgets a failure streak nor re-pages an alert that is already open.
  */
 public final class PipelineWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PipelineWatch.class);
@@ -150,13 +152,16 @@ public final class PipelineWatch implements AutoCloseable {
 
   private CanaryOutcome judge(CanaryOutcome o) {
     store.saveOutcome(o);
-    boolean firing = alerts.firing(pipeline.name()).isPresent();
-    String failedStage = io.oobwatch.watchdog.alert.AlertText.stage(o);
-    CanaryRule.Step step = rule.apply(state, o.verdict(), failedStage.isEmpty() ? null : failedStage, firing);
+    boolean open = alerts.openAlert(pipeline.name(), Rule.CANARY).isPresent();
+    String failedStage = AlertText.stage(o);
+    CanaryRule.Step step = rule.apply(state, o.verdict(), failedStage.isEmpty() ? null : failedStage, open);
     state = step.state();
     log.info("pipeline {} canary #{} {}{}", pipeline.name(), o.seq(), o.verdict(),
         failedStage.isEmpty() ? "" : " at " + failedStage);
-    alerts.apply(step.decision(), o, state.failures());
+    int inARow = state.failures();
+    alerts.apply(step.decision(), pipeline.name(), Rule.CANARY, new Alerts.Words(
+        () -> new Alerts.Fire(failedStage, AlertText.summary(o), alert -> AlertText.fire(instance, alert, o, inARow)),
+        (alert, at) -> AlertText.resolve(instance, alert, o, at)));
     judged.accept(o);
     return o;
   }

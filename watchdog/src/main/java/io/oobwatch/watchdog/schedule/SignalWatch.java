@@ -6,13 +6,14 @@ import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.alert.SignalText;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.detect.ConsumerRule;
+import io.oobwatch.watchdog.detect.Rule;
+import io.oobwatch.watchdog.detect.Rule.Kind;
 import io.oobwatch.watchdog.detect.Finding;
 import io.oobwatch.watchdog.detect.RatioRule;
 import io.oobwatch.watchdog.detect.SilenceRule;
 import io.oobwatch.watchdog.detect.UnknownRule;
 import io.oobwatch.watchdog.detect.VolumeRule;
 import io.oobwatch.watchdog.detect.Window;
-import io.oobwatch.watchdog.store.AlertStore;
 import io.oobwatch.watchdog.store.ObservationStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing is kept in memory between rounds that the store does not hold: windows, baselines,
  * how long a source has been unknown and how long offsets have been flat are all read back from the
- * stored observations, so a restart resets no timer, and an alert still firing in the store is not
+ * stored observations, so a restart resets no timer, and an alert still open in the store is not
  * paged again ({@link Alerts#raise} is idempotent per subject and rule).
  */
 public final class SignalWatch {
@@ -50,13 +51,13 @@ public final class SignalWatch {
   private final Map<String, Probe> probes;
   private final ObservationStore store;
   /** Read once a round: which of this pipeline's rules have an open alert. */
-  private final AlertStore alertStore;
   private final Alerts alerts;
   private final Clock clock;
   private final UnknownRule unknown;
+  private final Set<Rule> rules;
   private volatile Snapshot snapshot;
-  /** This pipeline's rules with an open alert, read at the start of each round. */
-  private Set<String> firing = Set.of();
+  /** This pipeline's rules with an open alert (firing or acknowledged), read at the start of each round. */
+  private Set<Rule> open = Set.of();
 
   /**
    * What the watch saw last: per check, its newest observation and what each rule concluded.
@@ -75,17 +76,17 @@ public final class SignalWatch {
    * @param probes one per check, by signal name ({@link #signal}), in config order; closed by {@link #closeProbes}
    */
   public SignalWatch(String instance, Config.Pipeline pipeline, Map<String, Probe> probes, ObservationStore store,
-      AlertStore alertStore, Alerts alerts, Clock clock) {
+      Alerts alerts, Clock clock) {
     this.instance = instance;
     this.pipeline = pipeline;
     this.checks = pipeline.checks();
     this.probes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(probes));
     this.store = store;
-    this.alertStore = alertStore;
     this.alerts = alerts;
     this.clock = clock;
     this.unknown = new UnknownRule(checks.unknownAfter());
     this.snapshot = new Snapshot(pipeline.name(), null, Map.of(), null);
+    this.rules = rulesOf(checks);
   }
 
   /** The store's name of a check's signal: pipeline/type/name. */
@@ -97,39 +98,39 @@ public final class SignalWatch {
     return pipeline.name();
   }
 
-  /** An alert's rule name: the kind of finding and the check it is about ("volume-drop:kafka"). */
-  static String rule(String kind, String check) {
-    return kind + ":" + check;
-  }
-
   /**
    * Every rule this watch can raise an alert for on its pipeline, by the config; an open alert of
-   * any other rule is no longer watched (see {@link Alerts#retire}).
+   * any other rule is no longer watched (see {@link Alerts#retire}). The watch judges no rule that
+   * is not listed here (see {@link #apply}).
    */
-  public Set<String> rules() {
-    Set<String> out = new LinkedHashSet<>();
+  public Set<Rule> rules() {
+    return rules;
+  }
+
+  private static Set<Rule> rulesOf(Config.Checks checks) {
+    Set<Rule> out = new LinkedHashSet<>();
     for (Config.Freshness f : checks.freshness()) {
-      out.add(rule("unknown:freshness", f.name()));
-      out.add(rule("freshness", f.name()));
+      out.add(Rule.of(Kind.UNKNOWN_FRESHNESS, f.name()));
+      out.add(Rule.of(Kind.FRESHNESS, f.name()));
     }
     for (Config.Volume v : checks.volume()) {
-      out.add(rule("unknown:volume", v.name()));
-      out.add(rule("volume-drop", v.name()));
+      out.add(Rule.of(Kind.UNKNOWN_VOLUME, v.name()));
+      out.add(Rule.of(Kind.VOLUME_DROP, v.name()));
       if (v.maxPerMinute() != null) {
-        out.add(rule("ceiling", v.name()));
+        out.add(Rule.of(Kind.CEILING, v.name()));
       }
     }
     for (Config.Ratio r : checks.ratios()) {
-      out.add(rule("ratio", r.sink() + "/" + r.source()));
+      out.add(Rule.of(Kind.RATIO, r.sink() + "/" + r.source()));
     }
     for (Config.ConsumerLag c : checks.consumerLag()) {
-      out.add(rule("unknown:consumer_lag", c.name()));
-      out.add(rule("stalled", c.name()));
+      out.add(Rule.of(Kind.UNKNOWN_CONSUMER_LAG, c.name()));
+      out.add(Rule.of(Kind.STALLED, c.name()));
       if (c.maxLag() > 0) {
-        out.add(rule("lag", c.name()));
+        out.add(Rule.of(Kind.LAG, c.name()));
       }
     }
-    return out;
+    return java.util.Collections.unmodifiableSet(out);
   }
 
   public Duration every() {
@@ -159,12 +160,7 @@ public final class SignalWatch {
   private void judge(Map<String, Observation> round, Map<String, CheckStatus> statuses) {
     Instant now = clock.instant();
     // one read of the open alerts per round instead of one per rule: most rounds decide nothing
-    firing = new java.util.HashSet<>();
-    for (io.oobwatch.watchdog.store.Alert a : alertStore.alerts(now)) {
-      if (a.subject().equals(pipeline.name()) && a.state() == io.oobwatch.watchdog.store.Alert.State.FIRING) {
-        firing.add(a.rule());
-      }
-    }
+    open = alerts.openRules(pipeline.name());
     for (Config.Freshness f : checks.freshness()) {
       statuses.put(f.name(), freshness(f, round, now));
     }
@@ -205,9 +201,9 @@ public final class SignalWatch {
     Map<String, String> findings = new LinkedHashMap<>();
     Finding reach = unknown.judge(where + " (freshness)", latest, latest != null && latest.kind() != Observation.Kind.UNKNOWN,
         latest != null && latest.kind() == Observation.Kind.UNKNOWN ? store.runStart(signal, UNKNOWN) : null, now);
-    apply(rule("unknown:freshness", f.name()), f.name(), reach, findings, "unknown");
+    apply(Rule.of(Kind.UNKNOWN_FRESHNESS, f.name()), f.name(), reach, findings, "unknown");
     Instant noneSince = latest != null && latest.kind() == Observation.Kind.NONE ? store.runStart(signal, NONE) : null;
-    apply(rule("freshness", f.name()), f.name(), new SilenceRule(f.maxAge()).judge(where, latest, noneSince, now), findings,
+    apply(Rule.of(Kind.FRESHNESS, f.name()), f.name(), new SilenceRule(f.maxAge()).judge(where, latest, noneSince, now), findings,
         "silence");
     return new CheckStatus("freshness", f.name(), where, latest, findings);
   }
@@ -219,7 +215,7 @@ public final class SignalWatch {
     Map<String, String> findings = new LinkedHashMap<>();
     Finding reach = unknown.judge(where + " (volume)", latest, latest != null && latest.known(),
         latest != null && !latest.known() ? store.runStart(signal, NOT_KNOWN) : null, now);
-    apply(rule("unknown:volume", v.name()), v.name(), reach, findings, "unknown");
+    apply(Rule.of(Kind.UNKNOWN_VOLUME, v.name()), v.name(), reach, findings, "unknown");
     int n = expected(v.window());
     Instant to = minuteEnd(now);
     List<Instant> ends = new ArrayList<>();
@@ -232,9 +228,9 @@ public final class SignalWatch {
       baselines.add(new VolumeRule.Baseline(v.baselines().get(i), windows.get(i + 1)));
     }
     VolumeRule rule = new VolumeRule(v.window(), v.drop(), v.minPerMinute(), v.maxPerMinute());
-    apply(rule("volume-drop", v.name()), v.name(), rule.drop(where, current, n, baselines), findings, "drop");
+    apply(Rule.of(Kind.VOLUME_DROP, v.name()), v.name(), rule.drop(where, current, n, baselines), findings, "drop");
     if (v.maxPerMinute() != null) {
-      apply(rule("ceiling", v.name()), v.name(), rule.ceiling(where, current, n), findings, "ceiling");
+      apply(Rule.of(Kind.CEILING, v.name()), v.name(), rule.ceiling(where, current, n), findings, "ceiling");
     }
     return new CheckStatus("volume", v.name(), where, latest, findings);
   }
@@ -253,7 +249,7 @@ public final class SignalWatch {
         .map(Config.Volume::minPerMinute).orElse(0.0);
     Finding f = new RatioRule(r.min(), r.window()).judge(r.sink(), sink, r.source(), source, expected(r.window()), floor);
     Map<String, String> findings = new LinkedHashMap<>();
-    apply(rule("ratio", r.sink() + "/" + r.source()), r.sink(), f, findings, "ratio");
+    apply(Rule.of(Kind.RATIO, r.sink() + "/" + r.source()), r.sink(), f, findings, "ratio");
     return new CheckStatus("ratio", r.sink() + "/" + r.source(), r.sink() + " vs " + r.source(), null, findings);
   }
 
@@ -265,29 +261,26 @@ public final class SignalWatch {
     Finding reach = unknown.judge("kafka (" + group + ")", latest,
         latest != null && latest.kind() != Observation.Kind.UNKNOWN,
         latest != null && latest.kind() == Observation.Kind.UNKNOWN ? store.runStart(signal, UNKNOWN) : null, now);
-    apply(rule("unknown:consumer_lag", c.name()), c.name(), reach, findings, "unknown");
+    apply(Rule.of(Kind.UNKNOWN_CONSUMER_LAG, c.name()), c.name(), reach, findings, "unknown");
     ConsumerRule rule = new ConsumerRule(c.maxLag(), c.stalledAfter());
     List<Observation> recent = store.observations(signal, now.minus(rule.lookback()), minuteEnd(now));
-    apply(rule("stalled", c.name()), c.name(), rule.stalled(group, recent, now), findings, "stalled");
+    apply(Rule.of(Kind.STALLED, c.name()), c.name(), rule.stalled(group, recent, now), findings, "stalled");
     if (c.maxLag() > 0) {
-      apply(rule("lag", c.name()), c.name(), rule.lag(group, latest), findings, "lag");
+      apply(Rule.of(Kind.LAG, c.name()), c.name(), rule.lag(group, latest), findings, "lag");
     }
     return new CheckStatus("consumer_lag", c.name(), group, latest, findings);
   }
 
   /** Carries out a finding through the alerts, and notes its status line. */
-  private void apply(String rule, String stage, Finding f, Map<String, String> findings, String key) {
-    findings.put(key, f.condition() == Finding.Condition.BAD ? "BAD: " + f.status() : f.status());
-    switch (f.decide(firing.contains(rule))) {
-      case FIRE:
-        alerts.raise(pipeline.name(), rule, stage, f.summary(), alert -> SignalText.fire(instance, alert, f.evidence()));
-        break;
-      case RESOLVE:
-        alerts.clear(pipeline.name(), rule, (alert, at) -> SignalText.resolve(instance, alert, at, f.status()));
-        break;
-      default:
-        break;
+  private void apply(Rule rule, String stage, Finding f, Map<String, String> findings, String key) {
+    if (!rules.contains(rule)) {
+      // a programming error: retire() would resolve this rule's alerts at every start
+      throw new IllegalStateException("rule " + rule + " is judged but not listed in rules()");
     }
+    findings.put(key, f.condition() == Finding.Condition.BAD ? "BAD: " + f.status() : f.status());
+    alerts.apply(f.decide(open.contains(rule)), pipeline.name(), rule, new Alerts.Words(
+        () -> new Alerts.Fire(stage, f.summary(), alert -> SignalText.fire(instance, alert, f.evidence())),
+        (alert, at) -> SignalText.resolve(instance, alert, at, f.status())));
   }
 
   /** How many observations a full window holds at this watch's interval (minute buckets). */

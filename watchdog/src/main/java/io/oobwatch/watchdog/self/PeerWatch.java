@@ -4,6 +4,8 @@ import io.oobwatch.probes.canary.Durations;
 import io.oobwatch.probes.http.HttpCall;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.detect.Decision;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.page.SmsText;
 import io.oobwatch.watchdog.status.SelfStatus;
 import io.oobwatch.watchdog.store.Alert;
@@ -21,12 +23,11 @@ import org.slf4j.LoggerFactory;
  * {@code timeout}, is a failure; {@code failures_to_fire} failures in a row page ("peer wd-us-1
  * silent since 08:41Z"), the next good answer resolves. Driven by {@link #check()} from one thread.
  *
- * <p>The streak lives in memory; the alert lives in the store, so a restart neither forgets a
- * firing peer alert nor pages it again (raise is a no-op while it fires).
+ * <p>The streak lives in memory; the alert lives in the store, so a restart neither forgets an
+ * open peer alert nor pages it again; an acknowledged one resolves on the next good answer.
  */
 final class PeerWatch {
   private static final Logger log = LoggerFactory.getLogger(PeerWatch.class);
-  static final String RULE = "peer";
   private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HH:mm'Z'").withZone(ZoneOffset.UTC);
 
   private final String instance;
@@ -73,7 +74,6 @@ final class PeerWatch {
       failures = 0;
       failingSince = null;
       lastFailure = null;
-      alerts.clear(subject(), RULE, this::resolveText);
     } else {
       if (failures == 0) {
         failingSince = at;
@@ -82,10 +82,11 @@ final class PeerWatch {
       failures++;
       lastFailure = failure;
       log.warn("{} check failed ({} in a row): {}", subject(), failures, failure);
-      if (failures >= peer.failuresToFire()) {
-        alerts.raise(subject(), RULE, "", summary(), this::fireText);
-      }
     }
+    boolean open = alerts.openAlert(subject(), Rule.PEER).isPresent();
+    Decision d = Decision.of(failures >= peer.failuresToFire(), failure == null, open);
+    alerts.apply(d, subject(), Rule.PEER, new Alerts.Words(() -> new Alerts.Fire("", summary(), this::fireText),
+        this::resolveText));
     last = snapshot(at, failure);
   }
 

@@ -2,6 +2,7 @@ package io.oobwatch.watchdog.self;
 
 import io.oobwatch.probes.canary.Durations;
 import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.status.SelfStatus;
 import java.net.http.HttpClient;
@@ -87,7 +88,7 @@ public final class SelfWatch implements AutoCloseable {
 
   /** The peers' alert rules, for {@link Alerts#retire}. */
   public List<Alerts.Watched> watched() {
-    return peers.stream().map(p -> new Alerts.Watched(p.subject(), PeerWatch.RULE)).toList();
+    return peers.stream().map(p -> new Alerts.Watched(p.subject(), Rule.PEER)).toList();
   }
 
   /** What /status shows under "self": each check's state as of its last run. */

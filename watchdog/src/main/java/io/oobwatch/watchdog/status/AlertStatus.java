@@ -16,5 +16,7 @@ public record AlertStatus(
     Instant resolvedAt) {
   /** The state of an alert that pages until acknowledged. */
   public static final String FIRING = "firing";
+  /** An open alert whose paging a person stopped; it stays open until its condition clears. */
+  public static final String ACKNOWLEDGED = "acknowledged";
   public static final String RESOLVED = "resolved";
 }

@@ -14,7 +14,7 @@ import java.util.function.Function;
 public interface AlertStore {
 
   /** The open alert of a subject's rule (firing or acknowledged), if any. */
-  Optional<Alert> firing(String subject, String rule);
+  Optional<Alert> openAlert(String subject, String rule);
 
   /**
    * Opens an alert and queues its pages, atomically: either both are stored or neither.

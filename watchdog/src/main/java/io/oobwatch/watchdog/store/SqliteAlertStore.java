@@ -24,7 +24,7 @@ final class SqliteAlertStore implements AlertStore, Outbox {
   }
 
   @Override
-  public Optional<Alert> firing(String subject, String rule) {
+  public Optional<Alert> openAlert(String subject, String rule) {
     return db.query("SELECT * FROM alerts WHERE subject = ? AND rule = ? AND state IN ('FIRING', 'ACKNOWLEDGED')"
             + " ORDER BY id DESC LIMIT 1",
         ps -> {

@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.page.Page;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.page.Pager;
@@ -61,7 +62,7 @@ class RoundGroupingTest {
   }
 
   void raise(Alerts alerts, String subject) {
-    alerts.raise(subject, "canary", "store", "canary lost between queue and store", a -> "ALERT " + a.id() + " " + subject);
+    alerts.raise(subject, Rule.CANARY, "store", "canary lost between queue and store", a -> "ALERT " + a.id() + " " + subject);
   }
 
   @Test

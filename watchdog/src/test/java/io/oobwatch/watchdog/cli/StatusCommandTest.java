@@ -81,7 +81,7 @@ class StatusCommandTest {
   void aFiringAlertIsCriticalAndJsonCarriesTheProblemsAndTheDaemonsStatus() throws Exception {
     String url = startDaemon();
     pipeline.drop();
-    await().atMost(Duration.ofSeconds(15)).until(() -> daemon.stores().alerts().firing("inference-logs", "canary").isPresent());
+    await().atMost(Duration.ofSeconds(15)).until(() -> daemon.stores().alerts().openAlert("inference-logs", "canary").isPresent());
     assertThat(run("status", "--url", url + "/status")).isEqualTo(2);
     assertThat(out()).startsWith("OOBWATCH CRITICAL - ALERT 1 inference-logs: canary lost between injection and store")
         .containsPattern("1 +firing +inference-logs +canary lost between injection and store");
@@ -132,5 +132,18 @@ class StatusCommandTest {
     assertThat(StatusCommand.judge(json.readTree(
         "{\"healthy\":false,\"unhealthy_reason\":\"evaluation of pipeline p stalled since T\",\"pipelines\":[]}")).code())
         .isEqualTo(2);
+  }
+
+  @Test
+  void anAcknowledgedAlertIsStillCriticalUntilItResolvesOfAnyRule() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    String doc = "{\"instance\":\"x\",\"healthy\":true,\"pipelines\":[],\"paging\":{\"pending\":0,\"failed\":0},"
+        + "\"alerts\":[%s]}";
+    String freshness = "{\"id\":3,\"subject\":\"inference-logs\",\"rule\":\"freshness:es\",\"state\":\"%s\","
+        + "\"summary\":\"no new inference logs in es for 7m\"}";
+    StatusCommand.Verdict acked = StatusCommand.judge(json.readTree(String.format(doc, String.format(freshness, "acknowledged"))));
+    assertThat(acked.code()).isEqualTo(2);
+    assertThat(acked.problems()).containsExactly("ALERT 3 inference-logs: no new inference logs in es for 7m (acknowledged)");
+    assertThat(StatusCommand.judge(json.readTree(String.format(doc, String.format(freshness, "resolved")))).code()).isEqualTo(0);
   }
 }

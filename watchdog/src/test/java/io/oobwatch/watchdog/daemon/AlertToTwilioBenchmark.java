@@ -7,6 +7,7 @@ import io.oobwatch.testkit.FakeTwilio;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.config.ConfigLoader;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.store.Stores;
 import java.io.PrintStream;
@@ -78,7 +79,7 @@ class AlertToTwilioBenchmark {
           // as the watches raise them: in one evaluation round
           alerts.round(() -> {
             for (int i = 0; i < n; i++) {
-              alerts.raise("pipeline-" + i, "canary", "elasticsearch", "canary lost", a -> "ALERT " + a.id() + " lost");
+              alerts.raise("pipeline-" + i, Rule.CANARY, "elasticsearch", "canary lost", a -> "ALERT " + a.id() + " lost");
             }
           });
           await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))

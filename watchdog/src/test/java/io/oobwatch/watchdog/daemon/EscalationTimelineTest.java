@@ -5,6 +5,7 @@ import static io.oobwatch.watchdog.daemon.PagingRig.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import java.nio.file.Path;
@@ -113,13 +114,13 @@ class EscalationTimelineTest {
     Alert a = rig.raise("inference-logs");
     rig.tick();
     rig.advance(Duration.ofMinutes(15));
-    rig.alerts.raise("other", "canary", "kafka", "x", al -> "ALERT " + al.id() + " other"); // not resolved
+    rig.alerts.raise("other", Rule.CANARY, "kafka", "x", al -> "ALERT " + al.id() + " other"); // not resolved
     rig.tick();
     int aliceBefore = rig.smsTo(ALICE).size();
     int bobBefore = rig.smsTo(BOB).size();
 
     rig.clock.advance(Duration.ofMinutes(2));
-    rig.alerts.clear("inference-logs", "canary", (al, at) -> "RESOLVED " + al.id() + " inference-logs");
+    rig.alerts.clear("inference-logs", Rule.CANARY, (al, at) -> "RESOLVED " + al.id() + " inference-logs");
     rig.tick();
 
     assertThat(rig.smsTo(ALICE)).hasSize(aliceBefore + 1).last().isEqualTo("RESOLVED 1 inference-logs");

@@ -5,6 +5,7 @@ import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.config.ConfigLoader;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.page.Pager;
 import io.oobwatch.watchdog.store.Alert;
@@ -85,7 +86,7 @@ final class PagingRig implements AutoCloseable {
   }
 
   Alert raise(String subject) {
-    return alerts.raise(subject, "canary", "elasticsearch", "canary lost between kafka and elasticsearch",
+    return alerts.raise(subject, Rule.CANARY, "elasticsearch", "canary lost between kafka and elasticsearch",
         a -> "ALERT " + a.id() + " " + subject + ": canary lost between kafka and elasticsearch. Reply ACK " + a.id() + ".");
   }
 

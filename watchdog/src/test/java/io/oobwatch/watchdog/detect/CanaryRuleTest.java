@@ -6,7 +6,6 @@ import static io.oobwatch.probes.canary.CanaryOutcome.Verdict.SLOW;
 import static io.oobwatch.probes.canary.CanaryOutcome.Verdict.UNREACHABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.oobwatch.watchdog.detect.CanaryRule.Decision;
 import io.oobwatch.watchdog.detect.CanaryRule.State;
 import io.oobwatch.watchdog.detect.CanaryRule.Step;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.oobwatch.probes.http.HealthProbeConfig;
 import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.config.Config;
-import io.oobwatch.watchdog.detect.HeartbeatRule.Decision;
 import io.oobwatch.watchdog.detect.HeartbeatRule.State;
 import io.oobwatch.watchdog.detect.HeartbeatRule.Step;
 import java.time.Duration;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oobwatch.probes.Observation;
 import io.oobwatch.watchdog.detect.Finding.Condition;
-import io.oobwatch.watchdog.detect.Finding.Decision;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

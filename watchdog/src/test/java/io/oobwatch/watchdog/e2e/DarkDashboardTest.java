@@ -243,7 +243,7 @@ class DarkDashboardTest {
     assertThat(failed()).isZero();
     assertThat(twilio.delivered()).isEmpty();
     assertThat(twilio.requests()).isZero();
-    assertThat(daemon.stores().alerts().firing("inference-logs", "canary")).isEmpty();
+    assertThat(daemon.stores().alerts().openAlert("inference-logs", "canary")).isEmpty();
   }
 
   @Test
@@ -330,7 +330,7 @@ class DarkDashboardTest {
         long failedAfter = failures(store);
         await().atMost(Duration.ofSeconds(30)).until(() -> failures(store) >= failedAfter + 3);
         assertThat(twilio.delivered()).hasSize(1);
-        assertThat(store.alerts().firing("inference-logs", "canary")).isPresent();
+        assertThat(store.alerts().openAlert("inference-logs", "canary")).isPresent();
         assertThat(store.canaries().recentOutcomes("inference-logs", 1000)).extracting(r -> r.seq()).doesNotHaveDuplicates();
 
         connector.resume();

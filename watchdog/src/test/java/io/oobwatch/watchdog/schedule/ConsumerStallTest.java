@@ -65,7 +65,7 @@ class ConsumerStallTest {
     Alerts alerts = new Alerts("wd-test", store.alerts(), null, clock, () -> { });
     watch = new SignalWatch("wd-test", p,
         Map.of(SignalWatch.signal("inference-logs", "consumer_lag", group), new KafkaGroupLag((KafkaGroupConfig) c.settings(), clock)),
-        store.observations(), store.alerts(), alerts, clock);
+        store.observations(), alerts, clock);
   }
 
   void join(String group) {

@@ -77,7 +77,7 @@ class SignalEvaluationBenchmark {
       }
       store.observations().saveObservations(rows);
       for (Config.Pipeline pipeline : pipelines) {
-        watches.add(new SignalWatch("bench", pipeline, probes(pipeline, clock), store.observations(), store.alerts(),
+        watches.add(new SignalWatch("bench", pipeline, probes(pipeline, clock), store.observations(),
             alerts, clock));
       }
       fill = (System.nanoTime() - t0) / 1_000_000;

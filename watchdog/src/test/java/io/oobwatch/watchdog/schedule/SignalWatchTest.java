@@ -7,7 +7,9 @@ import io.oobwatch.probes.Probe;
 import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,7 +105,7 @@ class SignalWatchTest {
 
     List<Alert> alerts = second.alerts().alerts(Instant.EPOCH);
     assertThat(alerts).extracting(Alert::rule).containsExactly("unknown:freshness:elasticsearch");
-    assertThat(restarted.rules()).contains(alerts.get(0).rule());
+    assertThat(restarted.rules()).extracting(Rule::id).contains(alerts.get(0).rule());
     assertThat(alerts.get(0).openedAt()).isEqualTo(Instant.parse("2026-11-27T08:05:00Z"));
     assertThat(second.outbox().pages(5).get(0).body())
         .contains("cannot query elasticsearch (freshness) for 5m. Elasticsearch at http://es:9200 refused the connection.");
@@ -127,7 +129,7 @@ class SignalWatchTest {
 
     assertThat(store.alerts().alerts(Instant.EPOCH)).extracting(Alert::summary)
         .containsExactly("elasticsearch receives 80% of what kafka sends");
-    assertThat(w.rules()).contains(store.alerts().alerts(Instant.EPOCH).get(0).rule());
+    assertThat(w.rules()).extracting(Rule::id).contains(store.alerts().alerts(Instant.EPOCH).get(0).rule());
     assertThat(store.outbox().pages(5).get(0).body()).contains("400/min vs 500/min over 15m (80%; min 90%).");
   }
 
@@ -143,12 +145,64 @@ class SignalWatchTest {
         List.of(new Config.ConsumerLag("connector", null, 0, Duration.ofMinutes(5)),
             new Config.ConsumerLag("archiver", null, 100_000, Duration.ofMinutes(5))));
 
-    assertThat(watch(store(), checks, Map.of()).rules()).containsExactlyInAnyOrder(
+    assertThat(watch(store(), checks, Map.of()).rules()).extracting(Rule::id).containsExactlyInAnyOrder(
         "unknown:freshness:dashboards", "freshness:dashboards",
         "unknown:volume:kafka", "volume-drop:kafka", "ceiling:kafka",
         "unknown:volume:elasticsearch", "volume-drop:elasticsearch",
         "ratio:elasticsearch/kafka",
         "unknown:consumer_lag:connector", "stalled:connector",
         "unknown:consumer_lag:archiver", "stalled:archiver", "lag:archiver");
+  }
+
+  @Test
+  void anAcknowledgedFreshnessAlertResolvesWithItsNoticeWhenRecordsFlowAgainAndTheNextStallPagesAnew() {
+    Instant[] newest = {clock.instant()};
+    SqliteStore store = store();
+    Alerts alerts = new Alerts("wd-test", store, null, clock, () -> { });
+    SignalWatch w = new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, freshnessOnly()),
+        Map.of(SignalWatch.signal("inference-logs", "freshness", "elasticsearch"),
+            probe(() -> Observation.value(clock.instant(), newest[0].toEpochMilli()))), store, alerts, clock);
+    minutes(w, 7);
+    Alert first = store.alerts(Instant.EPOCH).get(0);
+    OutboxEntry page = store.pages(5).get(0);
+    store.pageSent(page.id(), "SM-first", clock.instant());
+    assertThat(alerts.ack(first.id(), "sms:alice").outcome()).isEqualTo(Alerts.AckOutcome.ACKNOWLEDGED);
+
+    newest[0] = clock.instant();
+    minutes(w, 1);
+
+    assertThat(store.alert(first.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
+    assertThat(store.pages(10)).filteredOn(p -> p.event().equals("resolve")).extracting(OutboxEntry::body)
+        .singleElement().asString().contains("RESOLVED " + first.id());
+
+    minutes(w, 7);
+    List<Alert> all = store.alerts(Instant.EPOCH);
+    assertThat(all).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
+    assertThat(store.pages(10)).filteredOn(p -> p.event().equals("fire")).extracting(OutboxEntry::alertId)
+        .containsExactlyInAnyOrder(first.id(), all.get(0).id());
+  }
+
+  @Test
+  void anAcknowledgedConsumerLagAlertResolvesWhenTheConsumerCatchesUpAndNothingReArmsAtTheAckTimeout() {
+    long[] lag = {5_000};
+    Config.Checks checks = new Config.Checks(Duration.ofMinutes(1), Duration.ofMinutes(5), List.of(), List.of(), List.of(),
+        List.of(new Config.ConsumerLag("connector", null, 1_000, Duration.ofMinutes(5))));
+    SqliteStore store = store();
+    Alerts alerts = new Alerts("wd-test", store, null, clock, () -> { });
+    SignalWatch w = new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, checks),
+        Map.of(SignalWatch.signal("inference-logs", "consumer_lag", "connector"),
+            probe(() -> Observation.value(clock.instant(), lag[0], 100_000 - lag[0], "Stable"))), store, alerts, clock);
+    minutes(w, 1);
+    Alert alert = alerts.openAlert("inference-logs", Rule.of(Rule.Kind.LAG, "connector")).orElseThrow();
+    store.pageSent(store.pages(5).get(0).id(), "SM-lag", clock.instant());
+    alerts.ack(alert.id(), "sms:alice");
+
+    lag[0] = 10;
+    minutes(w, 1);
+    clock.advance(Duration.ofDays(2));
+    alerts.escalate();
+
+    assertThat(store.alert(alert.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
+    assertThat(store.pages(10)).extracting(OutboxEntry::event).contains("resolve").doesNotContain("rearm");
   }
 }

@@ -85,7 +85,7 @@ class VolumeWeekTest {
     Config.Pipeline p = new Config.Pipeline("inference", null,
         new Config.Checks(Duration.ofMinutes(1), Duration.ofMinutes(5), List.of(), List.of(v), List.of(), List.of()));
     Alerts alerts = new Alerts("wd-test", store.alerts(), null, clock, () -> { });
-    return new SignalWatch("wd-test", p, Map.of(SIGNAL, probe), store.observations(), store.alerts(), alerts, clock);
+    return new SignalWatch("wd-test", p, Map.of(SIGNAL, probe), store.observations(), alerts, clock);
   }
 
   /** Ticks once a minute until {@code until}. */

@@ -71,10 +71,10 @@ class PeerWatchTest {
     p.check();
     clock.advance(Duration.ofSeconds(30));
     p.check();
-    assertThat(store.alerts().firing("peer wd-us-1", "peer")).isEmpty();
+    assertThat(store.alerts().openAlert("peer wd-us-1", "peer")).isEmpty();
     clock.advance(Duration.ofSeconds(30));
     p.check();
-    Alert a = store.alerts().firing("peer wd-us-1", "peer").orElseThrow();
+    Alert a = store.alerts().openAlert("peer wd-us-1", "peer").orElseThrow();
     assertThat(a.summary()).isEqualTo("silent since 08:41Z");
     assertThat(pages()).singleElement().asString()
         .startsWith("[oobwatch wd-eu-1] ALERT " + a.id() + " peer wd-us-1: silent since 08:41Z. 3 checks in a row failed: ")
@@ -95,7 +95,7 @@ class PeerWatchTest {
         p.check();
         clock.advance(Duration.ofSeconds(30));
       }
-      Alert a = store.alerts().firing("peer wd-us-1", "peer").orElseThrow();
+      Alert a = store.alerts().openAlert("peer wd-us-1", "peer").orElseThrow();
       assertThat(a.summary()).isEqualTo("unhealthy since 08:41Z");
       assertThat(asJson(p.status()).get("error").toString())
           .isEqualTo(peerServer.url("").substring("http://".length()) + " answered HTTP 503: evaluation of pipeline logs stalled since 2026-11-27T08:39:00Z");
@@ -106,7 +106,7 @@ class PeerWatchTest {
       store.outbox().duePages(clock.instant()).forEach(e -> store.outbox().pageSent(e.id(), "SM" + e.id(), clock.instant()));
       peerServer.answer(new Reply(200, "ok\n"));
       p.check();
-      assertThat(store.alerts().firing("peer wd-us-1", "peer")).isEmpty();
+      assertThat(store.alerts().openAlert("peer wd-us-1", "peer")).isEmpty();
       assertThat(store.alerts().alerts(Instant.EPOCH)).singleElement().extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
       assertThat(pages()).hasSize(2).first().asString()
           .isEqualTo("[oobwatch wd-eu-1] RESOLVED " + a.id() + " peer wd-us-1: answers again at 08:42Z. Was: unhealthy since 08:41Z.");
@@ -123,7 +123,7 @@ class PeerWatchTest {
       }
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("3 checks of a hanging peer").isLessThan(Duration.ofSeconds(4));
       assertThat(hanging.accepted()).isGreaterThanOrEqualTo(1);
-      assertThat(store.alerts().firing("peer wd-us-1", "peer")).get().extracting(Alert::summary).isEqualTo("silent since 08:41Z");
+      assertThat(store.alerts().openAlert("peer wd-us-1", "peer")).get().extracting(Alert::summary).isEqualTo("silent since 08:41Z");
       assertThat(pages()).singleElement().asString().contains("did not answer within 0.3s");
     }
   }

@@ -75,8 +75,8 @@ class SelfMonitoringTest {
     assertThat(a.stores().alerts().alerts(java.time.Instant.EPOCH)).isEmpty();
 
     b.close();
-    await().atMost(Duration.ofSeconds(10)).until(() -> a.stores().alerts().firing("peer wd-us-1", "peer").isPresent());
-    assertThat(a.stores().alerts().firing("peer wd-us-1", "peer").orElseThrow().summary()).matches("silent since [0-2][0-9]:[0-5][0-9]Z");
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.stores().alerts().openAlert("peer wd-us-1", "peer").isPresent());
+    assertThat(a.stores().alerts().openAlert("peer wd-us-1", "peer").orElseThrow().summary()).matches("silent since [0-2][0-9]:[0-5][0-9]Z");
     assertThat(a.stores().outbox().pages(10)).extracting(OutboxEntry::body).singleElement().asString()
         .contains("ALERT 1 peer wd-us-1: silent since ").contains("refused the connection");
     // the survivor itself is well: its switch still says ok

@@ -50,7 +50,7 @@ class StoresHeartbeatTest {
     try (Stores s = Stores.open(dir)) {
       s.alerts().fire("log-shipper", "heartbeat", "", "heartbeat log-shipper missing", t0, a -> List.of());
 
-      assertThat(s.alerts().firing("log-shipper", "heartbeat")).hasValueSatisfying(a -> assertThat(a.resolvedAt()).isNull());
+      assertThat(s.alerts().openAlert("log-shipper", "heartbeat")).hasValueSatisfying(a -> assertThat(a.resolvedAt()).isNull());
     }
   }
 }

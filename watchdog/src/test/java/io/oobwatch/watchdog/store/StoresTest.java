@@ -66,7 +66,7 @@ class StoresTest {
       assertThat(id).isEqualTo(1);
     }
     try (Stores s = Stores.open(dir)) {
-      assertThat(s.alerts().firing("inference-logs", "canary")).get().extracting(Alert::id).isEqualTo(id);
+      assertThat(s.alerts().openAlert("inference-logs", "canary")).get().extracting(Alert::id).isEqualTo(id);
       List<OutboxEntry> due = s.outbox().duePages(t0);
       assertThat(due).singleElement().satisfies(p -> {
         assertThat(p.body()).isEqualTo("ALERT 1");
@@ -81,7 +81,7 @@ class StoresTest {
       assertThatThrownBy(() -> s.alerts().fire("p", "canary", "es", "x", t0, alert -> {
         throw new IllegalStateException("boom");
       })).hasMessage("boom");
-      assertThat(s.alerts().firing("p", "canary")).isEmpty();
+      assertThat(s.alerts().openAlert("p", "canary")).isEmpty();
       assertThat(s.outbox().duePages(t0)).isEmpty();
     }
   }
@@ -109,7 +109,7 @@ class StoresTest {
       Alert r = s.alerts().resolve(a.id(), t0.plusSeconds(300), al -> List.of(Outgoing.sms("resolve", "alice", "+1555", "RESOLVED " + al.id())));
       assertThat(r.state()).isEqualTo(Alert.State.RESOLVED);
       assertThat(r.resolvedAt()).isEqualTo(t0.plusSeconds(300));
-      assertThat(s.alerts().firing("p", "canary")).isEmpty();
+      assertThat(s.alerts().openAlert("p", "canary")).isEmpty();
       assertThat(s.outbox().duePages(t0.plusSeconds(300))).extracting(OutboxEntry::event).containsExactly("resolve");
       assertThatThrownBy(() -> s.alerts().resolve(a.id(), t0, al -> List.of())).hasMessageContaining("not firing");
     }
@@ -129,7 +129,7 @@ class StoresTest {
   void aFiringAlertReadBackHasNoResolvedTime() {
     try (Stores s = Stores.open(dir)) {
       s.alerts().fire("p", "canary", "es", "x", t0, al -> List.of());
-      assertThat(s.alerts().firing("p", "canary")).get().extracting(Alert::resolvedAt).isNull();
+      assertThat(s.alerts().openAlert("p", "canary")).get().extracting(Alert::resolvedAt).isNull();
       assertThat(s.alerts().alerts(t0)).singleElement().extracting(Alert::resolvedAt).isNull();
     }
   }
@@ -152,7 +152,7 @@ class StoresTest {
     }
 
     try (Stores s = Stores.open(dir)) {
-      assertThat(s.alerts().firing("inference-logs", "canary")).get().extracting(Alert::summary).isEqualTo("canary lost");
+      assertThat(s.alerts().openAlert("inference-logs", "canary")).get().extracting(Alert::summary).isEqualTo("canary lost");
       assertThat(s.outbox().duePages(t0)).singleElement().satisfies(p -> {
         assertThat(p.body()).isEqualTo("ALERT 1");
         assertThat(p.channel()).isEqualTo(Outgoing.SMS);

@@ -1,0 +1,82 @@
+package io.oobwatch.watchdog.detect;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Which rule an alert belongs to: a kind and, for the signal rules, the check it judges. The store
+ * keeps it as {@link #id()} ("canary", "heartbeat", "volume-drop:kafka", "unknown:freshness:es");
+ * every watch names its rules through this type, so the names a watch raises and the names it lists
+ * as watched (an open alert of any other is retired at start) cannot drift apart.
+ *
+ * @param check the check's name (a ratio: "sink/source") for a per-check kind; null otherwise
+ */
+public record Rule(Kind kind, String check) {
+  /** Every kind of rule, each with the name alerts carry. */
+  public enum Kind {
+    CANARY("canary", false),
+    HEARTBEAT("heartbeat", false),
+    PEER("peer", false),
+    UNKNOWN_FRESHNESS("unknown:freshness", true),
+    FRESHNESS("freshness", true),
+    UNKNOWN_VOLUME("unknown:volume", true),
+    VOLUME_DROP("volume-drop", true),
+    CEILING("ceiling", true),
+    RATIO("ratio", true),
+    UNKNOWN_CONSUMER_LAG("unknown:consumer_lag", true),
+    STALLED("stalled", true),
+    LAG("lag", true);
+
+    private final String label;
+    private final boolean perCheck;
+
+    Kind(String label, boolean perCheck) {
+      this.label = label;
+      this.perCheck = perCheck;
+    }
+
+    /** The name alerts of this kind carry ("volume-drop"). */
+    public String label() {
+      return label;
+    }
+  }
+
+  public static final Rule CANARY = new Rule(Kind.CANARY, null);
+  public static final Rule HEARTBEAT = new Rule(Kind.HEARTBEAT, null);
+  public static final Rule PEER = new Rule(Kind.PEER, null);
+
+  public Rule {
+    Objects.requireNonNull(kind, "kind");
+    if (kind.perCheck != (check != null)) {
+      throw new IllegalArgumentException(kind.perCheck ? kind.label + " needs the check it judges" : kind.label + " judges no check");
+    }
+  }
+
+  /** The rule of a per-check kind for one check. */
+  public static Rule of(Kind kind, String check) {
+    return new Rule(kind, Objects.requireNonNull(check, "check"));
+  }
+
+  /** The stored name: the kind's label, then ":" and the check for a per-check kind. */
+  public String id() {
+    return check == null ? kind.label : kind.label + ":" + check;
+  }
+
+  /** The rule a stored name stands for; empty for a name no rule has (any more). */
+  public static Optional<Rule> parse(String id) {
+    for (Kind k : Kind.values()) {
+      if (!k.perCheck && id.equals(k.label)) {
+        return Optional.of(new Rule(k, null));
+      }
+      if (k.perCheck && id.length() > k.label.length() + 1 && id.startsWith(k.label + ":")) {
+        return Optional.of(new Rule(k, id.substring(k.label.length() + 1)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public String toString() {
+    return id();
+  }
+}
