@@ -3,12 +3,9 @@ package io.oobwatch.probes.elasticsearch;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oobwatch.probes.Observation;
-import io.oobwatch.probes.Probe;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Records per minute arriving in an index, from the sink's side: one {@code _count} of the real
@@ -17,31 +14,14 @@ import java.util.Objects;
  * <p>Observations: VALUE with the count; NONE when no index matches the expression (reported as
  * such, never as zero records); UNKNOWN when the cluster cannot be queried or shards failed.
  */
-public final class ElasticsearchCount implements Probe {
-  private final ElasticsearchSignalConfig cfg;
-  private final EsClient es;
-  private final Clock clock;
-  private final URI uri;
-
+public final class ElasticsearchCount extends IndexProbe {
   /** @param http a shared client; not closed here */
   public ElasticsearchCount(ElasticsearchSignalConfig cfg, HttpClient http, Clock clock) {
-    this.cfg = Objects.requireNonNull(cfg, "cfg");
-    this.es = new EsClient(cfg.cluster(), Objects.requireNonNull(http, "http"));
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.uri = es.endpoint("_count");
+    super(cfg, http, clock, "_count", "count");
   }
 
   @Override
-  public Observation observe() {
-    Instant now = clock.instant();
-    try {
-      return count(now);
-    } catch (RuntimeException e) {
-      return Observation.unknown(now, es.who + " count failed: " + e.getClass().getSimpleName());
-    }
-  }
-
-  private Observation count(Instant now) {
+  Observation read(Instant now) {
     Instant to = now.minus(cfg.delay());
     EsClient.Reply reply = es.ask(uri, body(cfg.timestampField(), to.minusSeconds(60), to), now);
     if (reply.instead() != null) {
@@ -64,15 +44,5 @@ public final class ElasticsearchCount implements Probe {
     range.put("format", "epoch_millis");
     RealRecords.exclude(bool);
     return q.toString();
-  }
-
-  @Override
-  public void close() {
-    // the HTTP client is shared
-  }
-
-  @Override
-  public String toString() {
-    return "ElasticsearchCount[" + cfg.cluster() + ", " + cfg.timestampField() + "]";
   }
 }

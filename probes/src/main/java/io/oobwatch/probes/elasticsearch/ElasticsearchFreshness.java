@@ -3,12 +3,9 @@ package io.oobwatch.probes.elasticsearch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.oobwatch.probes.Observation;
-import io.oobwatch.probes.Probe;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * The time of the newest real record in an index: one {@code _search} with a {@code max}
@@ -19,31 +16,14 @@ import java.util.Objects;
  * field — never a zero, never fresh; UNKNOWN when the cluster cannot be queried, rejects the
  * credentials, or answers with failed shards (the newest record may sit on the shard that failed).
  */
-public final class ElasticsearchFreshness implements Probe {
-  private final ElasticsearchSignalConfig cfg;
-  private final EsClient es;
-  private final Clock clock;
-  private final URI uri;
-
+public final class ElasticsearchFreshness extends IndexProbe {
   /** @param http a shared client; not closed here */
   public ElasticsearchFreshness(ElasticsearchSignalConfig cfg, HttpClient http, Clock clock) {
-    this.cfg = Objects.requireNonNull(cfg, "cfg");
-    this.es = new EsClient(cfg.cluster(), Objects.requireNonNull(http, "http"));
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.uri = es.endpoint("_search");
+    super(cfg, http, clock, "_search", "query");
   }
 
   @Override
-  public Observation observe() {
-    try {
-      return query();
-    } catch (RuntimeException e) {
-      return Observation.unknown(clock.instant(), es.who + " query failed: " + e.getClass().getSimpleName());
-    }
-  }
-
-  private Observation query() {
-    Instant now = clock.instant();
+  Observation read(Instant now) {
     EsClient.Reply reply = es.ask(uri, body(cfg.timestampField()), now);
     if (reply.instead() != null) {
       return reply.instead();
@@ -62,15 +42,5 @@ public final class ElasticsearchFreshness implements Probe {
     RealRecords.exclude(q.putObject("query").putObject("bool"));
     q.putObject("aggs").putObject("newest").putObject("max").put("field", timestampField);
     return q.toString();
-  }
-
-  @Override
-  public void close() {
-    // the HTTP client is shared
-  }
-
-  @Override
-  public String toString() {
-    return "ElasticsearchFreshness[" + cfg.cluster() + ", " + cfg.timestampField() + "]";
   }
 }

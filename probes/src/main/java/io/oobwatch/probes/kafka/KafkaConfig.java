@@ -31,19 +31,30 @@ public record KafkaConfig(String bootstrap, String topic, Map<String, String> cl
   private static final String MASK = "****";
 
   public KafkaConfig {
+    clientProperties = checked(bootstrap, "topic", topic, timeout, clientProperties);
+  }
+
+  /**
+   * The invariants every Kafka settings record shares: a bootstrap, the named value ({@code topic},
+   * {@code consumer group}) and a positive timeout.
+   *
+   * @return the client properties, copied (empty for null)
+   */
+  static Map<String, String> checked(String bootstrap, String what, String value, Duration timeout,
+      Map<String, String> clientProperties) {
     Objects.requireNonNull(bootstrap, "bootstrap");
-    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(value, what);
     Objects.requireNonNull(timeout, "timeout");
     if (bootstrap.isBlank()) {
       throw new IllegalArgumentException("kafka bootstrap is empty");
     }
-    if (topic.isBlank()) {
-      throw new IllegalArgumentException("kafka topic is empty");
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("kafka " + what + " is empty");
     }
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("kafka timeout must be positive, got " + timeout);
     }
-    clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+    return clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
   }
 
   /** A config without extra client settings. */

@@ -6,7 +6,6 @@ import io.oobwatch.probes.SignalSource;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -24,19 +23,7 @@ public record KafkaGroupConfig(
     implements SignalSource.ConsumerLag {
 
   public KafkaGroupConfig {
-    Objects.requireNonNull(bootstrap, "bootstrap");
-    Objects.requireNonNull(group, "group");
-    Objects.requireNonNull(timeout, "timeout");
-    if (bootstrap.isBlank()) {
-      throw new IllegalArgumentException("kafka bootstrap is empty");
-    }
-    if (group.isBlank()) {
-      throw new IllegalArgumentException("kafka consumer group is empty");
-    }
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("kafka timeout must be positive, got " + timeout);
-    }
-    clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+    clientProperties = KafkaConfig.checked(bootstrap, "consumer group", group, timeout, clientProperties);
   }
 
   @Override

@@ -40,36 +40,19 @@ final class ChecksReader {
   }
 
   private static List<Config.Freshness> freshness(Reader r, Reader.Obj p) {
-    List<Config.Freshness> out = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    List<YamlNode> items = p.list("freshness");
-    for (int i = 0; i < items.size(); i++) {
-      Reader.Obj o = r.obj(items.get(i), p.child("freshness[" + i + "]"));
-      Source<SignalSource.Freshness> s = o == null ? null : source(r, o, Use.FRESHNESS, k -> k.freshness(), SignalSource.Freshness::freshness);
-      if (s == null) {
-        continue;
-      }
+    return items(r, p, Use.FRESHNESS, Kind::freshness, SignalSource.Freshness::freshness, (o, s, names) -> {
       String name = uniqueName(o, s.kind, names, "freshness checks");
       Duration maxAge = o.duration("max_age", null, Duration.ofSeconds(1), Duration.ofDays(7));
       if (maxAge == null && !o.has("max_age")) {
         o.missing("max_age", "how old the newest real record may get before it pages, e.g. max_age: 5m");
       }
       o.done();
-      out.add(new Config.Freshness(name, s.kind, s.settings, maxAge));
-    }
-    return out;
+      return new Config.Freshness(name, s.kind, s.settings, maxAge);
+    });
   }
 
   private static List<Config.Volume> volume(Reader r, Reader.Obj p) {
-    List<Config.Volume> out = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    List<YamlNode> items = p.list("volume");
-    for (int i = 0; i < items.size(); i++) {
-      Reader.Obj o = r.obj(items.get(i), p.child("volume[" + i + "]"));
-      Source<SignalSource.Volume> s = o == null ? null : source(r, o, Use.VOLUME, k -> k.volume(), SignalSource.Volume::volume);
-      if (s == null) {
-        continue;
-      }
+    return items(r, p, Use.VOLUME, Kind::volume, SignalSource.Volume::volume, (o, s, names) -> {
       String name = uniqueName(o, s.kind, names, "volume checks");
       Duration window = o.duration("window", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1));
       double drop = percent(r, o, "drop", 0.20, false);
@@ -80,9 +63,8 @@ final class ChecksReader {
         o.error("max_per_minute", "must be above min_per_minute (" + format(min) + ")");
       }
       o.done();
-      out.add(new Config.Volume(name, s.kind, s.settings, window, drop, baselines, min, max));
-    }
-    return out;
+      return new Config.Volume(name, s.kind, s.settings, window, drop, baselines, min, max);
+    });
   }
 
   private static List<Config.Ratio> ratios(Reader r, Reader.Obj p, List<Config.Volume> volume) {
@@ -108,21 +90,33 @@ final class ChecksReader {
   }
 
   private static List<Config.ConsumerLag> consumerLag(Reader r, Reader.Obj p) {
-    List<Config.ConsumerLag> out = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    List<YamlNode> items = p.list("consumer_lag");
-    for (int i = 0; i < items.size(); i++) {
-      Reader.Obj o = r.obj(items.get(i), p.child("consumer_lag[" + i + "]"));
-      Source<SignalSource.ConsumerLag> s = o == null ? null : source(r, o, Use.CONSUMER_LAG, k -> k.consumerLag(), SignalSource.ConsumerLag::consumerLag);
-      if (s == null) {
-        continue;
-      }
+    return items(r, p, Use.CONSUMER_LAG, Kind::consumerLag, SignalSource.ConsumerLag::consumerLag, (o, s, names) -> {
       String dflt = s.settings == null ? s.kind : s.settings.group();
       String name = uniqueName(o, dflt, names, "consumer_lag checks");
       int maxLag = o.integer("max_lag", 0, 0);
       Duration stalledAfter = o.duration("stalled_after", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1));
       o.done();
-      out.add(new Config.ConsumerLag(name, s.settings, maxLag, stalledAfter));
+      return new Config.ConsumerLag(name, s.settings, maxLag, stalledAfter);
+    });
+  }
+
+  /** Reads one check item, given its one source; {@code names} holds the names taken so far. */
+  private interface Item<C, T> {
+    T read(Reader.Obj o, Source<C> s, Set<String> names);
+  }
+
+  /** Each item of the pipeline's list for {@code use} that names one source kind of that use, read by {@code item}. */
+  private static <C, T> List<T> items(Reader r, Reader.Obj p, Use use, Function<Kind, Kind.Role<? extends C>> role,
+      BiFunction<C, ProbeContext, AutoCloseable> open, Item<C, T> item) {
+    List<T> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    List<YamlNode> items = p.list(use.noun());
+    for (int i = 0; i < items.size(); i++) {
+      Reader.Obj o = r.obj(items.get(i), p.child(use.noun() + "[" + i + "]"));
+      Source<C> s = o == null ? null : source(r, o, use, role, open);
+      if (s != null) {
+        out.add(item.read(o, s, names));
+      }
     }
     return out;
   }
