@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -28,6 +29,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
 
 /**
  * Datadog's log intake and log query API (v2) as a loopback HTTP server, checking what Datadog
@@ -191,7 +194,7 @@ public final class FakeDatadog implements AutoCloseable {
       }
       JsonNode body;
       try {
-        body = JSON.readTree(ex.getRequestBody().readAllBytes());
+        body = JSON.readTree(decoded(ex));
       } catch (IOException e) {
         send(ex, 400, errors("Malformed JSON"));
         return;
@@ -217,6 +220,18 @@ public final class FakeDatadog implements AutoCloseable {
         send(ex, 400, errors(e.getMessage()));
       }
     }
+  }
+
+  /** The request body, gunzipped or inflated as its Content-Encoding says (the intake takes both). */
+  private static byte[] decoded(HttpExchange ex) throws IOException {
+    String encoding = String.valueOf(ex.getRequestHeaders().getFirst("Content-Encoding"));
+    InputStream in = ex.getRequestBody();
+    if (encoding.equalsIgnoreCase("gzip")) {
+      in = new GZIPInputStream(in);
+    } else if (encoding.equalsIgnoreCase("deflate")) {
+      in = new InflaterInputStream(in);
+    }
+    return in.readAllBytes();
   }
 
   private void intake(HttpExchange ex, JsonNode body) throws IOException {
