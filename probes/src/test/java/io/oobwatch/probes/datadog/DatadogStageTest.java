@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The datadog stage against FakeDatadog over real sockets, on a test clock. */
 class DatadogStageTest {
@@ -221,11 +223,12 @@ class DatadogStageTest {
     assertThat(stage.lookup(gone).status()).isEqualTo(Lookup.Status.NOT_FOUND); // asked again: not yet searched
   }
 
-  @Test
-  void atEvery30sTheStageSendsAtMostTwoSearchesPerCanary() {
+  @ParameterizedTest(name = "indexing delay {0}s")
+  @ValueSource(ints = {3, 8, 14})
+  void atEvery30sTheStageSendsAtMostTwoSearchesPerCanary(int indexingSeconds) {
     // one simulated hour: a canary every 30s, the tracker polling every 1s, deadline 60s,
-    // Datadog indexing each log 3s after it arrives
-    dd.fake.indexingDelay(Duration.ofSeconds(3));
+    // Datadog indexing each log indexingSeconds after it arrives
+    dd.fake.indexingDelay(Duration.ofSeconds(indexingSeconds));
     Stage stage = stage();
     List<CanaryRecord> inFlight = new ArrayList<>();
     int canaries = 0;
@@ -247,8 +250,8 @@ class DatadogStageTest {
       dd.advance(Duration.ofSeconds(1));
     }
 
-    System.out.printf("datadog stage at every 30s: %d canaries, %d searches in one simulated hour%n",
-        canaries, dd.fake.searches());
+    System.out.printf("datadog stage at every 30s, indexing delay %ds: %d canaries, %d searches in one simulated hour%n",
+        indexingSeconds, canaries, dd.fake.searches());
     assertThat(dd.fake.searches()).isLessThanOrEqualTo(2 * canaries);
   }
 }
