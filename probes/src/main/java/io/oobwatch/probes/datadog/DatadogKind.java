@@ -2,6 +2,7 @@ package io.oobwatch.probes.datadog;
 
 import io.oobwatch.probes.Kind;
 import io.oobwatch.probes.Settings;
+import io.oobwatch.probes.http.HttpCall;
 import java.util.Arrays;
 import java.util.List;
 
@@ -44,13 +45,13 @@ public final class DatadogKind {
   }
 
   /**
-   * The site or URL and the keys. The application key is read only where the API is queried; the
-   * intake takes the API key alone.
+   * The site or URL and the keys. The application key is read only where the API is queried, the
+   * intake URL only for the entry: the intake takes the API key alone.
    */
   private static DatadogAccount account(Settings o, boolean queries) {
     String site = o.string("site", null);
     String url = o.string("url", null);
-    String intake = o.string("intake_url", null);
+    String intake = queries ? null : o.string("intake_url", null);
     String name = null;
     String api = null;
     String intakeBase = null;
@@ -68,7 +69,7 @@ public final class DatadogKind {
       }
     } else if (url != null) {
       api = httpUrl(o, "url", url);
-      name = api;
+      name = api == null ? null : HttpCall.redact(api);
       intakeBase = api;
     } else {
       o.invalid("datadog needs site: (e.g. site: datadoghq.eu) or url: (a proxy or test server)");
