@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -13,6 +14,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,18 +30,26 @@ public final class HttpCall {
   /**
    * What came back: either an answer ({@code status} and {@code body}) or, when no answer came,
    * a {@code failure} sentence such as "elasticsearch at http://es:9200 refused the connection".
+   * {@code headers} are the answer's headers (empty when no answer came).
    */
-  public record Result(int status, String body, String failure) {
+  public record Result(int status, String body, String failure, HttpHeaders headers) {
+    private static final HttpHeaders NONE = HttpHeaders.of(Map.of(), (k, v) -> true);
+
     public boolean answered() {
       return failure == null;
     }
 
-    static Result answer(int status, String body) {
-      return new Result(status, body, null);
+    /** The first value of an answer header, if present (names are case-insensitive). */
+    public Optional<String> header(String name) {
+      return headers.firstValue(name);
+    }
+
+    static Result answer(int status, String body, HttpHeaders headers) {
+      return new Result(status, body, null, headers);
     }
 
     static Result failed(String failure) {
-      return new Result(-1, "", failure);
+      return new Result(-1, "", failure, NONE);
     }
   }
 
@@ -64,7 +74,7 @@ public final class HttpCall {
     }
     try {
       HttpResponse<String> resp = future.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
-      return Result.answer(resp.statusCode(), resp.body() == null ? "" : resp.body());
+      return Result.answer(resp.statusCode(), resp.body() == null ? "" : resp.body(), resp.headers());
     } catch (TimeoutException e) {
       future.cancel(true);
       return Result.failed(who + " did not answer within " + Durations.format(timeout));

@@ -2,6 +2,7 @@ package io.oobwatch.probes.kinds;
 
 import io.oobwatch.probes.Kind;
 import io.oobwatch.probes.Use;
+import io.oobwatch.probes.datadog.DatadogKind;
 import io.oobwatch.probes.elasticsearch.ElasticsearchKind;
 import io.oobwatch.probes.http.HttpKind;
 import io.oobwatch.probes.kafka.KafkaKind;
@@ -18,7 +19,8 @@ public final class Kinds {
       KafkaKind.KIND,
       ElasticsearchKind.KIND,
       HttpKind.KIND,
-      PrometheusKind.KIND);
+      PrometheusKind.KIND,
+      DatadogKind.KIND);
 
   private Kinds() {}
 

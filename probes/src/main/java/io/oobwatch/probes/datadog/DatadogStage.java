@@ -1,0 +1,198 @@
+package io.oobwatch.probes.datadog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.oobwatch.probes.CanaryRecord;
+import io.oobwatch.probes.Lookup;
+import io.oobwatch.probes.Stage;
+import io.oobwatch.probes.canary.Durations;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Looks for canaries in Datadog's log search, with one search for every canary in flight.
+ *
+ * <p>Why one search for many: Datadog's log search is rate-limited per organisation (a few hundred
+ * requests per hour, shared with every dashboard script of the organisation), while the {@link
+ * Stage} contract asks for one canary per call and the tracker asks every second. So the stage
+ * remembers the canaries it was told about ({@link #arm}, and any canary it is asked about) until
+ * {@link #forget}, and a lookup that finds the last search at least {@code poll} old (and the rate
+ * limit willing) runs one {@code POST /api/v2/logs/events/search} with {@code @canary.id:("a" OR
+ * "b" ...)} over every such canary that is older than {@code indexing_delay} and not yet found, in
+ * a window from the oldest emission (less 5 minutes of clock skew) to now (plus 5 minutes), paging
+ * through {@code meta.page.after}. Every other lookup is answered from that search: the canaries it
+ * found stay found (with the instant of the search that found them) until forgotten, the others
+ * are not found yet.
+ *
+ * <p>Outcomes: found in the last search FOUND; not in it NOT_FOUND; a 429, or a search held back
+ * by the rate limit, NOT_FOUND with a "rate-limited" reason (the answer is late, not lost: the
+ * canary's deadline decides, never the 429 alone); the key rejected (401/403), HTTP 5xx, a refused
+ * connection or a timeout UNREACHABLE, as long as that search stays the last one.
+ */
+public final class DatadogStage implements Stage {
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+  /** At most this many ids per search, so the query stays far below Datadog's query length limit. */
+  static final int IDS_PER_SEARCH = 100;
+  static final int PAGE_LIMIT = 1000;
+  static final int MAX_PAGES = 5;
+
+  private final String name;
+  private final DatadogStageConfig cfg;
+  private final DatadogApi api;
+  private final Clock clock;
+  private final Map<String, Instant> wanted = new LinkedHashMap<>();
+  private final Map<String, Lookup> found = new HashMap<>();
+  private Instant lastSearch;
+  private Set<String> lastSearched = Set.of();
+  /** The last search's failure (UNREACHABLE, or NOT_FOUND when rate-limited), or null. */
+  private Lookup lastFailure;
+
+  DatadogStage(String name, DatadogStageConfig cfg, DatadogApi api, Clock clock) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.cfg = Objects.requireNonNull(cfg, "cfg");
+    this.api = Objects.requireNonNull(api, "api");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public synchronized void arm(CanaryRecord canary) {
+    wanted.put(canary.id(), canary.emittedAt());
+  }
+
+  @Override
+  public synchronized void forget(CanaryRecord canary) {
+    wanted.remove(canary.id());
+    found.remove(canary.id());
+  }
+
+  @Override
+  public synchronized Lookup lookup(CanaryRecord canary) {
+    Lookup seen = found.get(canary.id());
+    if (seen != null) {
+      return seen;
+    }
+    wanted.putIfAbsent(canary.id(), canary.emittedAt());
+    Instant now = clock.instant();
+    try {
+      List<String> due = due(now);
+      if (!due.isEmpty()) {
+        search(due, now);
+      }
+    } catch (RuntimeException e) {
+      // a bug here must not take the watchdog down; the SRE still gets a reason
+      lastFailure = Lookup.unreachable("datadog lookup failed: " + e.getClass().getSimpleName());
+    }
+    seen = found.get(canary.id());
+    if (seen != null) {
+      return seen;
+    }
+    String held = api.heldBack(now);
+    if (held != null) {
+      return Lookup.notFound(held);
+    }
+    if (lastFailure != null && lastSearched.contains(canary.id())) {
+      return lastFailure;
+    }
+    if (!lastSearched.contains(canary.id())) {
+      return Lookup.notFound("not searched in datadog yet (searched from " + Durations.format(cfg.indexingDelay())
+          + " after emission, at most every " + Durations.format(cfg.poll()) + ")");
+    }
+    return Lookup.notFound("not searchable in " + cfg.where() + " " + Durations.format(
+        Duration.between(canary.emittedAt(), lastSearch).withNanos(0)) + " after emission"
+        + ": an exclusion filter, an index quota or an intake backlog?");
+  }
+
+  /** The canaries to search for now, or none when it is too early or the rate limit holds. */
+  private List<String> due(Instant now) {
+    if (lastSearch != null && now.isBefore(lastSearch.plus(cfg.poll()))) {
+      return List.of();
+    }
+    if (!api.mayQuery(now)) {
+      return List.of();
+    }
+    return wanted.entrySet().stream()
+        .filter(e -> !found.containsKey(e.getKey()) && !now.isBefore(e.getValue().plus(cfg.indexingDelay())))
+        .map(Map.Entry::getKey)
+        .collect(Collectors.toList());
+  }
+
+  private void search(List<String> ids, Instant now) {
+    lastSearch = now;
+    lastSearched = new HashSet<>(ids);
+    lastFailure = null;
+    for (int i = 0; i < ids.size(); i += IDS_PER_SEARCH) {
+      List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IDS_PER_SEARCH));
+      Instant oldest = chunk.stream().map(wanted::get).min(Instant::compareTo).orElse(now);
+      Map<String, Integer> counts = new HashMap<>();
+      String cursor = null;
+      for (int page = 0; page < MAX_PAGES; page++) {
+        DatadogApi.Reply r = api.post(DatadogApi.SEARCH, request(chunk, oldest, now, cursor));
+        if (r.outcome() != DatadogApi.Outcome.OK) {
+          lastFailure = r.outcome() == DatadogApi.Outcome.RATE_LIMITED
+              ? Lookup.notFound(r.reason()) : Lookup.unreachable(r.reason());
+          break;
+        }
+        count(r.body(), counts);
+        cursor = r.body().path("meta").path("page").path("after").asText(null);
+        if (cursor == null || cursor.isEmpty()) {
+          break;
+        }
+      }
+      // what a failed page did find is still found: a canary is there or it is not
+      counts.forEach((id, n) -> found.put(id, Lookup.found(n, now)));
+      if (lastFailure != null) {
+        return;
+      }
+    }
+  }
+
+  private ObjectNode request(List<String> ids, Instant oldest, Instant now, String cursor) {
+    ObjectNode body = DatadogApi.JSON.createObjectNode();
+    DatadogApi.filter(body, query(ids), oldest.minus(CLOCK_SKEW), now.plus(CLOCK_SKEW), cfg.indexes());
+    ObjectNode page = body.putObject("page");
+    page.put("limit", PAGE_LIMIT);
+    if (cursor != null) {
+      page.put("cursor", cursor);
+    }
+    body.put("sort", "timestamp");
+    return body;
+  }
+
+  /** {@code @canary.id:("a" OR "b")}: ids are quoted, so a UUID's dashes are no syntax. */
+  static String query(List<String> ids) {
+    return ids.stream().map(id -> "\"" + id.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+        .collect(Collectors.joining(" OR ", "@canary.id:(", ")"));
+  }
+
+  private void count(JsonNode body, Map<String, Integer> counts) {
+    for (JsonNode log : body.path("data")) {
+      JsonNode attrs = log.path("attributes").path("attributes");
+      JsonNode id = attrs.path("canary").path("id");
+      if (!id.isTextual()) {
+        id = attrs.path("canary.id");
+      }
+      if (id.isTextual() && lastSearched.contains(id.asText())) {
+        counts.merge(id.asText(), 1, Integer::sum);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DatadogStage[" + name + ", " + cfg.account() + "]";
+  }
+}
