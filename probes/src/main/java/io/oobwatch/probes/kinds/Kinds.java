@@ -3,6 +3,7 @@ package io.oobwatch.probes.kinds;
 import io.oobwatch.probes.Kind;
 import io.oobwatch.probes.Use;
 import io.oobwatch.probes.elasticsearch.ElasticsearchKind;
+import io.oobwatch.probes.file.FileKind;
 import io.oobwatch.probes.http.HttpKind;
 import io.oobwatch.probes.kafka.KafkaKind;
 import io.oobwatch.probes.prometheus.PrometheusKind;
@@ -18,7 +19,8 @@ public final class Kinds {
       KafkaKind.KIND,
       ElasticsearchKind.KIND,
       HttpKind.KIND,
-      PrometheusKind.KIND);
+      PrometheusKind.KIND,
+      FileKind.KIND);
 
   private Kinds() {}
 
