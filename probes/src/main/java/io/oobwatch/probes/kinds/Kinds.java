@@ -6,6 +6,7 @@ import io.oobwatch.probes.elasticsearch.ElasticsearchKind;
 import io.oobwatch.probes.file.FileKind;
 import io.oobwatch.probes.http.HttpKind;
 import io.oobwatch.probes.kafka.KafkaKind;
+import io.oobwatch.probes.loki.LokiKind;
 import io.oobwatch.probes.prometheus.PrometheusKind;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,8 @@ public final class Kinds {
       ElasticsearchKind.KIND,
       HttpKind.KIND,
       PrometheusKind.KIND,
-      FileKind.KIND);
+      FileKind.KIND,
+      LokiKind.KIND);
 
   private Kinds() {}
 
