@@ -11,6 +11,17 @@ public interface Injector extends AutoCloseable {
   /** The kind, as written in the config ({@code kafka}, {@code http}). */
   String kind();
 
+  /**
+   * How a page names where the canary was when the first stage misses it ("canary lost between
+   * injection and kafka"). "injection" when the entry's acceptance means a pipeline component
+   * holds the canary (a produce, a POST); an entry that only leaves the canary where a component
+   * still has to pick it up (a file a shipper tails) names itself, so the page names that hop
+   * ("between file and kafka").
+   */
+  default String origin() {
+    return "injection";
+  }
+
   /** Hands the canary to the pipeline entry and waits for it to be accepted. */
   Injection inject(CanaryRecord canary);
 

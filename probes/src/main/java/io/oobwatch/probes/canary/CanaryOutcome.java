@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param injection what the entry said
  * @param stages one result per stage, pipeline order; empty when the injection failed
  * @param finishedAt when the journey was judged
+ * @param origin how a page names the hop before the first stage ({@code Injector.origin()})
  */
 public record CanaryOutcome(
     String pipeline,
@@ -28,7 +29,8 @@ public record CanaryOutcome(
     String injector,
     Injection injection,
     List<StageResult> stages,
-    Instant finishedAt) {
+    Instant finishedAt,
+    String origin) {
 
   public enum Verdict {
     /** Every stage saw it within the objective. */
@@ -43,8 +45,15 @@ public record CanaryOutcome(
 
   public CanaryOutcome {
     Objects.requireNonNull(pipeline, "pipeline");
+    origin = origin == null ? "injection" : origin;
     Objects.requireNonNull(injection, "injection");
     stages = List.copyOf(stages);
+  }
+
+  /** An outcome of an entry whose acceptance means the pipeline holds the canary (origin "injection"). */
+  public CanaryOutcome(String pipeline, String canaryId, long seq, Instant emittedAt, String injector,
+      Injection injection, List<StageResult> stages, Instant finishedAt) {
+    this(pipeline, canaryId, seq, emittedAt, injector, injection, stages, finishedAt, "injection");
   }
 
   public Verdict verdict() {

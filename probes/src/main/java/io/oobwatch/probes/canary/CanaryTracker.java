@@ -62,7 +62,8 @@ public final class CanaryTracker implements AutoCloseable {
     if (!injection.ok()) {
       stages.forEach(s -> s.forget(canary));
       return new CanaryOutcome(
-          pipeline, canary.id(), canary.seq(), canary.emittedAt(), injector.kind(), injection, List.of(), clock.instant());
+          pipeline, canary.id(), canary.seq(), canary.emittedAt(), injector.kind(), injection, List.of(), clock.instant(),
+          injector.origin());
     }
     inFlight.put(canary.id(), new InFlight(canary, injection, stages.size()));
     return null;
@@ -145,7 +146,8 @@ public final class CanaryTracker implements AutoCloseable {
       }
     }
     return new CanaryOutcome(
-        pipeline, f.canary.id(), f.canary.seq(), f.canary.emittedAt(), injector.kind(), f.injection, results, now);
+        pipeline, f.canary.id(), f.canary.seq(), f.canary.emittedAt(), injector.kind(), f.injection, results, now,
+        injector.origin());
   }
 
   /** Forgets every canary in flight (shutdown); they are neither lost nor seen. */

@@ -4,8 +4,10 @@ import io.oobwatch.probes.Kind;
 import io.oobwatch.probes.Use;
 import io.oobwatch.probes.datadog.DatadogKind;
 import io.oobwatch.probes.elasticsearch.ElasticsearchKind;
+import io.oobwatch.probes.file.FileKind;
 import io.oobwatch.probes.http.HttpKind;
 import io.oobwatch.probes.kafka.KafkaKind;
+import io.oobwatch.probes.loki.LokiKind;
 import io.oobwatch.probes.prometheus.PrometheusKind;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +22,9 @@ public final class Kinds {
       ElasticsearchKind.KIND,
       HttpKind.KIND,
       PrometheusKind.KIND,
-      DatadogKind.KIND);
+      DatadogKind.KIND,
+      FileKind.KIND,
+      LokiKind.KIND);
 
   private Kinds() {}
 

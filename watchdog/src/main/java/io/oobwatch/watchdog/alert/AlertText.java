@@ -75,7 +75,7 @@ public final class AlertText {
   }
 
   private static String from(CanaryOutcome o, StageResult failed) {
-    return previous(o, failed).map(StageResult::stage).orElse("injection");
+    return previous(o, failed).map(StageResult::stage).orElse(o.origin());
   }
 
   private static Optional<StageResult> previous(CanaryOutcome o, StageResult failed) {

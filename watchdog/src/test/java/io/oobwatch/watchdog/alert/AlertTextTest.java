@@ -35,6 +35,22 @@ class AlertTextTest {
   }
 
   @Test
+  void aCanaryWrittenToAFileAndMissingAtTheFirstStageIsLostBetweenTheFileAndThatStageTheShippersHop() {
+    CanaryOutcome o = new CanaryOutcome("inference-logs", "c-1", 7, t0, "file", Injection.accepted(Duration.ofMillis(1), "812 bytes"),
+        List.of(new StageResult("kafka", StageResult.Status.LOST, Duration.ofSeconds(6), 0, "not found")), t0.plusSeconds(6),
+        "file");
+    assertThat(AlertText.summary(o)).isEqualTo("canary lost between file and kafka");
+    assertThat(AlertText.fire("wd-eu-1", alert(o), o, 2)).contains("ALERT 3 inference-logs: canary lost between file and kafka.");
+  }
+
+  @Test
+  void anEntryThatIsAPipelineComponentNamesTheFirstHopInjection() {
+    CanaryOutcome o = new CanaryOutcome("inference-logs", "c-1", 7, t0, "kafka", Injection.accepted(Duration.ofMillis(1), "offset 9"),
+        List.of(new StageResult("kafka", StageResult.Status.LOST, Duration.ofSeconds(6), 0, "not found")), t0.plusSeconds(6));
+    assertThat(AlertText.summary(o)).isEqualTo("canary lost between injection and kafka");
+  }
+
+  @Test
   void anUnreachableStagePageSaysItCannotBeQueriedNotThatDataWasLost() {
     CanaryOutcome o = outcome(new StageResult("elasticsearch", StageResult.Status.UNREACHABLE, Duration.ofSeconds(90), 0,
         "elasticsearch at http://127.0.0.1:9200 refused the connection"));

@@ -86,6 +86,40 @@ class CliTest {
         .containsPattern("store\\s+LOST");
   }
 
+  Path fileEntryConfig(Path log) throws Exception {
+    Path file = dir.resolve("file-entry.yaml");
+    Files.writeString(file, String.join("\n",
+        "instance: wd-cli",
+        "state_dir: state",
+        "pipelines:",
+        "  - name: inference-logs",
+        "    canary:",
+        "      deadline: 1s",
+        "      poll: 100ms",
+        "      inject: { file: { path: \"" + log + "\" } }",
+        "      stages:",
+        "        - http: { name: queue, url: \"" + pipeline.queueSearchUrl() + "\" }",
+        ""));
+    return file;
+  }
+
+  @Test
+  void checkOfAFileEntryWithNoShipperNamesTheHopAfterTheFileAndAMissingFileIsNotCreated() throws Exception {
+    Path log = Files.writeString(dir.resolve("app.log"), "");
+    assertThat(run("check", "-c", fileEntryConfig(log).toString())).isEqualTo(2);
+    assertThat(out()).startsWith("OOBWATCH CRITICAL - inference-logs: canary lost between file and queue")
+        .containsPattern("queue\\s+LOST");
+    assertThat(Files.readString(log)).contains("\"synthetic\":true");
+
+    out.reset();
+    Path missing = dir.resolve("missing").resolve("app.log");
+    assertThat(run("check", "-c", fileEntryConfig(missing).toString())).isEqualTo(2);
+    assertThat(out()).startsWith("OOBWATCH CRITICAL - inference-logs: cannot inject canary into file")
+        .containsPattern("inject:file\\s+FAILED")
+        .contains("cannot append to " + missing + ": no such file");
+    assertThat(missing.getParent()).doesNotExist();
+  }
+
   @Test
   void checkExitsTwoAndSaysUnreachableWhenAStageCannotBeQueried() throws Exception {
     String closedPort = "http://127.0.0.1:9/search?q={canary_id}";

@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.status.AlertStatus;

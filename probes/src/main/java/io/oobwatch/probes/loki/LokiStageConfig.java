@@ -1,0 +1,47 @@
+package io.oobwatch.probes.loki;
+
+import io.oobwatch.probes.ProbeContext;
+import io.oobwatch.probes.Stage;
+import io.oobwatch.probes.StageConfig;
+import java.util.Objects;
+
+/**
+ * Where a canary is looked for in Loki: a stream selector and how the canary id is matched.
+ *
+ * @param loki the Loki and its credentials
+ * @param selector the LogQL stream selector of the pipeline's logs, e.g. {@code {service="inference"}}
+ * @param match how the id is matched: a line filter, or a structured-metadata label filter
+ */
+public record LokiStageConfig(LokiConfig loki, String selector, Match match) implements StageConfig {
+  /** How the canary id is matched in the query. */
+  public enum Match {
+    /** {@code |= "ID"}: the line holds the id (the JSON record as shipped). */
+    LINE,
+    /** {@code | canary_id="ID"}: the entry carries the id in structured metadata (as the loki entry sends it). */
+    METADATA
+  }
+
+  public LokiStageConfig {
+    Objects.requireNonNull(loki, "loki");
+    Objects.requireNonNull(match, "match");
+    String problem = LogQl.selectorProblem(selector);
+    if (problem != null) {
+      throw new IllegalArgumentException("loki selector: " + problem);
+    }
+  }
+
+  /** The query for one canary. */
+  String query(String canaryId) {
+    return selector + (match == Match.LINE ? " |= \"" + canaryId + "\"" : " | canary_id=\"" + canaryId + "\"");
+  }
+
+  @Override
+  public Stage open(String name, ProbeContext ctx) {
+    return new LokiStage(name, this, ctx.http(), ctx.clock());
+  }
+
+  @Override
+  public String where() {
+    return "loki " + selector;
+  }
+}
