@@ -4,6 +4,7 @@ import io.oobwatch.probes.canary.Durations;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.store.Escalating;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -13,9 +14,10 @@ import java.util.stream.Collectors;
 /**
  * Acknowledgement by SMS reply and by phone keypress: who may, what they typed, and the words sent
  * back. Only numbers on the on-call list can acknowledge. Accepted SMS forms: "ACK 17", "17 ACK",
- * "ack17", "Ack #17", any case, trailing punctuation allowed.
+ * "ack17", "Ack #17", and "ACK ALL" (every open alert), any case, trailing punctuation allowed.
  */
 public final class AckReplies {
+  private static final Pattern ACK_ALL = Pattern.compile("^\\s*ack\\s*all\\s*[.!]*\\s*$", Pattern.CASE_INSENSITIVE);
   private static final Pattern ACK =
       Pattern.compile("^\\s*(?:ack\\s*#?\\s*(\\d{1,9})|#?(\\d{1,9})\\s*ack)\\s*[.!]*\\s*$", Pattern.CASE_INSENSITIVE);
 
@@ -51,6 +53,9 @@ public final class AckReplies {
     Optional<Config.OnCall> who = person(from);
     if (who.isEmpty()) {
       return me + ": this number is not on the on-call list; nothing was acknowledged.";
+    }
+    if (ACK_ALL.matcher(text == null ? "" : text).matches()) {
+      return me + ": " + ackAll(who.get().name());
     }
     Optional<Long> id = parse(text);
     if (id.isEmpty()) {
@@ -94,6 +99,22 @@ public final class AckReplies {
       }
     }
     return said.append("Escalation stopped. Goodbye.").toString();
+  }
+
+  /** Acknowledges every alert open now that is not acknowledged yet; the confirmation. */
+  private String ackAll(String by) {
+    List<String> acked = new ArrayList<>();
+    for (Escalating e : alerts.open()) {
+      Alerts.AckResult r = alerts.ack(e.alert().id(), by);
+      if (r.outcome() == Alerts.AckOutcome.ACKNOWLEDGED) {
+        acked.add(e.alert().id() + " (" + e.alert().subject() + ")");
+      }
+    }
+    if (acked.isEmpty()) {
+      return "no alert was waiting for an acknowledgement; nothing changed.";
+    }
+    return (acked.size() == 1 ? "alert " : acked.size() + " alerts ") + String.join(", ", acked) + " acknowledged by "
+        + by + "; escalation stopped. If one still fires in " + Durations.format(ackTimeout()) + ", paging starts again.";
   }
 
   private Duration ackTimeout() {

@@ -330,6 +330,20 @@ public final class Alerts {
     return s;
   }
 
+  /**
+   * Ends a silence now, if it is in force: an alert of its subject that still fires starts its
+   * escalation from the first step at the next pass, as when a silence expires.
+   *
+   * @return the silence as it was before; empty when there is no silence with this id
+   */
+  public synchronized Optional<Silence> endSilence(long silenceId, String by) {
+    Instant now = clock.instant();
+    Optional<Silence> before = store.endSilence(silenceId, now);
+    before.filter(s -> s.until().isAfter(now))
+        .ifPresent(s -> log.warn("SILENCE {} of {} ended early by {}", s.id(), s.subject(), by));
+    return before;
+  }
+
   /** Silences in force now. */
   public List<Silence> silences() {
     return store.silences(clock.instant());

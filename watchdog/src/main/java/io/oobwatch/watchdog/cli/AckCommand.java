@@ -36,6 +36,11 @@ final class AckCommand implements Callable<Integer> {
 
   /** Shared by the commands that change the daemon: load the token, POST, print the answer. */
   static int post(CommandSpec spec, ConfigOption config, String url, String path, String json) {
+    return send(spec, config, url, "POST", path, json);
+  }
+
+  /** As {@link #post}, with any method ({@code json} null: no body). */
+  static int send(CommandSpec spec, ConfigOption config, String url, String method, String path, String json) {
     Config c;
     try {
       c = config.load();
@@ -50,7 +55,7 @@ final class AckCommand implements Callable<Integer> {
     }
     String base = url != null ? url : DaemonClient.url(c);
     try {
-      DaemonClient.Answer a = DaemonClient.post(base, path, c.http().apiToken(), json);
+      DaemonClient.Answer a = DaemonClient.send(base, method, path, c.http().apiToken(), json);
       boolean ok = a.status() / 100 == 2;
       (ok ? spec.commandLine().getOut() : spec.commandLine().getErr()).println(a.message());
       spec.commandLine().getOut().flush();

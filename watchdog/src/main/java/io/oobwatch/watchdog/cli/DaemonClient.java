@@ -34,9 +34,18 @@ final class DaemonClient {
 
   /** POSTs {@code json} with the API token; an unreachable daemon is an IOException saying so. */
   static Answer post(String base, String path, String token, String json) throws IOException {
+    return send(base, "POST", path, token, json);
+  }
+
+  /**
+   * Sends a request with the API token ({@code json} as its body, none when null); an unreachable
+   * daemon is an IOException saying so.
+   */
+  static Answer send(String base, String method, String path, String token, String json) throws IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path)).timeout(TIMEOUT)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        .header("Content-Type", "application/json").method(method,
+            json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

@@ -271,5 +271,10 @@ public record Config(
   }
 
   /** Another oobwatch whose {@code /healthz} is checked every {@code every}. */
-  public record Peer(String name, String url, Duration every, int failuresToFire, Duration timeout) {}
+  public record Peer(String name, String url, Duration every, int failuresToFire, Duration timeout) {
+    /** The subject of this peer's alert and silences: "peer wd-us-1". */
+    public String subject() {
+      return "peer " + name;
+    }
+  }
 }

@@ -127,7 +127,7 @@ public final class Daemon implements AutoCloseable {
           pagingView, canaryDays, metrics);
       try {
         this.server = StatusServer.start(address, status, heartbeats::receive,
-            new DaemonPaging(config, alerts, this::refreshPagingSoon));
+            new DaemonPaging(config, alerts, clock, this::refreshPagingSoon));
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }

@@ -6,8 +6,13 @@ import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.server.PagingControl;
 import io.oobwatch.watchdog.store.Silence;
+import io.oobwatch.watchdog.page.TwilioConfig;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The paging endpoints' view of the daemon: acknowledgement and silences through {@link Alerts}. */
 final class DaemonPaging implements PagingControl {
@@ -15,18 +20,29 @@ final class DaemonPaging implements PagingControl {
   private final Alerts alerts;
   private final AckReplies replies;
   private final Runnable changed;
+  private final Clock clock;
 
   /** @param changed told after an ack or a silence changed what /status shows (it must not block) */
-  DaemonPaging(Config config, Alerts alerts, Runnable changed) {
+  DaemonPaging(Config config, Alerts alerts, Clock clock, Runnable changed) {
     this.config = config;
     this.alerts = alerts;
+    this.clock = clock;
     this.changed = changed;
     this.replies = new AckReplies(alerts, config.paging());
   }
 
   @Override
-  public String twilioAuthToken() {
-    return config.paging() == null || config.paging().twilio() == null ? null : config.paging().twilio().authToken();
+  public String twilioAuthToken(String accountSid) {
+    if (config.paging() == null || accountSid == null) {
+      return null;
+    }
+    List<TwilioConfig> accounts = new ArrayList<>();
+    accounts.add(config.paging().twilio());
+    if (config.paging().fallback() != null) {
+      accounts.add(config.paging().fallback().twilio());
+    }
+    return accounts.stream().filter(a -> a != null && a.accountSid().equals(accountSid)).map(TwilioConfig::authToken)
+        .findFirst().orElse(null);
   }
 
   @Override
@@ -68,11 +84,44 @@ final class DaemonPaging implements PagingControl {
   }
 
   @Override
-  public String silence(String subject, Duration length, String reason, String by) {
+  public SilenceChange silence(String subject, Duration length, String reason, String by) {
+    List<String> watched = watchedSubjects();
+    if (!watched.contains(subject)) {
+      return new SilenceChange(SilenceStatus.UNKNOWN, "nothing is watched under the name " + subject
+          + "; silence a pipeline, heartbeat or peer by its name (" + String.join(", ", watched) + ")");
+    }
     Silence s = alerts.silence(subject, length, reason, by);
     changed.run();
-    boolean known = config.pipelines().stream().anyMatch(p -> p.name().equals(subject));
-    return subject + " silenced for " + Durations.format(length) + " (until " + s.until() + "): " + reason
-        + (known ? "" : " (note: no pipeline is named " + subject + "; alerts of any subject by that name are silenced)");
+    return new SilenceChange(SilenceStatus.SILENCED, "silence " + s.id() + ": " + subject + " silenced for "
+        + Durations.format(length) + " (until " + s.until() + "): " + reason + "; end it early with oobwatch silence --end "
+        + s.id());
+  }
+
+  @Override
+  public SilenceChange endSilence(long silenceId, String by) {
+    Instant now = clock.instant();
+    Optional<Silence> before = alerts.endSilence(silenceId, by);
+    changed.run();
+    if (before.isEmpty()) {
+      return new SilenceChange(SilenceStatus.UNKNOWN, "there is no silence " + silenceId + " (see oobwatch status)");
+    }
+    Silence s = before.get();
+    if (!s.until().isAfter(now)) {
+      return new SilenceChange(SilenceStatus.ALREADY_OVER, "silence " + silenceId + " of " + s.subject()
+          + " was already over (" + s.until() + ")");
+    }
+    return new SilenceChange(SilenceStatus.ENDED, "silence " + silenceId + " of " + s.subject()
+        + " ended; alerts that still fire are paged again");
+  }
+
+  /** What an alert can be about: every pipeline, heartbeat and peer of the config, by its subject name. */
+  private List<String> watchedSubjects() {
+    List<String> out = new ArrayList<>();
+    config.pipelines().forEach(p -> out.add(p.name()));
+    config.heartbeats().forEach(h -> out.add(h.name()));
+    if (config.self() != null) {
+      config.self().peers().forEach(p -> out.add(p.subject()));
+    }
+    return out;
   }
 }

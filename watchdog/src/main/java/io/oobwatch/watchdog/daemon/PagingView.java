@@ -173,7 +173,7 @@ final class PagingView {
   }
 
   private static PagingStatus.SilenceStatus silence(Silence s) {
-    return new PagingStatus.SilenceStatus(s.subject(), s.until(), s.reason(), s.by());
+    return new PagingStatus.SilenceStatus(s.id(), s.subject(), s.until(), s.reason(), s.by());
   }
 
   private static PagingStatus.FailedPage failedPage(OutboxEntry e) {

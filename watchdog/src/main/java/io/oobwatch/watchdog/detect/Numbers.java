@@ -67,6 +67,21 @@ public final class Numbers {
     return (s / 86_400) + "d";
   }
 
+  /**
+   * The span a window really covered, to the second: "15m", "1m15s", "14m30s", "45s"; from 2 hours
+   * on, to the minute: "2h", "2h14m".
+   */
+  static String judged(Duration d) {
+    long s = Math.max(0, d.getSeconds());
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 2 * 3600) {
+      return (s / 60) + "m" + (s % 60 == 0 ? "" : (s % 60) + "s");
+    }
+    return (s / 3600) + "h" + (s % 3600 / 60 == 0 ? "" : (s % 3600 / 60) + "m");
+  }
+
   /** "same time yesterday", "a week ago", "same time 3d ago". */
   static String ago(Duration d) {
     if (d.equals(Duration.ofDays(1))) {

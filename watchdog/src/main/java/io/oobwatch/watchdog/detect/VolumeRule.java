@@ -16,6 +16,10 @@ import java.util.List;
  * baseline below {@code minPerMinute} is a quiet period, too small to judge. A window is judged only
  * when at least half of its minutes were observed: unknown minutes are never zeros.
  *
+ * <p>A window's mean weighs each minute by the time its readings cover, so the current minute,
+ * read so far, counts for the part of it that was read; the text names the span really judged
+ * ("over 14m15s"), which is shorter than {@code window} by what is not yet read or not known.
+ *
  * <p>A drop alert resolves once the window is back within half the drop of a baseline (20% drop:
  * above 90% of it); in between, nothing changes, so noise at the threshold does not flap.
  *
@@ -63,7 +67,7 @@ public final class VolumeRule {
         usable.add(b);
       }
     }
-    String current = Numbers.rate(now.mean()) + " over " + Numbers.span(window);
+    String current = Numbers.rate(now.mean()) + " over " + Numbers.judged(now.span());
     if (usable.isEmpty()) {
       return Finding.undecided("no baseline: no observations " + String.join(" or ",
           baselines.stream().map(b -> Numbers.ago(b.ago())).toList()) + "; " + current);
@@ -103,7 +107,7 @@ public final class VolumeRule {
     if (!enough(now, expected)) {
       return Finding.undecided("too few observations in the last " + Numbers.span(window));
     }
-    String current = Numbers.rate(now.mean()) + " over " + Numbers.span(window);
+    String current = Numbers.rate(now.mean()) + " over " + Numbers.judged(now.span());
     if (now.mean() > maxPerMinute) {
       return Finding.bad("log volume above its ceiling on " + where,
           current + "; max_per_minute " + Numbers.amount(maxPerMinute) + ".");

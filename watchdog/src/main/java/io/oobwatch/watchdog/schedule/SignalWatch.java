@@ -55,6 +55,10 @@ public final class SignalWatch {
   private final Clock clock;
   private final UnknownRule unknown;
   private final Set<Rule> rules;
+  /** The signals read as rates (volume): their readings in one minute are merged, each weighing what it covers. */
+  private final Set<String> rates;
+  /** What one reading of a rate stands for: the evaluation interval, at most a minute. */
+  private final Duration readingCovers;
   private volatile Snapshot snapshot;
   /** This pipeline's rules with an open alert (firing or acknowledged), read at the start of each round. */
   private Set<Rule> open = Set.of();
@@ -87,6 +91,10 @@ public final class SignalWatch {
     this.unknown = new UnknownRule(checks.unknownAfter());
     this.snapshot = new Snapshot(pipeline.name(), null, Map.of(), null);
     this.rules = rulesOf(checks);
+    this.rates = checks.volume().stream().map(v -> signal(pipeline.name(), "volume", v.name()))
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    this.readingCovers = checks.evaluateEvery().compareTo(Duration.ofMinutes(1)) < 0 ? checks.evaluateEvery()
+        : Duration.ofMinutes(1);
   }
 
   /** The store's name of a check's signal: pipeline/type/name. */
@@ -188,7 +196,7 @@ public final class SignalWatch {
         o = Observation.unknown(clock.instant(), "probe failed: " + ex);
       }
       round.put(e.getKey(), o);
-      rows.add(new ObservationStore.SignalObservation(e.getKey(), o));
+      rows.add(new ObservationStore.SignalObservation(e.getKey(), o, rates.contains(e.getKey()) ? readingCovers : null));
     }
     store.saveObservations(rows);
     return round;
@@ -237,7 +245,7 @@ public final class SignalWatch {
 
   /** A stored window as the rules take it. */
   private static Window window(ObservationStore.Window w) {
-    return new Window(w.values(), w.sum());
+    return new Window(w.values(), w.weightedSum(), w.seconds());
   }
 
   private CheckStatus ratio(Config.Ratio r, Instant now) {

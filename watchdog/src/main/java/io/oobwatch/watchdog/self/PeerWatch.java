@@ -53,7 +53,7 @@ final class PeerWatch {
 
   /** The alert subject: "peer wd-us-1". */
   String subject() {
-    return "peer " + peer.name();
+    return peer.subject();
   }
 
   Config.Peer peer() {

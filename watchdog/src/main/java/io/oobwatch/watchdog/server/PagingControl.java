@@ -9,8 +9,12 @@ import java.util.List;
  * requests and never echoed.
  */
 public interface PagingControl {
-  /** The Twilio auth token webhooks are signed with; null when Twilio is not configured. */
-  String twilioAuthToken();
+  /**
+   * The auth token of the configured Twilio account (the primary or the fallback) with this
+   * account SID: Twilio signs a webhook with the token of the account that sent the page, and
+   * posts that account's {@code AccountSid}. Null when no configured account has this SID.
+   */
+  String twilioAuthToken(String accountSid);
 
   /** {@code http.public_url}: what Twilio signed the webhook URL against; null when not set. */
   String publicUrl();
@@ -37,6 +41,21 @@ public interface PagingControl {
 
   Ack ack(long alertId, String by);
 
-  /** @return one line saying what was silenced until when */
-  String silence(String subject, Duration length, String reason, String by);
+  /** The outcome of starting or ending a silence. */
+  enum SilenceStatus {
+    SILENCED,
+    ENDED,
+    ALREADY_OVER,
+    /** No such silence, or (when silencing) nothing watched by that name. */
+    UNKNOWN
+  }
+
+  /** @param message one line for the person who asked */
+  record SilenceChange(SilenceStatus status, String message) {}
+
+  /** Silences a watched subject (a pipeline, a heartbeat, a peer); UNKNOWN for any other name. */
+  SilenceChange silence(String subject, Duration length, String reason, String by);
+
+  /** Ends a silence now; its subject's alerts that still fire are paged again. */
+  SilenceChange endSilence(long silenceId, String by);
 }

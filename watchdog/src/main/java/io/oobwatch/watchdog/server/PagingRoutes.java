@@ -27,10 +27,14 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code POST /twilio/sms} and {@code POST /twilio/voice}: Twilio's webhooks. Each is checked
- *       with {@code X-Twilio-Signature} by the twilio-sdk's {@link RequestValidator}, against
- *       {@code http.public_url} + the path and query as received, and the form parameters; a forged
- *       or unsigned request gets 403 and changes nothing. Answers are TwiML.
- *   <li>{@code POST /alerts/{id}/ack} and {@code POST /silences} (JSON {@code subject, for, reason}):
+ *       with {@code X-Twilio-Signature} by the twilio-sdk's {@link RequestValidator}, with the auth
+ *       token of the configured account named by its {@code AccountSid} (primary or fallback),
+ *       against {@code http.public_url} + the path and query as received, and the form parameters;
+ *       a forged or unsigned request, or one from another account, gets 403 and changes nothing.
+ *       Answers are TwiML.
+ *   <li>{@code POST /alerts/{id}/ack}, {@code POST /silences} (JSON {@code subject, for, reason};
+ *       404 for a subject nothing is watched under) and {@code DELETE /silences/{id}} (200 ended,
+ *       409 already over, 404 unknown):
  *       bearer token ({@code http.api_token_file}); 401 without it, 403 with a wrong one, 503 when no
  *       token is configured.
  * </ul>
@@ -50,7 +54,8 @@ final class PagingRoutes {
         .add(HttpMethod.POST, "/twilio/sms", r -> sms(r, paging))
         .add(HttpMethod.POST, "/twilio/voice", r -> voice(r, paging))
         .add(HttpMethod.POST, "/alerts/{id}/ack", r -> ack(r, paging))
-        .add(HttpMethod.POST, "/silences", r -> silence(r, paging));
+        .add(HttpMethod.POST, "/silences", r -> silence(r, paging))
+        .add(HttpMethod.DELETE, "/silences/{id}", r -> endSilence(r, paging));
   }
 
   private static Response sms(Request r, PagingControl paging) {
@@ -89,12 +94,19 @@ final class PagingRoutes {
   /** 403 (with a reason) when the request is not signed by Twilio for this URL; null when it is. */
   private static Response unsigned(Request r, Map<String, String> form, PagingControl paging) {
     String signature = r.headers().get("X-Twilio-Signature");
-    if (paging.twilioAuthToken() == null || paging.publicUrl() == null) {
+    if (paging.publicUrl() == null) {
       log.warn("{} refused: webhooks need paging.twilio and http.public_url", r.path());
       return Response.error(HttpResponseStatus.FORBIDDEN, "webhooks need paging.twilio and http.public_url configured");
     }
+    // signed with the token of the account that sent the page: the primary's or the fallback's
+    String token = paging.twilioAuthToken(form.get("AccountSid"));
+    if (token == null) {
+      log.warn("{} refused from {}: AccountSid {} is none of the configured Twilio accounts", r.path(), r.remote(),
+          form.get("AccountSid") == null ? "missing" : masked(form.get("AccountSid")));
+      return Response.error(HttpResponseStatus.FORBIDDEN, "AccountSid is missing or not a configured Twilio account");
+    }
     String url = paging.publicUrl() + r.uri();
-    if (signature == null || !new RequestValidator(paging.twilioAuthToken()).validate(url, form, signature)) {
+    if (signature == null || !new RequestValidator(token).validate(url, form, signature)) {
       log.warn("{} refused from {}: {} X-Twilio-Signature for {}", r.path(), r.remote(),
           signature == null ? "no" : "invalid", url);
       return Response.error(HttpResponseStatus.FORBIDDEN, "invalid or missing X-Twilio-Signature");
@@ -107,10 +119,8 @@ final class PagingRoutes {
     if (refused != null) {
       return refused;
     }
-    long id;
-    try {
-      id = Long.parseLong(r.pathParams().get("id"));
-    } catch (NumberFormatException e) {
+    Long id = pathId(r);
+    if (id == null) {
       return Response.error(HttpResponseStatus.BAD_REQUEST, "alert id must be a number, e.g. /alerts/17/ack");
     }
     PagingControl.Ack a = paging.ack(id, "api");
@@ -150,8 +160,48 @@ final class PagingRoutes {
           + " and " + Durations.write(LONGEST_SILENCE) + ", found " + length.strip()
           + "; a silence is a maintenance window (to stop watching a pipeline for longer, remove it from the config)");
     }
-    String said = paging.silence(subject, d, reason, "api");
-    return Response.json(HttpResponseStatus.CREATED, Map.of("message", said));
+    PagingControl.SilenceChange c = paging.silence(subject, d, reason, "api");
+    return silenceAnswer(c, c.status() == PagingControl.SilenceStatus.SILENCED ? HttpResponseStatus.CREATED
+        : HttpResponseStatus.NOT_FOUND);
+  }
+
+  private static Response endSilence(Request r, PagingControl paging) throws Exception {
+    Response refused = unauthorized(r, paging);
+    if (refused != null) {
+      return refused;
+    }
+    Long id = pathId(r);
+    if (id == null) {
+      return Response.error(HttpResponseStatus.BAD_REQUEST, "silence id must be a number, e.g. DELETE /silences/3");
+    }
+    PagingControl.SilenceChange c = paging.endSilence(id, "api");
+    return silenceAnswer(c, switch (c.status()) {
+      case ENDED -> HttpResponseStatus.OK;
+      case ALREADY_OVER -> HttpResponseStatus.CONFLICT;
+      default -> HttpResponseStatus.NOT_FOUND;
+    });
+  }
+
+  /** {"result": "silenced" | "ended" | "already_over" | "unknown", "message": ...}. */
+  private static Response silenceAnswer(PagingControl.SilenceChange c, HttpResponseStatus status) throws Exception {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("result", c.status().name().toLowerCase(java.util.Locale.ROOT));
+    body.put("message", c.message());
+    return Response.json(status, body);
+  }
+
+  /** The {id} of the path as a number; null when it is not one. */
+  private static Long pathId(Request r) {
+    try {
+      return Long.parseLong(r.pathParams().get("id"));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** An account SID for a log line: its last 4 characters. */
+  private static String masked(String sid) {
+    return sid.length() <= 4 ? "****" : "****" + sid.substring(sid.length() - 4);
   }
 
   private static Response unauthorized(Request r, PagingControl paging) {

@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers each complete request from the route table. Never lets an exception escape: a failing
+ * Answers each complete request from the route table; a request in another version than HTTP/1.0
+ * or 1.1 gets 505 and the connection is closed. Never lets an exception escape: a failing
  * handler is a 500 for that request, a broken connection is closed, the server keeps serving.
  * Stateless, so one instance serves every connection.
  */
@@ -44,14 +45,21 @@ final class StatusHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
+    HttpVersion version = req.protocolVersion();
     Response response;
     if (req.decoderResult().isFailure()) {
       response = malformed(req.decoderResult().cause());
       keepAlive = false;
+    } else if (!HttpVersion.HTTP_1_1.equals(version) && !HttpVersion.HTTP_1_0.equals(version)) {
+      // the decoder reads any PROTOCOL/major.minor; only HTTP/1.0 and 1.1 are spoken here
+      response = Response.error(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+          version.text() + " is not supported; use HTTP/1.1 or HTTP/1.0");
+      keepAlive = false;
+      version = HttpVersion.HTTP_1_1;
     } else {
       response = dispatch(ctx, req);
     }
-    ChannelFuture written = ctx.writeAndFlush(toNetty(response, req.protocolVersion(), keepAlive));
+    ChannelFuture written = ctx.writeAndFlush(toNetty(response, version, keepAlive));
     if (!keepAlive) {
       written.addListener(ChannelFutureListener.CLOSE);
     }

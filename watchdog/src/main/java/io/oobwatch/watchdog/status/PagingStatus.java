@@ -65,9 +65,12 @@ public record PagingStatus(
       long id, String subject, String state, String ackedBy, Instant ackedAt, Instant rearmsAt, Boolean silenced,
       Integer stepsPaged, Instant nextStepAt) {}
 
-  /** A silence in force: nobody is paged about {@code subject} until {@code until}. */
+  /**
+   * A silence in force: nobody is paged about {@code subject} until {@code until}; {@code id} ends
+   * it early ({@code oobwatch silence --end ID}).
+   */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record SilenceStatus(String subject, Instant until, String reason, String by) {}
+  public record SilenceStatus(long id, String subject, Instant until, String reason, String by) {}
 
   /** A page that failed for good. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -67,4 +67,10 @@ public interface AlertStore {
 
   /** Silences in force at {@code now}. */
   List<Silence> silences(Instant now);
+
+  /**
+   * Ends a silence at {@code at} if it is still in force then (its alerts are paged again from the
+   * next escalation pass, as when it expires); the silence as it was before, empty when there is none.
+   */
+  Optional<Silence> endSilence(long silenceId, Instant at);
 }

@@ -94,8 +94,24 @@ final class Db implements AutoCloseable {
           + " signal INTEGER NOT NULL, minute INTEGER NOT NULL, kind INTEGER NOT NULL,"
           + " value REAL NOT NULL, aux REAL NOT NULL, note TEXT,"
           + " PRIMARY KEY (signal, minute)) WITHOUT ROWID");
+      migrateCovers(s);
       s.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
     }
+  }
+
+  /**
+   * The seconds a minute's rate readings cover (null: a state, or a row from before the column,
+   * read as a whole minute).
+   */
+  private static void migrateCovers(Statement s) throws SQLException {
+    try (ResultSet rs = s.executeQuery("PRAGMA table_info(observations)")) {
+      while (rs.next()) {
+        if (rs.getString("name").equals("covers")) {
+          return;
+        }
+      }
+    }
+    s.execute("ALTER TABLE observations ADD COLUMN covers REAL");
   }
 
   /** Escalation, acknowledgement and silences: columns added to a file made before them. */

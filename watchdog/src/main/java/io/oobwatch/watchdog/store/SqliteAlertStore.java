@@ -313,8 +313,26 @@ final class SqliteAlertStore implements AlertStore, Outbox {
           ps.setLong(1, now.toEpochMilli());
           ps.setLong(2, now.toEpochMilli());
         },
-        rs -> new Silence(rs.getLong("id"), rs.getString("subject"), Instant.ofEpochMilli(rs.getLong("from_at")),
-            Instant.ofEpochMilli(rs.getLong("until_at")), rs.getString("reason"), rs.getString("by")));
+        SqliteAlertStore::silence);
+  }
+
+  @Override
+  public Optional<Silence> endSilence(long silenceId, Instant at) {
+    return db.tx(() -> {
+      List<Silence> before = db.query("SELECT * FROM silences WHERE id = ?", ps -> ps.setLong(1, silenceId),
+          SqliteAlertStore::silence);
+      db.update("UPDATE silences SET until_at = ? WHERE id = ? AND until_at > ?", ps -> {
+        ps.setLong(1, at.toEpochMilli());
+        ps.setLong(2, silenceId);
+        ps.setLong(3, at.toEpochMilli());
+      });
+      return before.stream().findFirst();
+    });
+  }
+
+  private static Silence silence(ResultSet rs) throws SQLException {
+    return new Silence(rs.getLong("id"), rs.getString("subject"), Instant.ofEpochMilli(rs.getLong("from_at")),
+        Instant.ofEpochMilli(rs.getLong("until_at")), rs.getString("reason"), rs.getString("by"));
   }
 
   @Override

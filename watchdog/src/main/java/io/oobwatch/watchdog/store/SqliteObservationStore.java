@@ -23,6 +23,14 @@ final class SqliteObservationStore implements ObservationStore {
   /** Guarded by {@code db}'s lock, like every use of the connection. */
   private final Map<String, Long> signalIds = new HashMap<>();
 
+  /** When a new reading joins the minute's row rather than replacing it: both known rate readings. */
+  private static final String MERGE = "kind = 0 AND excluded.kind = 0 AND covers IS NOT NULL AND excluded.covers IS NOT NULL"
+      + " AND covers + excluded.covers > 0";
+
+  /** A known row's value times the seconds it covers, and those seconds: a minute when not recorded. */
+  private static final String WEIGHTED = "count(*), COALESCE(sum(value * COALESCE(covers, 60)), 0),"
+      + " COALESCE(sum(COALESCE(covers, 60)), 0)";
+
   SqliteObservationStore(Db db) {
     this.db = db;
   }
@@ -76,8 +84,14 @@ final class SqliteObservationStore implements ObservationStore {
       return;
     }
     db.relaxedTx(() -> {
-      PreparedStatement ps = db.prepared("INSERT OR REPLACE INTO observations (signal, minute, kind, value, aux, note)"
-          + " VALUES (?,?,?,?,?,?)");
+      // a known rate reading joins the minute's known rate readings (mean weighed by what each
+      // covers, coverage capped at the minute); anything else replaces the minute's row
+      PreparedStatement ps = db.prepared("INSERT INTO observations (signal, minute, kind, value, aux, note, covers)"
+          + " VALUES (?,?,?,?,?,?,?) ON CONFLICT (signal, minute) DO UPDATE SET"
+          + " value = CASE WHEN " + MERGE + " THEN (value * covers + excluded.value * excluded.covers)"
+          + " / (covers + excluded.covers) ELSE excluded.value END,"
+          + " covers = CASE WHEN " + MERGE + " THEN min(60, covers + excluded.covers) ELSE excluded.covers END,"
+          + " kind = excluded.kind, aux = excluded.aux, note = excluded.note");
       for (SignalObservation so : observations) {
         Observation o = so.observation();
         ps.setLong(1, signalId(so.signal(), true));
@@ -89,6 +103,11 @@ final class SqliteObservationStore implements ObservationStore {
           ps.setNull(6, java.sql.Types.VARCHAR);
         } else {
           ps.setString(6, o.note());
+        }
+        if (so.covers() == null) {
+          ps.setNull(7, java.sql.Types.REAL);
+        } else {
+          ps.setDouble(7, Math.min(60, so.covers().toMillis() / 1000.0));
         }
         ps.addBatch();
       }
@@ -124,11 +143,11 @@ final class SqliteObservationStore implements ObservationStore {
       if (id < 0) {
         return new Window(0, 0);
       }
-      PreparedStatement ps = span(db.prepared("SELECT count(*), COALESCE(sum(value), 0) FROM observations"
+      PreparedStatement ps = span(db.prepared("SELECT " + WEIGHTED + " FROM observations"
           + " WHERE signal = ? AND minute >= ? AND minute < ? AND kind = 0"), 0, id, from, to);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return new Window(rs.getInt(1), rs.getDouble(2));
+        return new Window(rs.getInt(1), rs.getDouble(2), rs.getDouble(3));
       }
     });
   }
@@ -145,7 +164,7 @@ final class SqliteObservationStore implements ObservationStore {
       StringBuilder sql = new StringBuilder();
       for (int i = 0; i < ends.size(); i++) {
         sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i)
-            .append(", count(*), COALESCE(sum(value), 0) FROM observations WHERE signal = ? AND minute >= ? AND minute < ? AND kind = 0");
+            .append(", ").append(WEIGHTED).append(" FROM observations WHERE signal = ? AND minute >= ? AND minute < ? AND kind = 0");
       }
       PreparedStatement ps = db.prepared(sql.toString());
       for (int i = 0; i < ends.size(); i++) {
@@ -154,7 +173,7 @@ final class SqliteObservationStore implements ObservationStore {
       Window[] byIndex = new Window[ends.size()];
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          byIndex[rs.getInt(1)] = new Window(rs.getInt(2), rs.getDouble(3));
+          byIndex[rs.getInt(1)] = new Window(rs.getInt(2), rs.getDouble(3), rs.getDouble(4));
         }
       }
       out.addAll(Arrays.asList(byIndex));

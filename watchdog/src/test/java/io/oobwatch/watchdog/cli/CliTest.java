@@ -253,6 +253,13 @@ class CliTest {
   }
 
   @Test
+  void silenceHelpExplainsEndingASilenceEarly() {
+    assertThat(run("silence", "--help")).isZero();
+
+    assertThat(out()).contains("--end=ID", "end silence ID now", "alerts of its subject that still fire are paged again");
+  }
+
+  @Test
   void theShippedExampleConfigIsValidWithItsSecretsWhereTheUnitHandsThemOver() throws Exception {
     // as LoadCredential=oobwatch:/etc/oobwatch/credentials names them, and the unit's OOBWATCH_CREDENTIALS=%d/oobwatch_
     Path creds = Files.createDirectories(dir.resolve("creds"));

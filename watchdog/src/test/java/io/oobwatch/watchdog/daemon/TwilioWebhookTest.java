@@ -1,6 +1,8 @@
 package io.oobwatch.watchdog.daemon;
 
 import static io.oobwatch.watchdog.daemon.PagingRig.ALICE;
+import static io.oobwatch.watchdog.daemon.PagingRig.FALLBACK_SID;
+import static io.oobwatch.watchdog.daemon.PagingRig.FALLBACK_TOKEN;
 import static io.oobwatch.watchdog.daemon.PagingRig.PUBLIC_URL;
 import static io.oobwatch.watchdog.daemon.PagingRig.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +49,8 @@ class TwilioWebhookTest {
 
   @BeforeEach
   void start() throws Exception {
-    rig = new PagingRig(dir, EscalationTimelineTest.POLICY);
+    // with a fallback Twilio account: its pages' webhooks are signed with its own token
+    rig = new PagingRig(dir, EscalationTimelineTest.POLICY + "\n" + PagingFaultDrillTest.FALLBACK_TWILIO);
     StatusSource source = new StatusSource() {
       @Override
       public Health health() {
@@ -60,7 +63,7 @@ class TwilioWebhookTest {
       }
     };
     server = StatusServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), source,
-        new DaemonPaging(rig.config, rig.alerts, () -> { }));
+        new DaemonPaging(rig.config, rig.alerts, rig.clock, () -> { }));
     alert = rig.raise("inference-logs");
     rig.tick();
   }
@@ -132,6 +135,48 @@ class TwilioWebhookTest {
     form.put("From", STRANGER);
     assertThat(twilio("/twilio/sms", form, good).statusCode()).isEqualTo(403);
     assertThat(state()).isEqualTo(Alert.State.FIRING);
+  }
+
+  @Test
+  void anAckToAPageSentThroughTheFallbackAccountIsCheckedWithThatAccountsToken() throws Exception {
+    Map<String, String> form = smsForm(ALICE, "ACK 1");
+    form.put("AccountSid", FALLBACK_SID);
+
+    HttpResponse<String> r = twilio("/twilio/sms", form, TwilioSignature.sign(FALLBACK_TOKEN, PUBLIC_URL + "/twilio/sms", form));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("acknowledged by alice");
+    assertThat(state()).isEqualTo(Alert.State.ACKNOWLEDGED);
+  }
+
+  @Test
+  void aRequestSignedWithOneAccountsTokenButNamingAnotherOrNoAccountIsRefused() throws Exception {
+    Map<String, String> form = smsForm(ALICE, "ACK 1");
+    form.put("AccountSid", FALLBACK_SID);
+    assertThat(twilio("/twilio/sms", form, TwilioSignature.sign(TOKEN, PUBLIC_URL + "/twilio/sms", form)).statusCode())
+        .isEqualTo(403);
+    form.put("AccountSid", "AC" + "0".repeat(32));
+    assertThat(twilio("/twilio/sms", form, TwilioSignature.sign(TOKEN, PUBLIC_URL + "/twilio/sms", form)).statusCode())
+        .isEqualTo(403);
+    form.remove("AccountSid");
+    assertThat(twilio("/twilio/sms", form, TwilioSignature.sign(TOKEN, PUBLIC_URL + "/twilio/sms", form)).statusCode())
+        .isEqualTo(403);
+    assertThat(state()).isEqualTo(Alert.State.FIRING);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ACK ALL", "ack all", "Ack All.", "ackall"})
+  void ackAllAcknowledgesEveryOpenAlertAndSaysWhichOnes(String text) throws Exception {
+    Alert second = rig.raise("payments-logs");
+    rig.tick();
+
+    HttpResponse<String> r = signedSms(ALICE, text);
+
+    assertThat(r.body()).contains("oobwatch wd-test: 2 alerts 1 (inference-logs), " + second.id()
+        + " (payments-logs) acknowledged by alice; escalation stopped.");
+    assertThat(state()).isEqualTo(Alert.State.ACKNOWLEDGED);
+    assertThat(rig.store.alerts().alert(second.id()).orElseThrow().state()).isEqualTo(Alert.State.ACKNOWLEDGED);
+    assertThat(signedSms(ALICE, "ACK ALL").body()).contains("no alert was waiting for an acknowledgement; nothing changed.");
   }
 
   @Test
@@ -221,6 +266,61 @@ class TwilioWebhookTest {
 
     assertThat(r.statusCode()).isEqualTo(201);
     assertThat(rig.alerts.silences()).hasSize(1);
+  }
+
+  @Test
+  void silencingANameNothingIsWatchedUnderIs404AndSilencesNothing() throws Exception {
+    HttpResponse<String> r = api("/silences", API_TOKEN,
+        "{\"subject\": \"inference-log\", \"for\": \"2h\", \"reason\": \"typo\"}");
+
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.body()).contains("nothing is watched under the name inference-log;"
+        + " silence a pipeline, heartbeat or peer by its name (inference-logs)");
+    assertThat(rig.alerts.silences()).isEmpty();
+  }
+
+  HttpResponse<String> delete(String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).DELETE();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void deletingASilenceEndsItNowAndTheAlertThatStillFiresIsPagedAgain() throws Exception {
+    HttpResponse<String> created = api("/silences", API_TOKEN, silenceJson("2h"));
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(created.body()).contains("silence 1: inference-logs silenced for 2h").contains("oobwatch silence --end 1");
+    rig.advance(java.time.Duration.ofMinutes(6));
+    int before = rig.twilio.requests();
+
+    assertThat(delete("/silences/1", null).statusCode()).isEqualTo(401);
+    assertThat(delete("/silences/1", "wrong").statusCode()).isEqualTo(403);
+    HttpResponse<String> ended = delete("/silences/1", API_TOKEN);
+    assertThat(ended.statusCode()).isEqualTo(200);
+    assertThat(ended.body()).contains("silence 1 of inference-logs ended; alerts that still fire are paged again");
+    assertThat(rig.alerts.silences()).isEmpty();
+    rig.advance(java.time.Duration.ofSeconds(5));
+    assertThat(rig.twilio.requests()).isGreaterThan(before);
+
+    assertThat(delete("/silences/1", API_TOKEN).statusCode()).isEqualTo(409);
+    assertThat(delete("/silences/7", API_TOKEN).statusCode()).isEqualTo(404);
+    assertThat(delete("/silences/x", API_TOKEN).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void oobwatchSilenceEndEndsASilenceOnTheRunningDaemon() throws Exception {
+    Path config = cliConfig();
+    assertThat(Main.run("silence", "inference-logs", "--for", "2h", "--reason", "kafka upgrade", "-c", config.toString()))
+        .isZero();
+
+    assertThat(Main.run("silence", "--end", "1", "-c", config.toString())).isZero();
+    assertThat(rig.alerts.silences()).isEmpty();
+    assertThat(Main.run("silence", "--end", "1", "-c", config.toString())).isEqualTo(1);
+    assertThat(Main.run("silence", "inference-log", "--for", "2h", "--reason", "typo", "-c", config.toString()))
+        .isEqualTo(1);
+    assertThat(Main.run("silence", "--end", "1", "--for", "2h", "-c", config.toString())).isEqualTo(2);
   }
 
   Path cliConfig() throws Exception {

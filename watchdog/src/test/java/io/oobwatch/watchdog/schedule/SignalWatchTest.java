@@ -9,6 +9,8 @@ import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.AlertStore;
+import io.oobwatch.watchdog.store.Outbox;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.Stores;
 import java.nio.file.Path;
@@ -157,28 +159,30 @@ class SignalWatchTest {
   @Test
   void anAcknowledgedFreshnessAlertResolvesWithItsNoticeWhenRecordsFlowAgainAndTheNextStallPagesAnew() {
     Instant[] newest = {clock.instant()};
-    Stores store = store();
-    Alerts alerts = new Alerts("wd-test", store.alerts(), null, clock, () -> { });
+    Stores stores = store();
+    AlertStore store = stores.alerts();
+    Outbox outbox = stores.outbox();
+    Alerts alerts = new Alerts("wd-test", store, null, clock, () -> { });
     SignalWatch w = new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, freshnessOnly()),
         Map.of(SignalWatch.signal("inference-logs", "freshness", "elasticsearch"),
-            probe(() -> Observation.value(clock.instant(), newest[0].toEpochMilli()))), store.observations(), alerts, clock);
+            probe(() -> Observation.value(clock.instant(), newest[0].toEpochMilli()))), stores.observations(), alerts, clock);
     minutes(w, 7);
-    Alert first = store.alerts().alerts(Instant.EPOCH).get(0);
-    OutboxEntry page = store.outbox().pages(5).get(0);
-    store.outbox().pageSent(page.id(), "SM-first", clock.instant());
+    Alert first = store.alerts(Instant.EPOCH).get(0);
+    OutboxEntry page = outbox.pages(5).get(0);
+    outbox.pageSent(page.id(), "SM-first", clock.instant());
     assertThat(alerts.ack(first.id(), "sms:alice").outcome()).isEqualTo(Alerts.AckOutcome.ACKNOWLEDGED);
 
     newest[0] = clock.instant();
     minutes(w, 1);
 
-    assertThat(store.alerts().alert(first.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
-    assertThat(store.outbox().pages(10)).filteredOn(p -> p.event().equals("resolve")).extracting(OutboxEntry::body)
+    assertThat(store.alert(first.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
+    assertThat(outbox.pages(10)).filteredOn(p -> p.event().equals("resolve")).extracting(OutboxEntry::body)
         .singleElement().asString().contains("RESOLVED " + first.id());
 
     minutes(w, 7);
-    List<Alert> all = store.alerts().alerts(Instant.EPOCH);
+    List<Alert> all = store.alerts(Instant.EPOCH);
     assertThat(all).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
-    assertThat(store.outbox().pages(10)).filteredOn(p -> p.event().equals("fire")).extracting(OutboxEntry::alertId)
+    assertThat(outbox.pages(10)).filteredOn(p -> p.event().equals("fire")).extracting(OutboxEntry::alertId)
         .containsExactlyInAnyOrder(first.id(), all.get(0).id());
   }
 
@@ -187,14 +191,16 @@ class SignalWatchTest {
     long[] lag = {5_000};
     Config.Checks checks = new Config.Checks(Duration.ofMinutes(1), Duration.ofMinutes(5), List.of(), List.of(), List.of(),
         List.of(new Config.ConsumerLag("connector", null, 1_000, Duration.ofMinutes(5))));
-    Stores store = store();
-    Alerts alerts = new Alerts("wd-test", store.alerts(), null, clock, () -> { });
+    Stores stores = store();
+    AlertStore store = stores.alerts();
+    Outbox outbox = stores.outbox();
+    Alerts alerts = new Alerts("wd-test", store, null, clock, () -> { });
     SignalWatch w = new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, checks),
         Map.of(SignalWatch.signal("inference-logs", "consumer_lag", "connector"),
-            probe(() -> Observation.value(clock.instant(), lag[0], 100_000 - lag[0], "Stable"))), store.observations(), alerts, clock);
+            probe(() -> Observation.value(clock.instant(), lag[0], 100_000 - lag[0], "Stable"))), stores.observations(), alerts, clock);
     minutes(w, 1);
     Alert alert = alerts.openAlert("inference-logs", Rule.of(Rule.Kind.LAG, "connector")).orElseThrow();
-    store.outbox().pageSent(store.outbox().pages(5).get(0).id(), "SM-lag", clock.instant());
+    outbox.pageSent(outbox.pages(5).get(0).id(), "SM-lag", clock.instant());
     alerts.ack(alert.id(), "sms:alice");
 
     lag[0] = 10;
@@ -202,7 +208,7 @@ class SignalWatchTest {
     clock.advance(Duration.ofDays(2));
     alerts.escalate();
 
-    assertThat(store.alerts().alert(alert.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
-    assertThat(store.outbox().pages(10)).extracting(OutboxEntry::event).contains("resolve").doesNotContain("rearm");
+    assertThat(store.alert(alert.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
+    assertThat(outbox.pages(10)).extracting(OutboxEntry::event).contains("resolve").doesNotContain("rearm");
   }
 }

@@ -81,19 +81,29 @@ class VolumeWeekTest {
     if (store == null) {
       store = Stores.open(dir);
     }
-    Config.Volume v = new Config.Volume("requests", "prometheus", null, WINDOW, 0.20, baselines, 50, null);
+    return watch(store, clock, Duration.ofMinutes(1),
+        new Config.Volume("requests", "prometheus", null, WINDOW, 0.20, baselines, 50, null), probe);
+  }
+
+  /** A watch of pipeline "inference" with one volume check, {@link #SIGNAL}, evaluated {@code every}. */
+  static SignalWatch watch(Stores store, TestClock clock, Duration every, Config.Volume v, Probe probe) {
     Config.Pipeline p = new Config.Pipeline("inference", null,
-        new Config.Checks(Duration.ofMinutes(1), Duration.ofMinutes(5), List.of(), List.of(v), List.of(), List.of()));
+        new Config.Checks(every, Duration.ofMinutes(5), List.of(), List.of(v), List.of(), List.of()));
     Alerts alerts = new Alerts("wd-test", store.alerts(), null, clock, () -> { });
     return new SignalWatch("wd-test", p, Map.of(SIGNAL, probe), store.observations(), alerts, clock);
   }
 
   /** Ticks once a minute until {@code until}. */
   void run(SignalWatch w, Instant until) {
+    run(w, clock, Duration.ofMinutes(1), until);
+  }
+
+  /** Ticks every {@code every} until {@code until}. */
+  static void run(SignalWatch w, TestClock clock, Duration every, Instant until) {
     while (clock.instant().isBefore(until)) {
       w.tick();
       assertThat(w.snapshot().error()).isNull();
-      clock.advance(Duration.ofMinutes(1));
+      clock.advance(every);
     }
   }
 

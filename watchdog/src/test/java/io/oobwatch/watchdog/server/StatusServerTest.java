@@ -25,6 +25,8 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StatusServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -324,5 +326,29 @@ class StatusServerTest {
     assertThat(ours).isNotEmpty().allMatch(Thread::isDaemon);
     assertThat(ours).extracting(Thread::getName).anyMatch(n -> n.startsWith("oobwatch-http-boss"));
     assertThat(ours).extracting(Thread::getName).anyMatch(n -> n.startsWith("oobwatch-http-worker"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"HTTP/9.9", "HTTP/2.0", "HTTP/1.2"})
+  void aRequestInAnHttpVersionOtherThanOnePointZeroOrOneIsRefusedWith505AndTheConnectionClosed(String version)
+      throws Exception {
+    try (RawHttpConnection c = new RawHttpConnection(server.address())) {
+      c.send("GET /healthz " + version + "\r\nHost: localhost\r\n\r\n");
+      RawHttpConnection.Reply r = c.read();
+
+      assertThat(r.status()).isEqualTo(505);
+      assertThat(r.header("connection")).isEqualTo("close");
+      assertThat(JSON.readTree(r.body()).get("error").asText())
+          .isEqualTo(version + " is not supported; use HTTP/1.1 or HTTP/1.0");
+    }
+  }
+
+  @Test
+  void httpOnePointZeroIsStillAnswered() throws Exception {
+    try (RawHttpConnection c = new RawHttpConnection(server.address())) {
+      c.send("GET /healthz HTTP/1.0\r\n\r\n");
+
+      assertThat(c.read().status()).isEqualTo(200);
+    }
   }
 }

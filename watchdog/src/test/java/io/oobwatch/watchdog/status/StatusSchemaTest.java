@@ -64,7 +64,7 @@ class StatusSchemaTest {
         List.of(new PagingStatus.Escalation(1, "inference-logs", "acknowledged", "alice", T, T, null, null, null),
             new PagingStatus.Escalation(2, "other", "firing", null, null, null, true, null, null),
             new PagingStatus.Escalation(3, "third", "firing", null, null, null, null, 1, T)),
-        List.of(new PagingStatus.SilenceStatus("other", T, "upgrade", "api")),
+        List.of(new PagingStatus.SilenceStatus(1, "other", T, "upgrade", "api")),
         List.of(new PagingStatus.FailedPage(3, 1, "alice", "sms", "invalid number")),
         "page 3 to alice failed: invalid number", PagingStatus.FAILED);
     SelfStatus self = new SelfStatus("2m",

@@ -1,6 +1,7 @@
 package io.oobwatch.watchdog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Observation.Kind;
@@ -34,10 +35,39 @@ class ObservationStoreTest {
       ObservationStore.Window w = s.observations().window("p/volume/kafka", t0.plusSeconds(120), t0.plusSeconds(660));
 
       assertThat(w.values()).isEqualTo(8);
-      assertThat(w.sum()).isEqualTo(102 + 103 + 104 + 105 + 106 + 107 + 108 + 109);
+      assertThat(w.weightedSum()).isEqualTo(60.0 * (102 + 103 + 104 + 105 + 106 + 107 + 108 + 109));
+      assertThat(w.seconds()).isEqualTo(8 * 60.0);
       assertThat(s.observations().window("never/seen/x", t0, t0.plusSeconds(600))).isEqualTo(new ObservationStore.Window(0, 0));
       assertThat(s.observations().windows("p/volume/kafka", Duration.ofMinutes(3), List.of(t0.plusSeconds(660), t0.plusSeconds(180))))
           .containsExactly(new ObservationStore.Window(2, 108 + 109), new ObservationStore.Window(3, 100 + 101 + 102));
+    }
+  }
+
+  /** A volume reading standing for 15 seconds. */
+  static void saveRate(Stores s, Observation o) {
+    s.observations().saveObservations(List.of(new ObservationStore.SignalObservation("p/volume/kafka", o,
+        Duration.ofSeconds(15))));
+  }
+
+  @Test
+  void rateReadingsInOneMinuteMergeWeighedByWhatEachCoversWhileAnUnknownOneReplacesThem() {
+    try (Stores s = Stores.open(dir)) {
+      // minute 1 read four times at 1200/min; minute 2 twice, 1200 then 700; minute 3 once, then unknown
+      for (int i = 0; i < 4; i++) {
+        saveRate(s, Observation.value(t0.plusSeconds(60 + 15 * i), 1200));
+      }
+      saveRate(s, Observation.value(t0.plusSeconds(120), 1200));
+      saveRate(s, Observation.value(t0.plusSeconds(135), 700));
+      saveRate(s, Observation.value(t0.plusSeconds(180), 500));
+      saveRate(s, Observation.unknown(t0.plusSeconds(195), "refused"));
+    }
+    try (Stores s = Stores.open(dir)) {
+      ObservationStore.Window w = s.observations().window("p/volume/kafka", t0, t0.plusSeconds(240));
+
+      assertThat(w).isEqualTo(new ObservationStore.Window(2, 1200 * 60 + 950 * 30, 90));
+      assertThat(s.observations().observations("p/volume/kafka", t0.plusSeconds(120), t0.plusSeconds(240)))
+          .extracting(Observation::kind, Observation::value)
+          .containsExactly(tuple(Kind.VALUE, 950.0), tuple(Kind.UNKNOWN, 0.0));
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.oobwatch.probes.Injection;
+import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.StageResult;
 import java.nio.file.Files;
@@ -158,6 +159,28 @@ class StoresTest {
         assertThat(p.channel()).isEqualTo(Outgoing.SMS);
       });
       assertThat(s.canaries().nextSeq("inference-logs")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void observationsWrittenBeforeReadingsRecordedWhatTheyCoverCountAsWholeMinutes() throws Exception {
+    Files.createDirectories(dir);
+    long minute = t0.getEpochSecond() / 60;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("oobwatch.db"));
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE signals (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
+      st.execute("CREATE TABLE observations (signal INTEGER NOT NULL, minute INTEGER NOT NULL, kind INTEGER NOT NULL,"
+          + " value REAL NOT NULL, aux REAL NOT NULL, note TEXT, PRIMARY KEY (signal, minute)) WITHOUT ROWID");
+      st.execute("INSERT INTO signals (id, name) VALUES (1, 'p/volume/kafka')");
+      st.execute("INSERT INTO observations VALUES (1, " + minute + ", 0, 600, 0, NULL), (1, " + (minute + 1) + ", 0, 300, 0, NULL)");
+    }
+
+    try (Stores s = Stores.open(dir)) {
+      s.observations().saveObservations(List.of(new ObservationStore.SignalObservation("p/volume/kafka",
+          Observation.value(t0.plusSeconds(120), 100), Duration.ofSeconds(30))));
+
+      assertThat(s.observations().window("p/volume/kafka", t0, t0.plusSeconds(180)))
+          .isEqualTo(new ObservationStore.Window(3, 600 * 60 + 300 * 60 + 100 * 30, 150));
     }
   }
 }
