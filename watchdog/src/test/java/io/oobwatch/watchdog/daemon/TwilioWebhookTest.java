@@ -60,7 +60,7 @@ class TwilioWebhookTest {
       }
     };
     server = StatusServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), source,
-        new DaemonPaging(rig.config, rig.alerts, () -> { }));
+        new DaemonPaging(rig.config, rig.alerts, rig.deliveries, () -> { }));
     alert = rig.raise("inference-logs");
     rig.tick();
   }
