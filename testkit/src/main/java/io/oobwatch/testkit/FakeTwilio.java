@@ -51,7 +51,8 @@ import java.util.regex.Pattern;
  * {@link #endCallsTo}); by default messages are delivered and calls answered by a person. With a
  * {@code StatusCallback}, every status after queued is POSTed there (calls: the events asked for in
  * {@code StatusCallbackEvent}, by default only the final one), form-encoded and signed with
- * {@code X-Twilio-Signature} by the account's auth token, as Twilio does ({@link #callbacks}).
+ * {@code X-Twilio-Signature} by the account's auth token, as Twilio does ({@link #callbacks}); a
+ * callback URL that is not on loopback is recorded with its signature but not sent.
  *
  * <p>Scripted trouble: {@link #failNext} answers the next request with an error before looking at
  * it (nothing is delivered); {@link #stallNext} holds the next request without answering until
@@ -91,7 +92,10 @@ public final class FakeTwilio implements AutoCloseable {
     FAILED
   }
 
-  /** A status callback the fake POSTed: the URL, the form, its signature, and the answer (0: none). */
+  /**
+   * A status callback the fake POSTed: the URL, the form, its signature, and the answer (0: none, or
+   * not sent because the URL is not on loopback).
+   */
   public record Callback(String url, Map<String, String> params, String signature, int answer) {}
 
   private static final Pattern ACCOUNT_PATH =
@@ -540,6 +544,12 @@ public final class FakeTwilio implements AutoCloseable {
         .append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
         .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
     int answer = 0;
+    String host = java.net.URI.create(url).getHost();
+    if (!"127.0.0.1".equals(host) && !"localhost".equals(host) && !"[::1]".equals(host)) {
+      // tests never leave the machine: a public URL's callback is recorded, not sent (answer 0)
+      callbacks.add(new Callback(url, Map.copyOf(form), signature, 0));
+      return;
+    }
     try {
       answer = callbackHttp.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
               .timeout(java.time.Duration.ofSeconds(2))

@@ -8,10 +8,10 @@ import io.oobwatch.watchdog.store.Outgoing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The final state is recorded on the outbox rows sent under that SID, once. When it reached
  * nobody (undelivered, failed, no-answer, busy, voicemail, no receipt) each of those pages is handed
- * to {@code reachedNobody}, which pages the next route. Thread-safe: callbacks arrive on the HTTP
- * server's threads, checks on the scheduler's.
+ * to {@code reachedNobody}, which pages the next route. Thread-safe without a lock held across a
+ * lookup (callbacks arrive on the HTTP server's I/O threads and must not wait for one): the store
+ * records a SID's final state once ({@link Outbox#delivered}), and only that caller moves the page
+ * on. {@link #check} runs on one thread at a time.
  */
 public final class DeliveryWatch {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWatch.class);
@@ -43,7 +45,7 @@ public final class DeliveryWatch {
   private final Clock clock;
   private final Duration deliveryTimeout;
   private final Consumer<OutboxEntry> reachedNobody;
-  private final Map<String, Poll> polls = new HashMap<>();
+  private final Map<String, Poll> polls = new ConcurrentHashMap<>();
 
   /**
    * @param deliveryTimeout how long an SMS may go without a delivery receipt
@@ -60,7 +62,7 @@ public final class DeliveryWatch {
   }
 
   /** One pass: looks up each message and call whose poll is due, and judges the timeouts. */
-  public synchronized void check() {
+  public void check() {
     Instant now = clock.instant();
     Map<String, OutboxEntry> bySid = new LinkedHashMap<>();
     for (OutboxEntry e : outbox.awaitingDelivery(now.minus(followFor(deliveryTimeout)))) {
@@ -111,7 +113,7 @@ public final class DeliveryWatch {
    * {@code ErrorCode} and {@code AnsweredBy} when it sent them. Ignored unless it is final and the
    * SID is one of ours still waiting.
    */
-  public synchronized void report(String sid, boolean call, String status, Integer errorCode, String answeredBy) {
+  public void report(String sid, boolean call, String status, Integer errorCode, String answeredBy) {
     Receipt r = call ? Receipt.call(status, errorCode, answeredBy) : Receipt.sms(status, errorCode);
     if (r.isFinal()) {
       record(sid, r);
