@@ -59,9 +59,11 @@ class DeliveryDrillTest {
   @TempDir Path dir;
   PagingRig rig;
   StatusServer server;
+  final io.oobwatch.watchdog.loopback.LoopbackPipeline pipeline = io.oobwatch.watchdog.loopback.LoopbackPipeline.start();
 
   @AfterEach
   void close() throws Exception {
+    pipeline.close();
     if (server != null) {
       server.close();
     }
@@ -217,6 +219,47 @@ class DeliveryDrillTest {
 
     assertThat(page("alice", "sms").delivery().detail()).isEqualTo("30007 the carrier filtered the message as spam");
     assertThat(rig.callsTo(ALICE)).hasSize(1);
+  }
+
+  @Test
+  void theRunningDaemonTakesSignedCallbacksAtItsPublicUrlAndCallsWhenTheSmsWasUndelivered() throws Exception {
+    FakeTwilio twilio = FakeTwilio.start(PagingRig.SID, PagingRig.TOKEN);
+    twilio.endMessagesTo(ALICE, FakeTwilio.SmsEnd.undelivered(30006));
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    String yaml = String.join("\n",
+        "instance: wd-test",
+        "state_dir: state",
+        "http: { listen: \"127.0.0.1:" + port + "\", public_url: \"http://127.0.0.1:" + port + "\" }",
+        "pipelines:",
+        pipeline.pipelineYaml("inference-logs", "1h", "100ms", "1s"),
+        "paging:",
+        "  twilio: { account_sid: \"${TW_SID}\", auth_token: \"${TW_TOKEN}\", from: \"+15550001111\", api_base: \""
+            + twilio.baseUrl() + "\" }",
+        SMS_THEN_CALL,
+        "");
+    Map<String, String> env = Map.of("TW_SID", PagingRig.SID, "TW_TOKEN", PagingRig.TOKEN);
+    try (twilio;
+        Daemon d = Daemon.start(new io.oobwatch.watchdog.config.ConfigLoader(env::get).parse("d.yaml", dir, yaml),
+            java.time.Clock.systemUTC(), new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), null, Map.of())) {
+      // a subject no watch judges, so nothing but an ack or a resolve ends it
+      Alert a = d.alerts().raise("drill", io.oobwatch.watchdog.detect.Rule.CANARY, "store", "canary lost",
+          x -> "ALERT " + x.id() + " drill: canary lost");
+
+      await().atMost(Duration.ofSeconds(15)).until(() -> twilio.calls().stream().anyMatch(c -> c.to().equals(ALICE)));
+      OutboxEntry sms = d.stores().outbox().pages(20).stream()
+          .filter(p -> p.alertId() == a.id() && p.channel().equals("sms")).findFirst().orElseThrow();
+      assertThat(sms.delivery().detail()).isEqualTo("30006 landline or unreachable carrier: the number cannot receive SMS");
+      // Twilio's callbacks reached the daemon at its public URL and passed the signature check
+      await().atMost(Duration.ofSeconds(5)).until(() -> twilio.callbacks().stream()
+          .anyMatch(c -> "undelivered".equals(c.params().get("MessageStatus"))));
+      assertThat(twilio.callbacks()).isNotEmpty()
+          .allSatisfy(c -> assertThat(c.url()).isEqualTo("http://127.0.0.1:" + port + "/twilio/status"))
+          .allSatisfy(c -> assertThat(c.answer()).isEqualTo(200));
+    }
   }
 
   HttpResponse<String> post(Map<String, String> form, String signature) throws Exception {
