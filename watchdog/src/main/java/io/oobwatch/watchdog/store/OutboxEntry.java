@@ -6,7 +6,7 @@ import java.time.Instant;
  * One page in the durable outbox: written in the same transaction as the alert change that caused
  * it, before any attempt to send it; marked sent with the channel's id afterwards.
  *
- * @param event "fire", "escalate", "rearm", "reroute" or "resolve" (see {@link Outgoing})
+ * @param event "fire", "escalate", "rearm", "reroute", "undelivered" or "resolve" (see {@link Outgoing})
  * @param state pending (to be sent), sent, failed (a permanent error; not retried), cancelled (the
  *     alert was acknowledged, silenced or resolved before it went out) or suppressed (the hourly cap)
  * @param channel "sms" or "call"
