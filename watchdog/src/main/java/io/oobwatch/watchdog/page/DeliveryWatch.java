@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows every sent message and call to its final status: a 201 from Twilio means queued, not
  * received. Two sources, judged alike ({@link Receipt}): Twilio's status callbacks
- * ({@link #report}, when {@code http.public_url} is set) and a lookup by SID ({@link #check}, always,
- * with backoff {@link #FIRST_POLL} doubling to {@link #MAX_POLL} per message or call). An SMS with
+ * ({@link #report}, when {@code http.public_url} is set) and a lookup by SID ({@link #check}, always:
+ * at the first pass after sending, then after {@link #FIRST_POLL}, doubling to {@link #MAX_POLL}). An SMS with
  * no {@code delivered} within {@code delivery_timeout} counts as not received (some carriers send no
  * receipt); a call with no final status within {@link #CALL_TIMEOUT} too.
  *
@@ -136,7 +136,8 @@ public final class DeliveryWatch {
           Durations.format(Duration.between(sentAt, d.at())), sid);
       return true;
     }
-    log.error("{} to {} REACHED NOBODY: {}: {} ({}); paging the next route", what, first.recipient(),
+    log.error("{} to {} REACHED NOBODY: {}: {} ({}); the next route is paged unless the alert was acknowledged or"
+        + " resolved", what, first.recipient(),
         d.state().word(), d.detail(), sid);
     for (OutboxEntry e : rows) {
       try {

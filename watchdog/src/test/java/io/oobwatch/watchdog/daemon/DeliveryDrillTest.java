@@ -153,6 +153,12 @@ class DeliveryDrillTest {
     assertThat(page("alice", "sms").delivery().state()).isEqualTo(Delivery.State.NO_RECEIPT);
     assertThat(rig.smsTo(BOB)).singleElement().asString()
         .startsWith("(alice's SMS no-receipt: no delivery receipt within 30s)");
+
+    // a receipt after the timeout changes nothing: the first final state stands, nothing is paged twice
+    rig.deliveries.report(page("alice", "sms").sid(), false, "delivered", null, null);
+    rig.run(Duration.ofSeconds(2));
+    assertThat(page("alice", "sms").delivery().state()).isEqualTo(Delivery.State.NO_RECEIPT);
+    assertThat(rig.smsTo(BOB)).hasSize(1);
   }
 
   @Test
