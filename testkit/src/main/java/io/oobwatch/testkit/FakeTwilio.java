@@ -37,9 +37,22 @@ import java.util.regex.Pattern;
  * the method, the form parameters and the phone number format. Answers carry Twilio's status codes
  * and error JSON ({@code {"code":21211,"message":...,"more_info":...,"status":400}}).
  *
- * <p>Endpoints: {@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json} (To, From, Body) and
- * {@code POST /2010-04-01/Accounts/{AccountSid}/Calls.json} (To, From, and Twiml, Url or
- * ApplicationSid). Anything else is a Twilio-style 404.
+ * <p>Endpoints: {@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json} (To, From, Body,
+ * optional StatusCallback) and {@code POST /2010-04-01/Accounts/{AccountSid}/Calls.json} (To, From,
+ * and Twiml, Url or ApplicationSid; optional StatusCallback, StatusCallbackEvent, MachineDetection);
+ * {@code GET .../Messages/{Sid}.json} and {@code GET .../Calls/{Sid}.json} answer the resource as it
+ * stands now. Anything else is a Twilio-style 404.
+ *
+ * <p>Delivery, as Twilio reports it: after a 201 each message goes through Twilio's documented
+ * statuses, one every {@link #statusStep} (20 ms unless set): queued → sent → delivered, or
+ * undelivered/failed with an {@code ErrorCode}; each call queued → initiated → ringing →
+ * in-progress → completed (with {@code AnsweredBy} when MachineDetection was asked for), or
+ * no-answer, busy or failed. How it ends is set per number ({@link #endMessagesTo},
+ * {@link #endCallsTo}); by default messages are delivered and calls answered by a person. With a
+ * {@code StatusCallback}, every status after queued is POSTed there (calls: the events asked for in
+ * {@code StatusCallbackEvent}, by default only the final one), form-encoded and signed with
+ * {@code X-Twilio-Signature} by the account's auth token, as Twilio does ({@link #callbacks}); a
+ * callback URL that is not on loopback is recorded with its signature but not sent.
  *
  * <p>Scripted trouble: {@link #failNext} answers the next request with an error before looking at
  * it (nothing is delivered); {@link #stallNext} holds the next request without answering until
@@ -53,8 +66,40 @@ public final class FakeTwilio implements AutoCloseable {
   /** A call that the fake accepted (answered 201); {@code twiml} or {@code url} may be null. */
   public record Call(String sid, String to, String from, String twiml, String url) {}
 
+  /** How a message to a number ends: its final status and error code (0 for none). */
+  public record SmsEnd(String status, int errorCode) {
+    public static final SmsEnd DELIVERED = new SmsEnd("delivered", 0);
+    /** The carrier never sends a receipt: the message stays "sent". */
+    public static final SmsEnd NO_RECEIPT = new SmsEnd("sent", 0);
+
+    public static SmsEnd undelivered(int errorCode) {
+      return new SmsEnd("undelivered", errorCode);
+    }
+
+    public static SmsEnd failed(int errorCode) {
+      return new SmsEnd("failed", errorCode);
+    }
+  }
+
+  /** How a call to a number ends. */
+  public enum CallEnd {
+    /** A person picks up; AnsweredBy human. */
+    HUMAN,
+    /** Voicemail picks up; AnsweredBy machine_end_beep. */
+    MACHINE,
+    NO_ANSWER,
+    BUSY,
+    FAILED
+  }
+
+  /**
+   * A status callback the fake POSTed: the URL, the form, its signature, and the answer (0: none, or
+   * not sent because the URL is not on loopback).
+   */
+  public record Callback(String url, Map<String, String> params, String signature, int answer) {}
+
   private static final Pattern ACCOUNT_PATH =
-      Pattern.compile("^/2010-04-01/Accounts/([^/]+)/(Messages|Calls)\\.json$");
+      Pattern.compile("^/2010-04-01/Accounts/([^/]+)/(Messages|Calls)(?:/([A-Za-z0-9]+))?\\.json$");
   // Twilio's E.164: a '+', a non-zero country code digit, at most 15 digits in all.
   private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{1,14}$");
   private static final int MAX_BODY_CHARS = 1600;
@@ -76,6 +121,20 @@ public final class FakeTwilio implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final Map<String, Integer> rejected = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Long> arrivals = new CopyOnWriteArrayList<>();
+  private final Map<String, SmsEnd> smsEnds = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, CallEnd> callEnds = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Each message's and call's resource as it stands now, by SID. */
+  private final Map<String, Map<String, Object>> resources = new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<Callback> callbacks = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.ScheduledExecutorService statuses =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fake-twilio-status");
+        t.setDaemon(true);
+        return t;
+      });
+  private final java.net.http.HttpClient callbackHttp = java.net.http.HttpClient.newBuilder()
+      .connectTimeout(java.time.Duration.ofSeconds(1)).build();
+  private volatile java.time.Duration statusStep = java.time.Duration.ofMillis(20);
 
   private FakeTwilio(String accountSid, String authToken) throws IOException {
     this.accountSid = accountSid;
@@ -135,6 +194,32 @@ public final class FakeTwilio implements AutoCloseable {
     rejected.put(number, code);
   }
 
+  /** From now on, messages to {@code number} end this way (default: delivered). */
+  public void endMessagesTo(String number, SmsEnd end) {
+    smsEnds.put(number, end);
+  }
+
+  /** From now on, calls to {@code number} end this way (default: a person answers). */
+  public void endCallsTo(String number, CallEnd end) {
+    callEnds.put(number, end);
+  }
+
+  /** The time between two statuses of a message or call (default 20 ms). */
+  public void statusStep(java.time.Duration step) {
+    statusStep = step;
+  }
+
+  /** The status callbacks POSTed so far, oldest first. */
+  public List<Callback> callbacks() {
+    return List.copyOf(callbacks);
+  }
+
+  /** The current status of a message or call ("sent", "no-answer"), or null for an unknown SID. */
+  public String status(String sid) {
+    Map<String, Object> r = resources.get(sid);
+    return r == null ? null : (String) r.get("status");
+  }
+
   /** {@link System#nanoTime()} at which each request arrived, oldest first. */
   public List<Long> arrivals() {
     return List.copyOf(arrivals);
@@ -163,6 +248,7 @@ public final class FakeTwilio implements AutoCloseable {
   @Override
   public void close() {
     closing.countDown();
+    statuses.shutdownNow();
     server.stop(0);
     executor.shutdownNow();
   }
@@ -189,6 +275,10 @@ public final class FakeTwilio implements AutoCloseable {
       if (!authenticated(ex, m.group(1))) {
         ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"Twilio API\"");
         error(ex, 401, 20003, "Authenticate");
+        return;
+      }
+      if (m.group(3) != null) {
+        fetch(ex, m.group(3));
         return;
       }
       if (!"POST".equals(ex.getRequestMethod())) {
@@ -280,7 +370,12 @@ public final class FakeTwilio implements AutoCloseable {
       json.put("to", to);
       json.put("uri", uri);
       delivered.add(new Message(sid, to, from, body));
+      resources.put(sid, json);
       send(ex, 201, json);
+      SmsEnd end = smsEnds.getOrDefault(to, SmsEnd.DELIVERED);
+      List<String> steps = end.status().equals("sent") ? List.of("sent")
+          : end.status().equals("failed") ? List.of("failed") : List.of("sent", end.status());
+      progress(sid, steps, form.get("StatusCallback"), null, end.errorCode(), null);
     }
   }
 
@@ -332,7 +427,20 @@ public final class FakeTwilio implements AutoCloseable {
       json.put("trunk_sid", null);
       json.put("uri", uri);
       calls.add(new Call(sid, to, from, blank(twiml) ? null : twiml, blank(url) ? null : url));
+      resources.put(sid, json);
       send(ex, 201, json);
+      CallEnd end = callEnds.getOrDefault(to, CallEnd.HUMAN);
+      List<String> steps = switch (end) {
+        case HUMAN, MACHINE -> List.of("initiated", "ringing", "in-progress", "completed");
+        case NO_ANSWER -> List.of("initiated", "ringing", "no-answer");
+        case BUSY -> List.of("initiated", "ringing", "busy");
+        case FAILED -> List.of("initiated", "failed");
+      };
+      boolean amd = "Enable".equalsIgnoreCase(form.get("MachineDetection"))
+          || "DetectMessageEnd".equalsIgnoreCase(form.get("MachineDetection"));
+      String answeredBy = !amd ? null : end == CallEnd.MACHINE ? "machine_end_beep" : "human";
+      String events = form.getOrDefault("StatusCallbackEvent", "completed");
+      progress(sid, steps, form.get("StatusCallback"), events, 0, answeredBy);
     }
   }
 
@@ -354,9 +462,126 @@ public final class FakeTwilio implements AutoCloseable {
       int eq = pair.indexOf('=');
       String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
       String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      form.putIfAbsent(name, value);
+      form.merge(name, value, (a, b) -> name.equals("StatusCallbackEvent") ? a + " " + b : a);
     }
     return form;
+  }
+
+  /**
+   * Moves a message or call through {@code steps}, one every {@link #statusStep}; posts a callback
+   * for each when {@code callback} is set (for calls, only the steps whose event is in {@code events}).
+   */
+  private void progress(String sid, List<String> steps, String callback, String events, int errorCode,
+      String answeredBy) {
+    boolean call = sid.startsWith("CA");
+    java.time.Duration step = statusStep;
+    for (int i = 0; i < steps.size(); i++) {
+      String status = steps.get(i);
+      boolean last = i == steps.size() - 1;
+      statuses.schedule(() -> {
+        Map<String, Object> json = resources.get(sid);
+        Map<String, String> form;
+        synchronized (json) {
+          json.put("status", status);
+          json.put("date_updated", RFC_2822.format(ZonedDateTime.now(ZoneOffset.UTC)));
+          if (last && errorCode != 0) {
+            json.put("error_code", errorCode);
+            json.put("error_message", messageFor(errorCode, null));
+          }
+          if (call && answeredBy != null && (status.equals("in-progress") || status.equals("completed"))) {
+            json.put("answered_by", answeredBy);
+          }
+          form = callbackForm(sid, json, call, last ? errorCode : 0);
+        }
+        if (callback != null && (!call || wanted(events, status))) {
+          // posted off this thread so a slow receiver delays no status (Twilio does not promise their order)
+          executor.execute(() -> postCallback(callback, form));
+        }
+      }, step.toMillis() * (i + 1), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
+  // a call's statuses belong to the events initiated, ringing, answered (in-progress) and completed (any end)
+  private static boolean wanted(String events, String status) {
+    String event = switch (status) {
+      case "initiated", "ringing" -> status;
+      case "in-progress" -> "answered";
+      default -> "completed";
+    };
+    return List.of(events.trim().split("\\s+")).contains(event);
+  }
+
+  private Map<String, String> callbackForm(String sid, Map<String, Object> json, boolean call, int errorCode) {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("AccountSid", accountSid);
+    form.put("From", (String) json.get("from"));
+    form.put("To", (String) json.get("to"));
+    form.put("ApiVersion", "2010-04-01");
+    if (call) {
+      form.put("CallSid", sid);
+      form.put("CallStatus", (String) json.get("status"));
+      form.put("Direction", "outbound-api");
+      form.put("CallbackSource", "call-progress-events");
+      if (json.get("answered_by") != null) {
+        form.put("AnsweredBy", (String) json.get("answered_by"));
+      }
+    } else {
+      form.put("MessageSid", sid);
+      form.put("SmsSid", sid);
+      form.put("MessageStatus", (String) json.get("status"));
+      form.put("SmsStatus", (String) json.get("status"));
+    }
+    if (errorCode != 0) {
+      form.put("ErrorCode", Integer.toString(errorCode));
+    }
+    return form;
+  }
+
+  private void postCallback(String url, Map<String, String> form) {
+    String signature = TwilioSignature.sign(authToken, url, form);
+    StringBuilder body = new StringBuilder();
+    form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&")
+        .append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+        .append(java.net.URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    int answer = 0;
+    String host = java.net.URI.create(url).getHost();
+    if (!"127.0.0.1".equals(host) && !"localhost".equals(host) && !"[::1]".equals(host)) {
+      // tests never leave the machine: a public URL's callback is recorded, not sent (answer 0)
+      callbacks.add(new Callback(url, Map.copyOf(form), signature, 0));
+      return;
+    }
+    try {
+      answer = callbackHttp.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+              .timeout(java.time.Duration.ofSeconds(2))
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .header("X-Twilio-Signature", signature)
+              .header("User-Agent", "TwilioProxy/1.1")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException | RuntimeException e) {
+      // like Twilio: an unreachable callback URL is recorded (answer 0), the message goes on
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    callbacks.add(new Callback(url, Map.copyOf(form), signature, answer));
+  }
+
+  private void fetch(HttpExchange ex, String sid) throws IOException {
+    if (!"GET".equals(ex.getRequestMethod())) {
+      ex.getResponseHeaders().set("Allow", "GET, POST, DELETE");
+      error(ex, 405, 20004, "Method not allowed");
+      return;
+    }
+    Map<String, Object> json = resources.get(sid);
+    if (json == null) {
+      error(ex, 404, 20404, "The requested resource " + ex.getRequestURI().getPath() + " was not found");
+      return;
+    }
+    Map<String, Object> copy;
+    synchronized (json) {
+      copy = new LinkedHashMap<>(json);
+    }
+    send(ex, 200, copy);
   }
 
   private static String messageFor(int code, String number) {
@@ -371,6 +596,12 @@ public final class FakeTwilio implements AutoCloseable {
       case 21610 -> "Attempt to send to unsubscribed recipient";
       case 21614 -> "'To' number is not a valid mobile number";
       case 21617 -> "The concatenated message body exceeds the 1600 character limit.";
+      case 30003 -> "Unreachable destination handset";
+      case 30005 -> "Unknown destination handset";
+      case 30006 -> "Landline or unreachable carrier";
+      case 30007 -> "Message filtered";
+      case 30034 -> "Message from an unregistered number";
+      case 30450 -> "Message delivery blocked (SMS Pumping Protection)";
       default -> "Error " + code;
     };
   }

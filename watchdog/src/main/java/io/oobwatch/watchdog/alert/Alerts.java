@@ -5,7 +5,9 @@ import io.oobwatch.watchdog.detect.Decision;
 import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.AlertStore;
+import io.oobwatch.watchdog.store.Delivery;
 import io.oobwatch.watchdog.store.Escalating;
+import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.Outgoing;
 import io.oobwatch.watchdog.store.Silence;
 import java.time.Duration;
@@ -397,6 +399,78 @@ public final class Alerts {
       pages.addAll(pagesOf(e, i));
     }
     return store.advance(a.id(), e.epoch(), e.nextStep(), to, pages, now);
+  }
+
+  /**
+   * A sent page reached nobody (its delivery is on the row: undelivered, no-answer, voicemail, no
+   * receipt): the page moves to its next route at once, without waiting for the next step's timer.
+   * After an SMS, first a call to the same person when the policy calls them and no step called them
+   * yet in this escalation (the next step, when it is the one that calls them); else the next step of
+   * the escalation, now; its timer-due turn is then taken. Each hop's text begins with why
+   * ("(alice's SMS undelivered: 30034 ...)"). Nothing moves for a resolve notice, or for an alert
+   * that is acknowledged, silenced or resolved.
+   */
+  public void undelivered(OutboxEntry page) {
+    Delivery d = page.delivery();
+    if (page.event().equals("resolve") || d == null || !d.state().reachedNobody()) {
+      return;
+    }
+    round(() -> {
+      synchronized (this) {
+        if (hop(page, d)) {
+          queued();
+        }
+      }
+    });
+  }
+
+  private boolean hop(OutboxEntry page, Delivery d) {
+    Optional<Escalating> open = store.escalating().stream().filter(e -> e.alert().id() == page.alertId()).findFirst();
+    if (open.isEmpty() || open.get().alert().state() != Alert.State.FIRING || open.get().silenced()) {
+      return false;
+    }
+    Escalating e = open.get();
+    Instant now = clock.instant();
+    boolean sms = Outgoing.SMS.equals(page.channel());
+    String why = "(" + page.recipient() + "'s " + (sms ? "SMS" : "call") + " " + d.state().word() + ": " + d.detail()
+        + ") ";
+    String name = page.recipient();
+    boolean nextStepCalls = e.nextStep() < escalation.total() && escalation.step(e.nextStep()).call().contains(name);
+    // the policy's call to them is brought forward: as its own page, unless the next step places it anyway
+    if (sms && !nextStepCalls && callsInPolicy(name) && !calledAlready(e, name)) {
+      Outgoing call = new Outgoing("undelivered", name, phone(name), why + e.text(), Outgoing.CALL,
+          "a" + e.alert().id() + ":e" + e.epoch() + ":undelivered-call:" + name);
+      if (store.add(e.alert().id(), call, now)) {
+        log.warn("ALERT {}: {}; calling {} now", e.alert().id(), why.strip(), name);
+        return true;
+      }
+    }
+    if (e.nextStep() >= escalation.total()) {
+      log.error("ALERT {}: {}; no escalation step is left to page, see oobwatch status", e.alert().id(), why.strip());
+      return false;
+    }
+    List<Outgoing> pages = pagesOf(e, e.nextStep()).stream()
+        .map(o -> new Outgoing(o.event(), o.recipient(), o.phone(), why + o.body(), o.channel(), o.dedupe())).toList();
+    boolean written = store.advance(e.alert().id(), e.epoch(), e.nextStep(), e.nextStep() + 1, pages, now);
+    if (written) {
+      log.warn("ALERT {}: {}; paging escalation step {} now ({})", e.alert().id(), why.strip(), e.nextStep() + 1,
+          String.join(", ", pages.stream().map(o -> o.channel() + " " + o.recipient()).toList()));
+    }
+    return written;
+  }
+
+  private boolean callsInPolicy(String name) {
+    return paging != null && paging.escalation().stream().anyMatch(st -> st.call().contains(name));
+  }
+
+  // a step already paged in this escalation called them (a hop call once is the dedupe key's job)
+  private boolean calledAlready(Escalating e, String name) {
+    for (int i = 0; i < e.nextStep(); i++) {
+      if (escalation.step(i).call().contains(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private List<Outgoing> pagesOf(Escalating e, int index) {

@@ -37,6 +37,9 @@ import picocli.CommandLine.Spec;
     })
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  /** How many of the newest sent pages the text output lists with their delivery. */
+  static final int RECENT_DELIVERIES = 5;
+
 
   @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:9107",
       description = "the daemon's address, or its /status URL (default: ${DEFAULT-VALUE})")
@@ -209,6 +212,9 @@ final class StatusCommand implements Callable<Integer> {
     if (paging != null) {
       out.printf("PAGING via %s: %d pending, %d failed%s%n", paging.channel(), paging.pending(), paging.failed(),
           paging.problem() != null ? " - " + paging.problem() : "");
+      paging.recent().stream().filter(p -> p.sid() != null).limit(RECENT_DELIVERIES)
+          .forEach(p -> out.printf("  page %-4s alert %-4s %-4s to %-10s %s%n", p.id(), p.alert(), p.channel(), p.to(),
+              delivery(p)));
     }
     SelfStatus self = doc.self();
     SelfStatus.DeadMansSwitch dms = self == null ? null : self.deadMansSwitch();
@@ -223,6 +229,19 @@ final class StatusCommand implements Callable<Integer> {
               : peer.answering() ? "answering"
               : peer.failuresInARow() + " failed check(s) since " + peer.failingSince() + ": " + peer.error());
     }
+  }
+
+  /** "delivered in 4.2s", "undelivered: 30034 the sender number is not registered for A2P 10DLC". */
+  static String delivery(PagingStatus.Page p) {
+    if (p.delivery() == null) {
+      return "sent, delivery not known yet";
+    }
+    String in = p.deliverySeconds() == null ? "" : " in " + seconds(Math.round(p.deliverySeconds() * 1000));
+    return switch (p.delivery()) {
+      case "delivered", "answered" -> p.delivery() + in;
+      case "untracked" -> "sent (" + p.deliveryDetail() + ")";
+      default -> p.delivery() + ": " + p.deliveryDetail();
+    };
   }
 
   private static String day(CanaryStatus.DayCounts d) {

@@ -93,6 +93,8 @@ public record Config(
    * @param ackTimeout an acknowledged alert that still fires this long after the ack is re-armed:
    *     escalation starts again from its first step
    * @param fallback the second channel, or null
+   * @param deliveryTimeout an SMS with no delivery receipt this long after Twilio accepted it counts
+   *     as not received, and the page moves to its next route
    */
   public record Paging(
       TwilioConfig twilio,
@@ -103,7 +105,10 @@ public record Config(
       int maxPagesPerHour,
       int repeatLimit,
       Duration ackTimeout,
-      Fallback fallback) {
+      Fallback fallback,
+      Duration deliveryTimeout) {
+    /** When {@code paging.delivery_timeout} is not set (and for console paging). */
+    public static final Duration DEFAULT_DELIVERY_TIMEOUT = Duration.ofMinutes(2);
 
     public OnCall person(String name) {
       return oncall.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();

@@ -357,9 +357,11 @@ public final class ConfigLoader {
     boolean notifyResolved = o.bool("notify_resolved", true);
     int cap = o.integer("max_pages_per_hour", 20, 1);
     Config.Fallback fallback = fallback(r, o.obj("fallback"));
+    Duration deliveryTimeout = o.duration("delivery_timeout", Config.Paging.DEFAULT_DELIVERY_TIMEOUT, Duration.ofSeconds(10),
+        Duration.ofHours(1));
     o.done();
     return new Config.Paging(twilio, List.copyOf(people.values()), steps, repeat, notifyResolved, cap, repeatLimit,
-        ackTimeout, fallback);
+        ackTimeout, fallback, deliveryTimeout);
   }
 
   /** {@code fallback: { after: 2m, twilio: {...} }} or {@code fallback: { webhook: { url, token_file } }}. */

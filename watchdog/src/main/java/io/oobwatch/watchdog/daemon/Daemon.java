@@ -6,6 +6,7 @@ import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.page.ConsolePager;
+import io.oobwatch.watchdog.page.DeliveryWatch;
 import io.oobwatch.watchdog.page.FailoverPager;
 import io.oobwatch.watchdog.page.Page;
 import io.oobwatch.watchdog.page.WebhookPager;
@@ -18,6 +19,7 @@ import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.schedule.SignalWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.server.StatusServer;
+import io.oobwatch.watchdog.store.Outbox;
 import io.oobwatch.watchdog.store.Stores;
 import io.oobwatch.watchdog.systemd.SystemdNotifier;
 import java.io.PrintStream;
@@ -53,6 +55,7 @@ public final class Daemon implements AutoCloseable {
   private final Clock clock;
   private final Stores stores;
   private final PageDispatcher dispatcher;
+  private final DeliveryWatch deliveries;
   private final List<PipelineWatch> watches = new ArrayList<>();
   /** Freshness, volume and consumer-lag checks: one watch per pipeline that has any. */
   private final List<SignalWatch> signalWatches = new ArrayList<>();
@@ -84,6 +87,7 @@ public final class Daemon implements AutoCloseable {
         pagingChanged();
       });
       this.alerts = alerts;
+      this.deliveries = deliveryWatch(config, stores.outbox(), pager, clock, alerts);
       this.self = new SelfWatch(config.instance(), config.self(), alerts, clock);
       ProbeFactory factory = new ProbeFactory(clock);
       Map<String, HealthProbe> pulls = new LinkedHashMap<>();
@@ -111,7 +115,7 @@ public final class Daemon implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      this.scheduler = Executors.newScheduledThreadPool(watches.size() + signalWatches.size() + 1, r -> {
+      this.scheduler = Executors.newScheduledThreadPool(watches.size() + signalWatches.size() + 2, r -> {
         Thread t = new Thread(r, "oobwatch-eval-" + n.incrementAndGet());
         t.setDaemon(true);
         return t;
@@ -127,7 +131,7 @@ public final class Daemon implements AutoCloseable {
           pagingView, canaryDays, metrics);
       try {
         this.server = StatusServer.start(address, status, heartbeats::receive,
-            new DaemonPaging(config, alerts, clock, this::refreshPagingSoon));
+            new DaemonPaging(config, alerts, clock, deliveries, this::refreshPagingSoon));
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
@@ -182,6 +186,7 @@ public final class Daemon implements AutoCloseable {
           TimeUnit.MILLISECONDS);
     }
     d.scheduler.scheduleWithFixedDelay(d::escalate, 0, 1, TimeUnit.SECONDS);
+    d.scheduler.scheduleWithFixedDelay(d::checkDeliveries, 1, 1, TimeUnit.SECONDS);
     d.self.start(d.status::degraded);
     try {
       d.notifier = SystemdNotifier.start(env, new SystemdNotifier.Source(
@@ -242,6 +247,14 @@ public final class Daemon implements AutoCloseable {
     pagingView.tick();
   }
 
+  private void checkDeliveries() {
+    try {
+      deliveries.check();
+    } catch (RuntimeException e) {
+      log.error("delivery check failed; retrying in a second", e);
+    }
+  }
+
   /** Pages were queued: the next escalation tick reads the paging side again. */
   private void pagingChanged() {
     PagingView view = pagingView;
@@ -268,14 +281,25 @@ public final class Daemon implements AutoCloseable {
     if (paging == null || paging.twilio() == null) {
       return new ConsolePager(console);
     }
-    Pager primary = new TwilioPager(paging.twilio());
+    String publicUrl = config.http().publicUrl();
+    String statusCallback = publicUrl == null ? null : publicUrl.replaceAll("/+$", "") + "/twilio/status";
+    Pager primary = new TwilioPager(paging.twilio(), statusCallback);
     Config.Fallback f = paging.fallback();
     if (f == null) {
       return primary;
     }
-    Pager fallback = f.twilio() != null ? new TwilioPager(f.twilio())
+    Pager fallback = f.twilio() != null ? new TwilioPager(f.twilio(), statusCallback)
         : new WebhookPager(config.instance(), f.webhookUrl(), f.webhookToken(), Duration.ofSeconds(10));
     return new FailoverPager(primary, fallback, f.after(), clock);
+  }
+
+  /**
+   * Follows each sent page to its final status; a page that reached nobody moves to its next route
+   * through {@link Alerts#undelivered}.
+   */
+  static DeliveryWatch deliveryWatch(Config config, Outbox outbox, Pager pager, Clock clock, Alerts alerts) {
+    Duration timeout = config.paging() == null ? Config.Paging.DEFAULT_DELIVERY_TIMEOUT : config.paging().deliveryTimeout();
+    return new DeliveryWatch(outbox, pager, clock, timeout, alerts::undelivered);
   }
 
   /** Grouping, the hourly cap, call acks, and who is paged when someone cannot be reached. */

@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.daemon;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.StageResult;
 import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.page.DeliveryWatch;
 import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
@@ -35,6 +36,8 @@ final class DaemonMetrics {
   private final Outbox outbox;
   private final List<PipelineWatch> watches;
   private final HeartbeatWatch heartbeats;
+  /** How far back sent pages are followed to their delivery (see DeliveryWatch#followFor). */
+  private final Duration followFor;
   private final Map<String, Map<CanaryOutcome.Verdict, Long>> outcomes = new TreeMap<>();
   private final Map<String, Map<String, Histogram>> latency = new TreeMap<>();
 
@@ -45,6 +48,8 @@ final class DaemonMetrics {
     this.outbox = outbox;
     this.watches = watches;
     this.heartbeats = heartbeats;
+    this.followFor = DeliveryWatch.followFor(
+        config.paging() == null ? Config.Paging.DEFAULT_DELIVERY_TIMEOUT : config.paging().deliveryTimeout());
     for (Config.Pipeline p : config.pipelines()) {
       if (p.canary() == null) {
         continue; // watched by its other checks only: no canary metrics
@@ -126,6 +131,12 @@ final class DaemonMetrics {
         .sample(pages.get(OutboxEntry.State.FAILED));
     e.family("oobwatch_pages_pending", Type.GAUGE, "Pages in the outbox not yet sent (being retried).")
         .sample(pages.get(OutboxEntry.State.PENDING));
+    e.family("oobwatch_page_deliveries_total", Type.COUNTER, "Sent messages and calls by where they ended"
+        + " (delivered and answered reached a person; undelivered, failed, no-answer, busy, voicemail and no-receipt"
+        + " did not, and paged the next route).");
+    outbox.deliveryCounts().forEach((state, n) -> e.sample(n, "delivery", state.word()));
+    e.family("oobwatch_page_deliveries_pending", Type.GAUGE, "Sent messages and calls whose final status is not known yet.")
+        .sample(outbox.awaitingDelivery(now.minus(followFor)).stream().map(OutboxEntry::sid).distinct().count());
   }
 
   private void heartbeats(Exposition e, Instant now) {

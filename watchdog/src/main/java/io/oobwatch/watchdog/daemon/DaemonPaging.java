@@ -4,6 +4,7 @@ import io.oobwatch.probes.canary.Durations;
 import io.oobwatch.watchdog.alert.AckReplies;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.page.DeliveryWatch;
 import io.oobwatch.watchdog.server.PagingControl;
 import io.oobwatch.watchdog.store.Silence;
 import io.oobwatch.watchdog.page.TwilioConfig;
@@ -21,12 +22,14 @@ final class DaemonPaging implements PagingControl {
   private final AckReplies replies;
   private final Runnable changed;
   private final Clock clock;
+  private final DeliveryWatch deliveries;
 
   /** @param changed told after an ack or a silence changed what /status shows (it must not block) */
-  DaemonPaging(Config config, Alerts alerts, Clock clock, Runnable changed) {
+  DaemonPaging(Config config, Alerts alerts, Clock clock, DeliveryWatch deliveries, Runnable changed) {
     this.config = config;
     this.alerts = alerts;
     this.clock = clock;
+    this.deliveries = deliveries;
     this.changed = changed;
     this.replies = new AckReplies(alerts, config.paging());
   }
@@ -68,6 +71,12 @@ final class DaemonPaging implements PagingControl {
     String reply = replies.voice(callee, alertIds, digits);
     changed.run();
     return reply;
+  }
+
+  @Override
+  public void deliveryReport(String sid, boolean call, String status, Integer errorCode, String answeredBy) {
+    deliveries.report(sid, call, status, errorCode, answeredBy);
+    changed.run();
   }
 
   @Override

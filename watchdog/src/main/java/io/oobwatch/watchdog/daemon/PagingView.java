@@ -6,6 +6,7 @@ import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.status.AlertStatus;
 import io.oobwatch.watchdog.status.PagingStatus;
 import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.Delivery;
 import io.oobwatch.watchdog.store.Escalating;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.Silence;
@@ -155,8 +156,12 @@ final class PagingView {
   }
 
   private static PagingStatus.Page page(OutboxEntry e) {
+    Delivery d = e.delivery();
+    Double seconds = d == null || e.sentAt() == null ? null
+        : Math.max(0, Duration.between(e.sentAt(), d.at()).toMillis()) / 1000.0;
     return new PagingStatus.Page(e.id(), e.alertId(), e.event(), e.recipient(), lower(e.state()), e.channel(),
-        e.attempts(), e.sid(), e.lastError());
+        e.attempts(), e.sid(), e.lastError(), d == null ? null : d.state().word(), d == null ? null : d.detail(),
+        seconds);
   }
 
   private PagingStatus.Escalation escalation(Escalating e) {

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class FailoverPager implements Pager {
   private static final Logger log = LoggerFactory.getLogger(FailoverPager.class);
   static final Duration PROBE_EVERY = Duration.ofMinutes(1);
+  private static final String FALLBACK = "fallback:";
 
   private interface Attempt {
     String run(Pager pager, Page page) throws PageException;
@@ -52,6 +53,12 @@ public final class FailoverPager implements Pager {
     return attempt(page, (p, pg) -> p.call(pg, ackUrl));
   }
 
+  /** Asks the channel that sent it: ids of pages the fallback carried begin "fallback:". */
+  @Override
+  public Receipt receipt(String id, boolean call) throws PageException {
+    return id.startsWith(FALLBACK) ? fallback.receipt(id.substring(FALLBACK.length()), call) : primary.receipt(id, call);
+  }
+
   private String attempt(Page page, Attempt how) throws PageException {
     Instant now = clock.instant();
     if (usePrimary(now)) {
@@ -71,7 +78,7 @@ public final class FailoverPager implements Pager {
       }
     }
     String note = "[oobwatch paging via fallback: primary channel failed: " + problemText() + "] ";
-    return "fallback:" + how.run(fallback, new Page(page.to(), page.phone(), note + page.body()));
+    return FALLBACK + how.run(fallback, new Page(page.to(), page.phone(), note + page.body()));
   }
 
   private synchronized boolean usePrimary(Instant now) {

@@ -20,6 +20,17 @@ public interface Pager {
     return send(page);
   }
 
+  /**
+   * Where the message or call {@code id} (as {@link #send} or {@link #call} returned it) stands now:
+   * one lookup, no retry. A channel that reports no delivery answers {@link Receipt#UNTRACKED} (the
+   * default).
+   *
+   * @param call true for a call, false for an SMS
+   */
+  default Receipt receipt(String id, boolean call) throws PageException {
+    return Receipt.UNTRACKED;
+  }
+
   /** What this channel is, for logs and status ("twilio SMS from +1555...", "console"). */
   String describe();
 }

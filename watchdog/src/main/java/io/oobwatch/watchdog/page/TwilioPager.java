@@ -4,7 +4,9 @@ import com.twilio.exception.ApiException;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.http.HttpMethod;
 import com.twilio.rest.api.v2010.account.Call;
+import com.twilio.rest.api.v2010.account.CallCreator;
 import com.twilio.rest.api.v2010.account.Message;
+import com.twilio.rest.api.v2010.account.MessageCreator;
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Gather;
 import com.twilio.twiml.voice.Say;
@@ -31,14 +33,28 @@ public final class TwilioPager implements Pager {
   private final TwilioConfig cfg;
   private final PhoneNumber from;
   private final TwilioRestClient client;
+  private final String statusCallback;
 
   public TwilioPager(TwilioConfig cfg) {
-    this(cfg, DEFAULT_TIMEOUT);
+    this(cfg, (String) null);
+  }
+
+  /**
+   * @param statusCallback where Twilio posts each message's and call's status changes
+   *     ({@code {public_url}/twilio/status}); null asks for none (delivery is then only looked up)
+   */
+  public TwilioPager(TwilioConfig cfg, String statusCallback) {
+    this(cfg, DEFAULT_TIMEOUT, statusCallback);
   }
 
   /** @param timeout bound on connecting, and separately on the whole answer */
   TwilioPager(TwilioConfig cfg, Duration timeout) {
+    this(cfg, timeout, null);
+  }
+
+  TwilioPager(TwilioConfig cfg, Duration timeout, String statusCallback) {
     this.cfg = Objects.requireNonNull(cfg, "cfg");
+    this.statusCallback = statusCallback;
     this.from = new PhoneNumber(cfg.from());
     this.client =
         new TwilioRestClient.Builder(cfg.accountSid(), cfg.authToken())
@@ -49,19 +65,56 @@ public final class TwilioPager implements Pager {
 
   @Override
   public String send(Page page) throws PageException {
-    return once("SMS", "sent", page,
-        () -> Message.creator(new PhoneNumber(page.phone()), from, page.body()).create(client).getSid());
+    return once("SMS", "sent", page, () -> {
+      MessageCreator m = Message.creator(new PhoneNumber(page.phone()), from, page.body());
+      if (statusCallback != null) {
+        m.setStatusCallback(statusCallback);
+      }
+      return m.create(client).getSid();
+    });
   }
 
   /**
    * A call with inline TwiML: {@code <Say>} the page in plain words inside a
    * {@code <Gather numDigits="1">} whose action is {@code ackUrl} ("press 1 to acknowledge"), then,
-   * when no key was pressed (voicemail, silence), a goodbye that acknowledges nothing.
+   * when no key was pressed (voicemail, silence), a goodbye that acknowledges nothing. Answering-machine
+   * detection is on ({@code MachineDetection=Enable}), so the call's {@code AnsweredBy} says whether a
+   * person or a voicemail picked up.
    */
   @Override
   public String call(Page page, String ackUrl) throws PageException {
-    return once("call", "placed", page, () -> Call.creator(new PhoneNumber(page.phone()), from,
-        new Twiml(twiml(page.body(), ackUrl))).create(client).getSid());
+    return once("call", "placed", page, () -> {
+      CallCreator c = Call.creator(new PhoneNumber(page.phone()), from, new Twiml(twiml(page.body(), ackUrl)))
+          .setMachineDetection("Enable");
+      if (statusCallback != null) {
+        c.setStatusCallback(statusCallback).setStatusCallbackMethod(HttpMethod.POST)
+            .setStatusCallbackEvent(List.of("initiated", "ringing", "answered", "completed"));
+      }
+      return c.create(client).getSid();
+    });
+  }
+
+  /** Looks the message or call up by SID ({@code GET .../Messages/{Sid}.json}, {@code .../Calls/{Sid}.json}). */
+  @Override
+  public Receipt receipt(String sid, boolean call) throws PageException {
+    String what = call ? "call" : "SMS";
+    try {
+      if (call) {
+        Call c = Call.fetcher(sid).fetch(client);
+        return Receipt.call(c.getStatus() == null ? null : c.getStatus().toString(), null, c.getAnsweredBy());
+      }
+      Message m = Message.fetcher(sid).fetch(client);
+      return Receipt.sms(m.getStatus() == null ? null : m.getStatus().toString(), m.getErrorCode());
+    } catch (TwilioHttp.Unreachable e) {
+      throw new PageException(scrub("status of " + what + " " + sid + " not known: " + e.getMessage()), true, 0, e);
+    } catch (ApiException e) {
+      int code = e.getCode() == null ? 0 : e.getCode();
+      throw new PageException(scrub("status of " + what + " " + sid + " not known: twilio answered HTTP "
+          + e.getStatusCode() + (code == 0 ? "" : ", code " + code)), true, code, e);
+    } catch (RuntimeException e) {
+      throw new PageException("status of " + what + " " + sid + " not known: twilio-sdk failed ("
+          + e.getClass().getSimpleName() + ")", true, 0, e);
+    }
   }
 
   /** One request through the SDK, its outcome judged the same way for messages and calls. */

@@ -28,6 +28,12 @@ public interface PagingControl {
   /** The spoken answer after the callee of a page call pressed {@code digits} (null: none). */
   String voiceReply(String callee, List<Long> alertIds, String digits);
 
+  /**
+   * A status callback from Twilio for the message or call {@code sid} ({@code MessageStatus} or
+   * {@code CallStatus}, with {@code ErrorCode} and {@code AnsweredBy} when sent; null otherwise).
+   */
+  void deliveryReport(String sid, boolean call, String status, Integer errorCode, String answeredBy);
+
   /** The outcome of an acknowledgement through the API. */
   enum AckStatus {
     ACKNOWLEDGED,

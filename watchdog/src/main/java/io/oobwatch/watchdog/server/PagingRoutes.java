@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * The paging endpoints:
  *
  * <ul>
- *   <li>{@code POST /twilio/sms} and {@code POST /twilio/voice}: Twilio's webhooks. Each is checked
+ *   <li>{@code POST /twilio/sms}, {@code POST /twilio/voice} and {@code POST /twilio/status} (status
+ *       callbacks of sent messages and calls): Twilio's webhooks. Each is checked
  *       with {@code X-Twilio-Signature} by the twilio-sdk's {@link RequestValidator}, with the auth
  *       token of the configured account named by its {@code AccountSid} (primary or fallback),
  *       against {@code http.public_url} + the path and query as received, and the form parameters;
@@ -53,6 +54,7 @@ final class PagingRoutes {
     return routes
         .add(HttpMethod.POST, "/twilio/sms", r -> sms(r, paging))
         .add(HttpMethod.POST, "/twilio/voice", r -> voice(r, paging))
+        .add(HttpMethod.POST, "/twilio/status", r -> status(r, paging))
         .add(HttpMethod.POST, "/alerts/{id}/ack", r -> ack(r, paging))
         .add(HttpMethod.POST, "/silences", r -> silence(r, paging))
         .add(HttpMethod.DELETE, "/silences/{id}", r -> endSilence(r, paging));
@@ -89,6 +91,30 @@ final class PagingRoutes {
     // Outbound page calls: Twilio posts From = our number, To = the person called.
     String said = paging.voiceReply(form.get("To"), ids, form.get("Digits"));
     return twiml(new VoiceResponse.Builder().say(new Say.Builder(said).build()).build().toXml());
+  }
+
+  /** A message's or call's status callback: recorded when final; Twilio wants only a 2xx back. */
+  private static Response status(Request r, PagingControl paging) {
+    Map<String, String> form = form(r);
+    Response refused = unsigned(r, form, paging);
+    if (refused != null) {
+      return refused;
+    }
+    boolean call = form.containsKey("CallSid") && !form.containsKey("MessageSid");
+    String sid = call ? form.get("CallSid") : form.get("MessageSid");
+    String status = call ? form.get("CallStatus") : form.getOrDefault("MessageStatus", form.get("SmsStatus"));
+    if (sid == null || status == null) {
+      return Response.error(HttpResponseStatus.BAD_REQUEST, "a status callback carries MessageSid and MessageStatus,"
+          + " or CallSid and CallStatus");
+    }
+    Integer code = null;
+    try {
+      code = form.get("ErrorCode") == null ? null : Integer.valueOf(form.get("ErrorCode").strip());
+    } catch (NumberFormatException e) {
+      // an error code that is not a number is reported without one
+    }
+    paging.deliveryReport(sid, call, status, code, form.get("AnsweredBy"));
+    return twiml(new MessagingResponse.Builder().build().toXml());
   }
 
   /** 403 (with a reason) when the request is not signed by Twilio for this URL; null when it is. */

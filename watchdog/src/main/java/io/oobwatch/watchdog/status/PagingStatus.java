@@ -49,11 +49,16 @@ public record PagingStatus(
    * @param state pending, sent or failed
    * @param sid the channel's id of the message or call, null before it is sent
    * @param error the last failure, null when none
+   * @param delivery where a sent page ended: delivered, answered, undelivered, failed, no-answer,
+   *     busy, voicemail, no-receipt or untracked (a channel that reports none); null while unknown
+   * @param deliveryDetail the delivery in words, with Twilio's error code ("30034 the sender number
+   *     is not registered for A2P 10DLC"); null while unknown
+   * @param deliverySeconds from the channel accepting it to its delivery being known; null while unknown
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Page(
       long id, long alert, String event, String to, String state, String channel, int attempts, String sid,
-      String error) {}
+      String error, String delivery, String deliveryDetail, Double deliverySeconds) {}
 
   /**
    * An open alert's escalation: acknowledged (acked_by, acked_at, rearms_at), silenced, or paging

@@ -60,6 +60,9 @@ public interface AlertStore {
    */
   Optional<Alert> ack(long alertId, String by, Instant at);
 
+  /** Writes one page of an alert outside its escalation steps; false when a page with its dedupe key exists. */
+  boolean add(long alertId, Outgoing page, Instant at);
+
   /** The people (name, phone) an alert's step pages reached, in the order they were first paged. */
   List<Outgoing> pagedFor(long alertId);
 

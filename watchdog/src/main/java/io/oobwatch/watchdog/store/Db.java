@@ -114,7 +114,7 @@ final class Db implements AutoCloseable {
     s.execute("ALTER TABLE observations ADD COLUMN covers REAL");
   }
 
-  /** Escalation, acknowledgement and silences: columns added to a file made before them. */
+  /** Escalation, acknowledgement, silences and delivery receipts: columns added to a file made before them. */
   private static void migrateEscalation(Statement s) throws SQLException {
     List<String> cols = new ArrayList<>();
     try (ResultSet rs = s.executeQuery("PRAGMA table_info(outbox)")) {
@@ -128,6 +128,13 @@ final class Db implements AutoCloseable {
     if (!cols.contains("dedupe")) {
       s.execute("ALTER TABLE outbox ADD COLUMN dedupe TEXT");
     }
+    for (String col : List.of("delivery TEXT", "delivery_code INTEGER", "delivery_detail TEXT", "delivery_at INTEGER")) {
+      if (!cols.contains(col.substring(0, col.indexOf(' ')))) {
+        s.execute("ALTER TABLE outbox ADD COLUMN " + col);
+      }
+    }
+    s.execute("CREATE INDEX IF NOT EXISTS outbox_sid ON outbox (sid)");
+    s.execute("CREATE INDEX IF NOT EXISTS outbox_awaiting ON outbox (sent_at) WHERE state = 'SENT' AND delivery IS NULL");
     s.execute("CREATE UNIQUE INDEX IF NOT EXISTS outbox_dedupe ON outbox (dedupe) WHERE dedupe IS NOT NULL");
     s.execute("CREATE INDEX IF NOT EXISTS outbox_phone ON outbox (phone, state, sent_at)");
     s.execute("CREATE TABLE IF NOT EXISTS escalations ("

@@ -44,6 +44,18 @@ public interface Outbox {
   /** Pages that failed for good since {@code since}, newest first. */
   List<OutboxEntry> failedPages(Instant since);
 
+  /** Pages sent since {@code since} whose final delivery state is not known yet, oldest first. */
+  List<OutboxEntry> awaitingDelivery(Instant since);
+
+  /**
+   * Records where the message or call {@code sid} ended, on every row sent under it; a state
+   * recorded before is kept (the first final report wins). Returns the rows it changed.
+   */
+  List<OutboxEntry> delivered(String sid, Delivery delivery);
+
+  /** How many sent messages and calls ended in each delivery state (for metrics); absent states count 0. */
+  Map<Delivery.State, Long> deliveryCounts();
+
   /** The alert a page was written for (its subject and summary word a grouped page). */
   Optional<Alert> alert(long id);
 }

@@ -6,11 +6,13 @@ import java.time.Instant;
  * One page in the durable outbox: written in the same transaction as the alert change that caused
  * it, before any attempt to send it; marked sent with the channel's id afterwards.
  *
- * @param event "fire", "escalate", "rearm", "reroute" or "resolve" (see {@link Outgoing})
+ * @param event "fire", "escalate", "rearm", "reroute", "undelivered" or "resolve" (see {@link Outgoing})
  * @param state pending (to be sent), sent, failed (a permanent error; not retried), cancelled (the
  *     alert was acknowledged, silenced or resolved before it went out) or suppressed (the hourly cap)
  * @param channel "sms" or "call"
  * @param createdAt when it was written to the outbox
+ * @param sentAt when the channel accepted it; null before
+ * @param delivery where the sent message or call ended; null while it is not sent or not known yet
  */
 public record OutboxEntry(
     long id,
@@ -25,7 +27,9 @@ public record OutboxEntry(
     String sid,
     String lastError,
     String channel,
-    Instant createdAt) {
+    Instant createdAt,
+    Instant sentAt,
+    Delivery delivery) {
   public enum State {
     PENDING,
     SENT,

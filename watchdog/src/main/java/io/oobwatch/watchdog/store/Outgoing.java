@@ -7,6 +7,7 @@ import java.util.Objects;
  *
  * @param event why it is sent: "fire" (first step), "escalate" (a later step or a repeat),
  *     "rearm" (first step after an ack timed out), "reroute" (someone else could not be reached),
+ *     "undelivered" (a call brought forward because the person's SMS reached nobody),
  *     "resolve"
  * @param channel "sms" or "call"
  * @param dedupe a key that makes writing it twice a no-op (one row per person per step); null for

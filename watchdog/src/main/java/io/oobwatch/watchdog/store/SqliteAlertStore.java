@@ -223,6 +223,15 @@ final class SqliteAlertStore implements AlertStore, Outbox {
   }
 
   @Override
+  public boolean add(long alertId, Outgoing page, Instant at) {
+    return db.tx(() -> {
+      long before = db.query("SELECT COALESCE(MAX(id), 0) FROM outbox", ps -> { }, rs -> rs.getLong(1)).get(0);
+      insertPages(alertId, List.of(page), at);
+      return db.query("SELECT COALESCE(MAX(id), 0) FROM outbox", ps -> { }, rs -> rs.getLong(1)).get(0) > before;
+    });
+  }
+
+  @Override
   public List<Outgoing> pagedFor(long alertId) {
     return db.query("SELECT recipient, phone FROM outbox WHERE alert_id = ? AND state = 'SENT' AND event <> 'resolve'"
             + " GROUP BY phone ORDER BY MIN(id)",
@@ -383,13 +392,49 @@ final class SqliteAlertStore implements AlertStore, Outbox {
   }
 
   @Override
+  public List<OutboxEntry> awaitingDelivery(Instant since) {
+    return db.query("SELECT * FROM outbox WHERE state = 'SENT' AND delivery IS NULL AND sent_at >= ? AND sid IS NOT NULL"
+            + " ORDER BY id", ps -> ps.setLong(1, since.toEpochMilli()), SqliteAlertStore::page);
+  }
+
+  @Override
+  public List<OutboxEntry> delivered(String sid, Delivery d) {
+    return db.tx(() -> {
+      List<OutboxEntry> rows = db.query("SELECT * FROM outbox WHERE sid = ? AND state = 'SENT' AND delivery IS NULL"
+          + " ORDER BY id", ps -> ps.setString(1, sid), SqliteAlertStore::page);
+      db.update("UPDATE outbox SET delivery = ?, delivery_code = ?, delivery_detail = ?, delivery_at = ?"
+              + " WHERE sid = ? AND state = 'SENT' AND delivery IS NULL",
+          ps -> {
+            ps.setString(1, d.state().name());
+            ps.setInt(2, d.code());
+            ps.setString(3, d.detail());
+            ps.setLong(4, d.at().toEpochMilli());
+            ps.setString(5, sid);
+          });
+      return rows.stream().map(e -> new OutboxEntry(e.id(), e.alertId(), e.event(), e.recipient(), e.phone(),
+          e.body(), e.state(), e.attempts(), e.nextAttemptAt(), e.sid(), e.lastError(), e.channel(), e.createdAt(),
+          e.sentAt(), d)).toList();
+    });
+  }
+
+  @Override
+  public Map<Delivery.State, Long> deliveryCounts() {
+    return counts(Delivery.State.class,
+        "SELECT delivery, COUNT(DISTINCT sid) FROM outbox WHERE delivery IS NOT NULL GROUP BY delivery");
+  }
+
+  @Override
   public Map<OutboxEntry.State, Long> pageCounts() {
-    Map<OutboxEntry.State, Long> out = new EnumMap<>(OutboxEntry.State.class);
-    for (OutboxEntry.State st : OutboxEntry.State.values()) {
+    return counts(OutboxEntry.State.class, "SELECT state, COUNT(*) FROM outbox GROUP BY state");
+  }
+
+  /** Counts per state from {@code sql} (state name, count), every state present, absent ones 0. */
+  private <E extends Enum<E>> Map<E, Long> counts(Class<E> type, String sql) {
+    Map<E, Long> out = new EnumMap<>(type);
+    for (E st : type.getEnumConstants()) {
       out.put(st, 0L);
     }
-    db.query("SELECT state, COUNT(*) FROM outbox GROUP BY state", ps -> { },
-        rs -> out.put(OutboxEntry.State.valueOf(rs.getString(1)), rs.getLong(2)));
+    db.query(sql, ps -> { }, rs -> out.put(Enum.valueOf(type, rs.getString(1)), rs.getLong(2)));
     return out;
   }
 
@@ -405,6 +450,16 @@ final class SqliteAlertStore implements AlertStore, Outbox {
     return new OutboxEntry(rs.getLong("id"), rs.getLong("alert_id"), rs.getString("event"), rs.getString("recipient"),
         rs.getString("phone"), rs.getString("body"), OutboxEntry.State.valueOf(rs.getString("state")),
         rs.getInt("attempts"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")), rs.getString("sid"),
-        rs.getString("last_error"), rs.getString("channel"), Instant.ofEpochMilli(rs.getLong("created_at")));
+        rs.getString("last_error"), rs.getString("channel"), Instant.ofEpochMilli(rs.getLong("created_at")),
+        Db.instant(rs, rs.findColumn("sent_at")), delivery(rs));
+  }
+
+  private static Delivery delivery(ResultSet rs) throws SQLException {
+    String state = rs.getString("delivery");
+    if (state == null) {
+      return null;
+    }
+    return new Delivery(Delivery.State.valueOf(state), rs.getInt("delivery_code"), rs.getString("delivery_detail"),
+        Db.instant(rs, rs.findColumn("delivery_at")));
   }
 }

@@ -69,6 +69,24 @@ class PageTestCommandTest {
     assertThat(call.twiml()).contains("<Say>This is a test call from oobwatch wd-pt. No action is needed.</Say>");
     assertThat(out.toString()).contains("SMS to bob (+15550003333) accepted by Twilio: " + sms.sid())
         .contains("call to bob (+15550003333) accepted by Twilio: " + call.sid());
+    assertThat(out.toString()).containsPattern("SMS to bob: delivered in [0-9.]+m?s")
+        .containsPattern("call to bob: answered in [0-9.]+m?s");
+  }
+
+  @Test
+  void anUndeliveredTestSmsPrintsTwiliosCodeInWordsAndExitsNonZero() {
+    twilio.endMessagesTo("+15550002222", FakeTwilio.SmsEnd.undelivered(30034));
+    assertThat(run()).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("SMS to alice: undelivered: 30034 the sender number is not registered for A2P 10DLC");
+  }
+
+  @Test
+  void aTestCallAnsweredByVoicemailIsNotCountedAsAnswered() {
+    twilio.endCallsTo("+15550002222", FakeTwilio.CallEnd.MACHINE);
+    assertThat(run("--call")).isEqualTo(1);
+    assertThat(out.toString()).contains("SMS to alice: delivered in ")
+        .contains("call to alice: voicemail: answered by voicemail (machine_end_beep), not a person");
   }
 
   @Test

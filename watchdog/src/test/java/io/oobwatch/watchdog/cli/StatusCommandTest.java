@@ -9,6 +9,7 @@ import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.daemon.Daemon;
 import io.oobwatch.watchdog.loopback.LoopbackPipeline;
 import io.oobwatch.watchdog.loopback.SilentServer;
+import io.oobwatch.watchdog.status.PagingStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -145,5 +146,16 @@ class StatusCommandTest {
     assertThat(acked.code()).isEqualTo(2);
     assertThat(acked.problems()).containsExactly("ALERT 3 inference-logs: no new inference logs in es for 7m (acknowledged)");
     assertThat(StatusCommand.judge(json.readTree(String.format(doc, String.format(freshness, "resolved")))).code()).isEqualTo(0);
+  }
+
+  @Test
+  void eachSentPageIsShownWithWhereItEnded() {
+    assertThat(StatusCommand.delivery(new PagingStatus.Page(4, 1, "fire", "alice", "sent", "sms", 1, "SM1", null,
+        "delivered", "delivered", 4.2))).isEqualTo("delivered in 4.2s");
+    assertThat(StatusCommand.delivery(new PagingStatus.Page(5, 1, "fire", "alice", "sent", "sms", 1, "SM2", null,
+        "undelivered", "30034 the sender number is not registered for A2P 10DLC", 3.0)))
+        .isEqualTo("undelivered: 30034 the sender number is not registered for A2P 10DLC");
+    assertThat(StatusCommand.delivery(new PagingStatus.Page(6, 1, "fire", "alice", "sent", "call", 1, "CA1", null,
+        null, null, null))).isEqualTo("sent, delivery not known yet");
   }
 }

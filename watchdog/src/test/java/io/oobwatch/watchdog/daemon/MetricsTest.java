@@ -92,6 +92,10 @@ class MetricsTest {
         scrape().value("oobwatch_canary_outcomes_total", "pipeline", "inference-logs", "verdict", "ok") >= 3
             && scrape().value("oobwatch_alerts_firing", "rule", "heartbeat") == 1
             && scrape().value("oobwatch_pages_sent_total") == 1);
+    // the console reports no delivery: the page is followed once and counted as untracked, not pending
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        scrape().value("oobwatch_page_deliveries_total", "delivery", "untracked") == 1
+            && scrape().value("oobwatch_page_deliveries_pending") == 0);
 
     HttpResponse<String> r = get("/metrics");
     assertThat(r.statusCode()).isEqualTo(200);

@@ -6,6 +6,7 @@ import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.detect.Rule;
+import io.oobwatch.watchdog.page.DeliveryWatch;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.page.Pager;
 import io.oobwatch.watchdog.store.Alert;
@@ -20,7 +21,8 @@ import java.util.Map;
 /**
  * Paging as the daemon wires it (same pager, dispatcher settings and alerts), on a simulated clock:
  * a real SQLite file, the real twilio-sdk, and a loopback Twilio. {@link #tick()} is one escalation
- * pass followed by one outbox pass, what the daemon's threads do every second.
+ * pass followed by one outbox pass, what the daemon's threads do every second; {@link #run} adds
+ * following each sent page to its final status.
  */
 final class PagingRig implements AutoCloseable {
   static final String SID = "AC" + "00112233445566778899aabbccddeeff";
@@ -41,6 +43,7 @@ final class PagingRig implements AutoCloseable {
   final Pager pager;
   final PageDispatcher dispatcher;
   final Alerts alerts;
+  final DeliveryWatch deliveries;
 
   /**
    * @param paging the YAML under {@code paging:} after the twilio account (oncall, escalation, ...),
@@ -72,12 +75,26 @@ final class PagingRig implements AutoCloseable {
     pager = Daemon.pager(config, clock, new PrintStream(console, true));
     dispatcher = new PageDispatcher(store.outbox(), pager, clock, Daemon.dispatchSettings(config));
     alerts = new Alerts(config.instance(), store.alerts(), config.paging(), clock, () -> { });
+    deliveries = Daemon.deliveryWatch(config, store.outbox(), pager, clock, alerts);
   }
 
   /** What the daemon does every second: escalate, then send what is due. */
   int tick() {
     alerts.escalate();
     return dispatcher.sendDue();
+  }
+
+  /**
+   * What the daemon's threads do in {@code d} on the simulated clock, one second at a time:
+   * escalate, send, and follow sent pages to their final status.
+   */
+  void run(Duration d) {
+    for (long s = 0; s < d.toSeconds(); s++) {
+      clock.advance(Duration.ofSeconds(1));
+      tick();
+      deliveries.check();
+      tick();
+    }
   }
 
   void advance(Duration d) {

@@ -2,10 +2,13 @@ package io.oobwatch.watchdog.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpServer;
 import io.oobwatch.testkit.FakeTwilio;
+import io.oobwatch.testkit.LoopbackHttp;
+import io.oobwatch.watchdog.store.Delivery;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -242,5 +245,61 @@ class TwilioPagerTest {
     assertThat(new TwilioPager(new TwilioConfig(SID, TOKEN, FROM)).describe())
         .isEqualTo("twilio SMS and calls from +15550001111 via https://api.twilio.com");
     assertThat(pager(TOKEN).describe()).endsWith("via " + fake.baseUrl());
+  }
+
+  private Receipt finalReceipt(TwilioPager pager, String sid, boolean call) {
+    return await().atMost(Duration.ofSeconds(5)).until(() -> pager.receipt(sid, call), Receipt::isFinal);
+  }
+
+  @Test
+  void anUndeliveredSmsIsLookedUpBySidWithTwiliosCodeInWords() throws Exception {
+    fake.endMessagesTo(ALICE, FakeTwilio.SmsEnd.undelivered(30034));
+    TwilioPager pager = pager(TOKEN);
+    String sid = pager.send(pageTo(ALICE));
+
+    Receipt r = finalReceipt(pager, sid, false);
+
+    assertThat(r.outcome()).isEqualTo(Delivery.State.UNDELIVERED);
+    assertThat(r.detail()).isEqualTo("30034 the sender number is not registered for A2P 10DLC");
+  }
+
+  @Test
+  void aCallIsPlacedWithMachineDetectionSoAVoicemailIsSeenAsOne() throws Exception {
+    fake.endCallsTo(ALICE, FakeTwilio.CallEnd.MACHINE);
+    TwilioPager pager = pager(TOKEN);
+    String sid = pager.call(pageTo(ALICE), "https://wd.example.net/twilio/voice?alert=1");
+
+    Receipt r = finalReceipt(pager, sid, true);
+
+    // the fake says who answered only when MachineDetection was asked for
+    assertThat(r.outcome()).isEqualTo(Delivery.State.VOICEMAIL);
+    assertThat(r.detail()).contains("voicemail");
+  }
+
+  @Test
+  void withAStatusCallbackTwilioPostsEveryCallEventThereSigned() throws Exception {
+    try (LoopbackHttp receiver = LoopbackHttp.start(r -> new LoopbackHttp.Reply(200, ""))) {
+      TwilioPager pager = new TwilioPager(new TwilioConfig(SID, TOKEN, FROM, fake.baseUrl()),
+          receiver.url("/twilio/status"));
+      String call = pager.call(pageTo(ALICE), null);
+      String sms = pager.send(pageTo(ALICE));
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> fake.callbacks().size() == 6);
+      assertThat(fake.callbacks()).filteredOn(c -> call.equals(c.params().get("CallSid")))
+          .extracting(c -> c.params().get("CallStatus"))
+          .containsExactlyInAnyOrder("initiated", "ringing", "in-progress", "completed");
+      assertThat(fake.callbacks()).filteredOn(c -> sms.equals(c.params().get("MessageSid")))
+          .extracting(c -> c.params().get("MessageStatus")).containsExactlyInAnyOrder("sent", "delivered");
+      assertThat(fake.callbacks()).allSatisfy(c -> assertThat(
+          new com.twilio.security.RequestValidator(TOKEN).validate(c.url(), c.params(), c.signature())).isTrue());
+    }
+  }
+
+  @Test
+  void aLookupOfASidTwilioDoesNotKnowIsAnErrorToTryAgainNotAVerdict() {
+    PageException e = failure(() -> pager(TOKEN).receipt("SM00000000000000000000000000000000", false).status());
+
+    assertThat(e.retryable()).isTrue();
+    assertThat(e.getMessage()).contains("HTTP 404").doesNotContain(TOKEN);
   }
 }

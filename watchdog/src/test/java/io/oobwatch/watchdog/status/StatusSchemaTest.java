@@ -59,7 +59,10 @@ class StatusSchemaTest {
         new HeartbeatStatus.Pull("api", "pull", "ok", null, null, "30s", T, "http://h/healthz", "2xx", 3, 0, T,
             "503", T, T, T));
     PagingStatus paging = new PagingStatus("twilio", 1, 1,
-        List.of(new PagingStatus.Page(3, 1, "fire", "alice", "failed", "sms", 2, "SM1", "invalid number")),
+        List.of(new PagingStatus.Page(3, 1, "fire", "alice", "failed", "sms", 2, "SM1", "invalid number", null, null,
+                null),
+            new PagingStatus.Page(4, 1, "reroute", "bob", "sent", "sms", 1, "SM2", null, "undelivered",
+                "30034 the sender number is not registered for A2P 10DLC", 4.2)),
         "credentials rejected; fallback in use",
         List.of(new PagingStatus.Escalation(1, "inference-logs", "acknowledged", "alice", T, T, null, null, null),
             new PagingStatus.Escalation(2, "other", "firing", null, null, null, true, null, null),
