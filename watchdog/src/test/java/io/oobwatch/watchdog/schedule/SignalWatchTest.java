@@ -54,7 +54,7 @@ class SignalWatchTest {
 
   SignalWatch watch(Stores store, Config.Checks checks, Map<String, Probe> probes) {
     return new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, checks), probes, store.observations(),
-        store.alerts(), new Alerts("wd-test", store.alerts(), null, clock, () -> { }), clock);
+        new Alerts("wd-test", store.alerts(), null, clock, () -> { }), clock);
   }
 
   static Config.Checks freshnessOnly() {
@@ -157,28 +157,28 @@ class SignalWatchTest {
   @Test
   void anAcknowledgedFreshnessAlertResolvesWithItsNoticeWhenRecordsFlowAgainAndTheNextStallPagesAnew() {
     Instant[] newest = {clock.instant()};
-    SqliteStore store = store();
-    Alerts alerts = new Alerts("wd-test", store, null, clock, () -> { });
+    Stores store = store();
+    Alerts alerts = new Alerts("wd-test", store.alerts(), null, clock, () -> { });
     SignalWatch w = new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, freshnessOnly()),
         Map.of(SignalWatch.signal("inference-logs", "freshness", "elasticsearch"),
-            probe(() -> Observation.value(clock.instant(), newest[0].toEpochMilli()))), store, alerts, clock);
+            probe(() -> Observation.value(clock.instant(), newest[0].toEpochMilli()))), store.observations(), alerts, clock);
     minutes(w, 7);
-    Alert first = store.alerts(Instant.EPOCH).get(0);
-    OutboxEntry page = store.pages(5).get(0);
-    store.pageSent(page.id(), "SM-first", clock.instant());
+    Alert first = store.alerts().alerts(Instant.EPOCH).get(0);
+    OutboxEntry page = store.outbox().pages(5).get(0);
+    store.outbox().pageSent(page.id(), "SM-first", clock.instant());
     assertThat(alerts.ack(first.id(), "sms:alice").outcome()).isEqualTo(Alerts.AckOutcome.ACKNOWLEDGED);
 
     newest[0] = clock.instant();
     minutes(w, 1);
 
-    assertThat(store.alert(first.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
-    assertThat(store.pages(10)).filteredOn(p -> p.event().equals("resolve")).extracting(OutboxEntry::body)
+    assertThat(store.alerts().alert(first.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
+    assertThat(store.outbox().pages(10)).filteredOn(p -> p.event().equals("resolve")).extracting(OutboxEntry::body)
         .singleElement().asString().contains("RESOLVED " + first.id());
 
     minutes(w, 7);
-    List<Alert> all = store.alerts(Instant.EPOCH);
+    List<Alert> all = store.alerts().alerts(Instant.EPOCH);
     assertThat(all).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
-    assertThat(store.pages(10)).filteredOn(p -> p.event().equals("fire")).extracting(OutboxEntry::alertId)
+    assertThat(store.outbox().pages(10)).filteredOn(p -> p.event().equals("fire")).extracting(OutboxEntry::alertId)
         .containsExactlyInAnyOrder(first.id(), all.get(0).id());
   }
 
@@ -187,14 +187,14 @@ class SignalWatchTest {
     long[] lag = {5_000};
     Config.Checks checks = new Config.Checks(Duration.ofMinutes(1), Duration.ofMinutes(5), List.of(), List.of(), List.of(),
         List.of(new Config.ConsumerLag("connector", null, 1_000, Duration.ofMinutes(5))));
-    SqliteStore store = store();
-    Alerts alerts = new Alerts("wd-test", store, null, clock, () -> { });
+    Stores store = store();
+    Alerts alerts = new Alerts("wd-test", store.alerts(), null, clock, () -> { });
     SignalWatch w = new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, checks),
         Map.of(SignalWatch.signal("inference-logs", "consumer_lag", "connector"),
-            probe(() -> Observation.value(clock.instant(), lag[0], 100_000 - lag[0], "Stable"))), store, alerts, clock);
+            probe(() -> Observation.value(clock.instant(), lag[0], 100_000 - lag[0], "Stable"))), store.observations(), alerts, clock);
     minutes(w, 1);
     Alert alert = alerts.openAlert("inference-logs", Rule.of(Rule.Kind.LAG, "connector")).orElseThrow();
-    store.pageSent(store.pages(5).get(0).id(), "SM-lag", clock.instant());
+    store.outbox().pageSent(store.outbox().pages(5).get(0).id(), "SM-lag", clock.instant());
     alerts.ack(alert.id(), "sms:alice");
 
     lag[0] = 10;
@@ -202,7 +202,7 @@ class SignalWatchTest {
     clock.advance(Duration.ofDays(2));
     alerts.escalate();
 
-    assertThat(store.alert(alert.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
-    assertThat(store.pages(10)).extracting(OutboxEntry::event).contains("resolve").doesNotContain("rearm");
+    assertThat(store.alerts().alert(alert.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
+    assertThat(store.outbox().pages(10)).extracting(OutboxEntry::event).contains("resolve").doesNotContain("rearm");
   }
 }
