@@ -69,6 +69,11 @@ public final class Daemon implements AutoCloseable {
   private final DaemonStatus status;
   private final PagingView pagingView;
   private final CanaryDays canaryDays;
+  /** The status page's 24-hour history, read on its own thread so no store read blocks the HTTP server. */
+  private final HistoryView history;
+  private final ScheduledExecutorService historyScheduler;
+  /** How often the page's history reads the open 10-minute bucket again. */
+  static final Duration HISTORY_REFRESH = Duration.ofSeconds(10);
   private SystemdNotifier notifier;
 
   private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen, Pauses pauses) {
@@ -123,8 +128,14 @@ public final class Daemon implements AutoCloseable {
       this.pagingView = new PagingView(clock, stores.alerts(), stores.outbox(), alerts, dispatcher);
       this.canaryDays = new CanaryDays(clock, stores.canaries());
       watches.forEach(w -> canaryDays.refresh(w.name()));
+      this.history = new HistoryView(clock, stores.canaries(), stores.observations(), config.pipelines());
+      this.historyScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "oobwatch-history");
+        t.setDaemon(true);
+        return t;
+      });
       this.status = new DaemonStatus(config, clock, new DaemonStatus.Loops(watches, signalWatches, heartbeats, self),
-          pagingView, canaryDays, metrics);
+          pagingView, canaryDays, metrics, history);
       try {
         this.server = StatusServer.start(address, status, heartbeats::receive,
             new DaemonPaging(config, alerts, this::refreshPagingSoon));
@@ -182,6 +193,7 @@ public final class Daemon implements AutoCloseable {
           TimeUnit.MILLISECONDS);
     }
     d.scheduler.scheduleWithFixedDelay(d::escalate, 0, 1, TimeUnit.SECONDS);
+    d.historyScheduler.scheduleWithFixedDelay(d::refreshHistory, 0, HISTORY_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
     d.self.start(d.status::degraded);
     try {
       d.notifier = SystemdNotifier.start(env, new SystemdNotifier.Source(
@@ -230,6 +242,14 @@ public final class Daemon implements AutoCloseable {
           // shutting down
         }
       }
+    }
+  }
+
+  private void refreshHistory() {
+    try {
+      history.refresh();
+    } catch (RuntimeException e) {
+      log.warn("status page history not refreshed; trying again in {}", HISTORY_REFRESH, e);
     }
   }
 
@@ -359,6 +379,9 @@ public final class Daemon implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (historyScheduler != null) {
+      historyScheduler.shutdownNow();
     }
     if (scheduler != null) {
       scheduler.shutdownNow();

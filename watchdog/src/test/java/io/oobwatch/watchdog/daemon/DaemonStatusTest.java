@@ -59,7 +59,9 @@ class DaemonStatusTest {
     paging = new PagingView(rig.clock, watchedAlerts, watchedOutbox, alerts, rig.dispatcher);
     status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats, self),
         paging, new CanaryDays(rig.clock, watched(CanaryStore.class, rig.store.canaries())),
-        new DaemonMetrics(rig.config, rig.clock, watchedAlerts, watchedOutbox, List.of(), heartbeats));
+        new DaemonMetrics(rig.config, rig.clock, watchedAlerts, watchedOutbox, List.of(), heartbeats),
+        new HistoryView(rig.clock, watched(CanaryStore.class, rig.store.canaries()),
+            watched(io.oobwatch.watchdog.store.ObservationStore.class, rig.store.observations()), List.of()));
   }
 
   /** {@code target} behind a proxy that records each call, and whether it came while answering. */
@@ -93,7 +95,7 @@ class DaemonStatusTest {
   @Test
   void statusHealthAndSummariesAnswerWithoutReadingTheStore() throws Exception {
     build();
-    alerts.raise("inference-logs", "canary", "", "canary lost between kafka and store", a -> "ALERT " + a.id());
+    alerts.raise("inference-logs", io.oobwatch.watchdog.detect.Rule.CANARY, "", "canary lost between kafka and store", a -> "ALERT " + a.id());
     paging.refresh();
 
     StatusDocument doc = answer();
@@ -107,7 +109,7 @@ class DaemonStatusTest {
   @Test
   void anAlertRaisedAfterTheLastRefreshIsShownFromTheNextRefreshOn() throws Exception {
     build();
-    alerts.raise("inference-logs", "canary", "", "canary lost between kafka and store", a -> "ALERT " + a.id());
+    alerts.raise("inference-logs", io.oobwatch.watchdog.detect.Rule.CANARY, "", "canary lost between kafka and store", a -> "ALERT " + a.id());
 
     assertThat(answer().alerts()).isEmpty();
     paging.refresh();
@@ -138,7 +140,7 @@ class DaemonStatusTest {
   @Test
   void whileAnAlertIsOpenThePagingSideIsReadAtEveryTick() throws Exception {
     build();
-    alerts.raise("inference-logs", "canary", "", "canary lost between kafka and store", a -> "ALERT " + a.id());
+    alerts.raise("inference-logs", io.oobwatch.watchdog.detect.Rule.CANARY, "", "canary lost between kafka and store", a -> "ALERT " + a.id());
     paging.refresh();
     storeCalls.clear();
     rig.clock.advance(java.time.Duration.ofSeconds(1));
