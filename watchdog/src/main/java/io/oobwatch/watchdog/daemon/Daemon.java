@@ -248,6 +248,7 @@ public final class Daemon implements AutoCloseable {
   private void refreshHistory() {
     try {
       history.refresh();
+      status.drawCharts();
     } catch (RuntimeException e) {
       log.warn("status page history not refreshed; trying again in {}", HISTORY_REFRESH, e);
     }

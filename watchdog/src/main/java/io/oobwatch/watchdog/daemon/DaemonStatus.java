@@ -50,6 +50,7 @@ final class DaemonStatus implements StatusSource {
   private final DaemonMetrics metrics;
   private final Instant started;
   private final HistoryView history;
+  private volatile StatusPage.Charts charts = StatusPage.Charts.NONE;
 
   DaemonStatus(Config config, Clock clock, Loops loops, PagingView paging, CanaryDays days, DaemonMetrics metrics,
       HistoryView history) {
@@ -74,23 +75,32 @@ final class DaemonStatus implements StatusSource {
     return metrics.render(health().ok());
   }
 
-  /** The status page, drawn from the same document as {@code /status} and the published history. */
+  /** The status page, drawn from the same document as {@code /status} and the charts last drawn. */
   @Override
   public String page() {
-    StatusDocument doc = status();
+    return StatusPage.render(status(), charts);
+  }
+
+  /**
+   * Draws the page's charts from the history just published; called on the history thread after
+   * each refresh, so a request only splices them in.
+   */
+  void drawCharts() {
     Map<String, CanaryHistory> canaries = new HashMap<>();
     Map<String, SignalHistory> signals = new HashMap<>();
+    Map<String, String> deadlines = new HashMap<>();
     for (Config.Pipeline p : config.pipelines()) {
       CanaryHistory c = history.canaries(p.name());
       if (c != null) {
         canaries.put(p.name(), c);
+        deadlines.put(p.name(), Durations.format(p.canary().deadline()));
       }
       SignalHistory s = history.signals(p.name());
       if (s != null) {
         signals.put(p.name(), s);
       }
     }
-    return StatusPage.render(doc, canaries, signals);
+    charts = StatusPage.draw(canaries, signals, deadlines);
   }
 
   @Override

@@ -33,7 +33,49 @@ public final class StatusPage {
 
   private StatusPage() {}
 
-  public static String render(StatusDocument doc, Map<String, CanaryHistory> canaries, Map<String, SignalHistory> signals) {
+  /**
+   * The history charts, drawn once per history refresh (on the daemon's history thread) rather than
+   * for every request: per pipeline its timeline and latency charts, per check ({@code
+   * pipeline/type/name}) its chart.
+   */
+  public record Charts(Map<String, String> canaries, Map<String, String> signals) {
+    public static final Charts NONE = new Charts(Map.of(), Map.of());
+
+    public Charts {
+      canaries = Map.copyOf(canaries);
+      signals = Map.copyOf(signals);
+    }
+  }
+
+  /**
+   * Draws the charts of every pipeline's history.
+   *
+   * @param deadlines per pipeline, its canary deadline ("1m30s"), drawn on its latency charts
+   */
+  public static Charts draw(Map<String, CanaryHistory> canaries, Map<String, SignalHistory> signals,
+      Map<String, String> deadlines) {
+    Map<String, String> c = new LinkedHashMap<>();
+    canaries.forEach((pipeline, history) -> {
+      if (history.from() != null) {
+        Html h = new Html();
+        canaryCharts(h, history, deadlines.getOrDefault(pipeline, ""));
+        c.put(pipeline, h.toString());
+      }
+    });
+    Map<String, String> s = new LinkedHashMap<>();
+    signals.forEach((pipeline, history) -> {
+      if (history.from() != null) {
+        for (SignalHistory.Series series : history.series()) {
+          Html h = new Html();
+          signalChart(h, history.from(), series);
+          s.put(pipeline + "/" + series.type() + "/" + series.name(), h.toString());
+        }
+      }
+    });
+    return new Charts(c, s);
+  }
+
+  public static String render(StatusDocument doc, Charts charts) {
     Html h = new Html();
     h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
@@ -52,7 +94,7 @@ public final class StatusPage {
     checks.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
     for (String name : names) {
       PipelineStatus p = doc.pipelines().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
-      pipeline(h, doc, name, p, canaries.get(name), checks.get(name), signals.get(name));
+      pipeline(h, doc, name, p, charts, checks.get(name));
     }
     heartbeats(h, doc);
     self(h, doc);
@@ -163,8 +205,8 @@ public final class StatusPage {
     h.raw("</tbody></table></div></section>");
   }
 
-  private static void pipeline(Html h, StatusDocument doc, String name, PipelineStatus p, CanaryHistory history,
-      PipelineChecks checks, SignalHistory signals) {
+  private static void pipeline(Html h, StatusDocument doc, String name, PipelineStatus p, Charts charts,
+      PipelineChecks checks) {
     h.raw("<section class=\"pipeline\"").attr("id", "pipeline-" + name).attr("data-pipeline", name).raw(">");
     h.el("h2", null, name);
     if (p != null) {
@@ -174,17 +216,10 @@ public final class StatusPage {
       h.raw("<p class=\"counts\">").text("Last 24 h: " + d.ok() + " ok, " + d.slow() + " slow, " + d.lost() + " lost, "
           + d.unreachable() + " unreachable" + (d.duplicates() > 0 ? ", " + d.duplicates() + " duplicates" : "")
           + " · canary every " + c.every() + ", deadline " + c.deadline() + ", slo " + c.slo()).raw("</p>");
-      if (history != null && history.from() != null) {
-        h.raw("<h3>Canaries, last 24 h</h3>");
-        Svg.timeline(h, history.from(), history.buckets());
-        h.raw("<div class=\"legend\"><span class=\"key t-ok\">ok</span><span class=\"key t-slow\">slow</span>")
-            .raw("<span class=\"key t-lost\">lost</span><span class=\"key t-unreachable\">unreachable</span>")
-            .raw("<span class=\"key t-none\">none</span></div>");
-        latency(h, history, c);
-      }
+      h.raw(charts.canaries().getOrDefault(name, ""));
     }
     if (checks != null) {
-      signals(h, doc, checks, signals);
+      signals(h, name, checks, charts);
     }
     h.raw("</section>");
   }
@@ -226,7 +261,16 @@ public final class StatusPage {
     }
   }
 
-  private static void latency(Html h, CanaryHistory history, CanaryStatus c) {
+  private static void canaryCharts(Html h, CanaryHistory history, String deadlineText) {
+    h.raw("<h3>Canaries, last 24 h</h3>");
+    Svg.timeline(h, history.from(), history.buckets());
+    h.raw("<div class=\"legend\"><span class=\"key t-ok\">ok</span><span class=\"key t-slow\">slow</span>")
+        .raw("<span class=\"key t-lost\">lost</span><span class=\"key t-unreachable\">unreachable</span>")
+        .raw("<span class=\"key t-none\">none</span></div>");
+    latency(h, history, deadlineText);
+  }
+
+  private static void latency(Html h, CanaryHistory history, String deadlineText) {
     Map<String, List<Svg.Point>> p50 = new LinkedHashMap<>();
     Map<String, List<Svg.Point>> p99 = new LinkedHashMap<>();
     for (CanaryHistory.Bucket b : history.buckets()) {
@@ -237,12 +281,12 @@ public final class StatusPage {
         }
       }
     }
-    Double deadline = seconds(c.deadline());
+    Double deadline = seconds(deadlineText);
     for (String stage : p50.keySet()) {
       h.raw("<div class=\"latency\"").attr("data-stage", stage).raw(">").el("h3", null, "Latency to " + stage);
       Svg.chart(h, "latency to " + stage + ", p50 and p99 per 10 minutes", history.from(),
           List.of(new Svg.Line("l-p50", "p50", p50.get(stage)), new Svg.Line("l-p99", "p99", p99.get(stage))),
-          deadline, "deadline " + c.deadline(), "s");
+          deadline, "deadline " + deadlineText, "s");
       h.raw("</div>");
     }
   }
@@ -256,46 +300,45 @@ public final class StatusPage {
     }
   }
 
-  private static void signals(Html h, StatusDocument doc, PipelineChecks checks, SignalHistory history) {
+  private static void signals(Html h, String pipeline, PipelineChecks checks, Charts charts) {
     h.raw("<div class=\"signals\">");
-    Map<String, SignalHistory.Series> byName = new LinkedHashMap<>();
-    if (history != null) {
-      history.series().forEach(s -> byName.put(s.type() + "/" + s.name(), s));
-    }
     for (PipelineChecks.Check c : checks.checks()) {
       boolean bad = c.findings().values().stream().anyMatch(f -> f.startsWith("BAD"));
       h.raw("<div").attr("class", "signal " + (bad ? "bad" : "ok")).attr("data-check", c.type() + "/" + c.name()).raw(">");
       h.el("h3", null, c.type() + ": " + c.name()).el("p", "source", c.source());
       c.findings().forEach((rule, finding) -> h.el("p", finding.startsWith("BAD") ? "finding bad" : "finding", rule + ": " + finding));
-      SignalHistory.Series s = byName.get(c.type() + "/" + c.name());
-      if (s != null && history.from() != null) {
-        List<Svg.Line> lines = new ArrayList<>();
-        lines.add(new Svg.Line("l-value", label(c.type()), s.points().stream()
-            .map(p -> new Svg.Point(p.start(), p.value())).toList()));
-        Double threshold = s.threshold();
-        String thresholdLabel = threshold == null ? null : c.type().equals("freshness") ? "max_age " + Svg.number(threshold) + " s"
-            : "max_lag " + Svg.number(threshold);
-        if (c.type().equals("volume")) {
-          lines.add(new Svg.Line("l-yesterday", "yesterday", s.points().stream().filter(p -> p.yesterday() != null)
-              .map(p -> new Svg.Point(p.start(), p.yesterday())).toList()));
-          lines.add(new Svg.Line("l-week", "last week", s.points().stream().filter(p -> p.lastWeek() != null)
-              .map(p -> new Svg.Point(p.start(), p.lastWeek())).toList()));
-          if (threshold != null) {
-            double fraction = threshold;
-            lines.add(new Svg.Line("l-floor", "drop line (" + Math.round(fraction * 100) + " % of yesterday)",
-                s.points().stream().filter(p -> p.yesterday() != null)
-                    .map(p -> new Svg.Point(p.start(), p.yesterday() * fraction)).toList()));
-          }
-          threshold = null;
-        }
-        Svg.chart(h, c.type() + " " + c.name() + ", last 24 h", history.from(), lines, threshold, thresholdLabel, s.unit());
-      }
+      h.raw(charts.signals().getOrDefault(pipeline + "/" + c.type() + "/" + c.name(), ""));
       h.raw("</div>");
     }
     h.raw("</div>");
     if (checks.error() != null) {
       h.el("p", "error", "last round of checks failed: " + checks.error());
     }
+  }
+
+  /** One check's day: its value, for volume yesterday, last week and the drop line; else its threshold. */
+  private static void signalChart(Html h, Instant from, SignalHistory.Series s) {
+    String type = s.type();
+    List<Svg.Line> lines = new ArrayList<>();
+    lines.add(new Svg.Line("l-value", label(type), s.points().stream()
+        .map(p -> new Svg.Point(p.start(), p.value())).toList()));
+    Double threshold = s.threshold();
+    String thresholdLabel = threshold == null ? null : type.equals("freshness") ? "max_age " + Svg.number(threshold) + " s"
+        : "max_lag " + Svg.number(threshold);
+    if (type.equals("volume")) {
+      lines.add(new Svg.Line("l-yesterday", "yesterday", s.points().stream().filter(p -> p.yesterday() != null)
+          .map(p -> new Svg.Point(p.start(), p.yesterday())).toList()));
+      lines.add(new Svg.Line("l-week", "last week", s.points().stream().filter(p -> p.lastWeek() != null)
+          .map(p -> new Svg.Point(p.start(), p.lastWeek())).toList()));
+      if (threshold != null) {
+        double fraction = threshold;
+        lines.add(new Svg.Line("l-floor", "drop line (" + Math.round(fraction * 100) + " % of yesterday)",
+            s.points().stream().filter(p -> p.yesterday() != null)
+                .map(p -> new Svg.Point(p.start(), p.yesterday() * fraction)).toList()));
+      }
+      threshold = null;
+    }
+    Svg.chart(h, type + " " + s.name() + ", last 24 h", from, lines, threshold, thresholdLabel, s.unit());
   }
 
   private static String label(String type) {

@@ -24,21 +24,43 @@ final class Svg {
   /** One line: its points, its class (colour and dash come from the style sheet), its label. */
   record Line(String cls, String label, List<Point> points) {}
 
-  /** One bar per bucket coloured by its worst outcome; an empty bucket is left grey. */
+  /**
+   * One bar per run of adjacent buckets with the same worst outcome, coloured by it (hover: the
+   * run's span and counts); time without a judged canary is left grey.
+   */
   static void timeline(Html h, Instant from, List<CanaryHistory.Bucket> buckets) {
     h.raw("<svg class=\"timeline\" viewBox=\"0 0 " + WIDTH + " 24\" preserveAspectRatio=\"none\" role=\"img\">");
     h.raw("<title>canary outcomes, last 24 h, per 10 minutes</title>");
     h.raw("<rect class=\"t-none\" x=\"0\" y=\"0\" width=\"" + WIDTH + "\" height=\"24\"/>");
-    for (CanaryHistory.Bucket b : buckets) {
-      int col = column(from, b.start());
-      if (col < 0 || col >= COLUMNS) {
-        continue;
+    int i = 0;
+    while (i < buckets.size()) {
+      CanaryHistory.Bucket first = buckets.get(i);
+      int col = column(from, first.start());
+      String worst = first.worst();
+      int ok = 0;
+      int slow = 0;
+      int lost = 0;
+      int unreachable = 0;
+      int j = i;
+      while (j < buckets.size() && buckets.get(j).worst().equals(worst)
+          && column(from, buckets.get(j).start()) == col + (j - i)) {
+        CanaryHistory.Bucket b = buckets.get(j);
+        ok += b.ok();
+        slow += b.slow();
+        lost += b.lost();
+        unreachable += b.unreachable();
+        j++;
       }
-      h.raw("<rect").attr("class", "t-" + b.worst()).attr("x", col * COLUMN).attr("y", 0).attr("width", COLUMN - 0.5)
-          .attr("height", 24).raw("><title>")
-          .text(Html.hhmm(b.start()) + "Z: " + b.ok() + " ok, " + b.slow() + " slow, " + b.lost() + " lost, "
-              + b.unreachable() + " unreachable")
-          .raw("</title></rect>");
+      int width = j - i;
+      if (col >= 0 && col < COLUMNS) {
+        Instant end = first.start().plus(Duration.ofMinutes(10L * width));
+        h.raw("<rect").attr("class", "t-" + worst).attr("x", col * COLUMN).attr("y", 0)
+            .attr("width", width * COLUMN).attr("height", 24).raw("><title>")
+            .text(Html.hhmm(first.start()) + "–" + Html.hhmm(end) + "Z: " + ok + " ok, " + slow + " slow, " + lost
+                + " lost, " + unreachable + " unreachable")
+            .raw("</title></rect>");
+      }
+      i = j;
     }
     h.raw("</svg>");
   }
@@ -106,8 +128,9 @@ final class Svg {
     return (int) (Duration.between(from, start).toMinutes() / 10);
   }
 
+  /** A coordinate to the nearest whole unit of the view box (576 × 64): enough for a chart this size. */
   static String fmt(double d) {
-    return String.format(Locale.ROOT, "%.1f", d);
+    return Long.toString(Math.round(d));
   }
 
   static String number(double v) {
