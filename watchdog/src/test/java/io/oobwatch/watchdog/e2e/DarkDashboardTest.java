@@ -361,6 +361,8 @@ class DarkDashboardTest {
     String apiToken = "e2e-api-token-0123456789";
     start(pipelineConfig("20s").apiToken("api-token", apiToken).writeTo(dir));
     await().atMost(Duration.ofSeconds(60)).until(() -> ok() >= 3);
+    // a slow first minute on a loaded machine may have raised (and resolved) an alert: start from none open
+    await().atMost(Duration.ofSeconds(60)).until(() -> daemon.stores().alerts().openAlert("inference-logs", "canary").isEmpty());
     try (Browser browser = Browser.start(Browser.DESKTOP)) {
       browser.open("http://127.0.0.1:" + daemon.httpAddress().getPort() + "/");
       await().atMost(Duration.ofSeconds(12)).until(() -> browser.all("li.stage.st-SEEN").size() == 3);
@@ -388,11 +390,13 @@ class DarkDashboardTest {
       await().atMost(Duration.ofSeconds(12)).until(() ->
           browser.text("#alert-" + alert.id() + " td.alert-state").contains("acknowledged"));
       browser.screenshot("e2e-kafka-opensearch-acknowledged");
+      int atAck = twilio.delivered().size();
+      assertThat(twilio.delivered().get(atAck - 1).body()).contains("ALERT " + alert.id());
 
-      // bob was due 20 s after alice: well past that, alice's page is still the only one
+      // bob was due 20 s after alice: well past that, nothing more was sent, and never to bob
       await().atMost(Duration.ofSeconds(40)).until(() ->
           Duration.between(alert.openedAt(), Instant.now()).compareTo(Duration.ofSeconds(25)) > 0);
-      assertThat(twilio.delivered()).extracting(FakeTwilio.Message::to).containsExactly("+15550002222");
+      assertThat(twilio.delivered()).hasSize(atAck).extracting(FakeTwilio.Message::to).doesNotContain("+15550003333");
     }
   }
 }
