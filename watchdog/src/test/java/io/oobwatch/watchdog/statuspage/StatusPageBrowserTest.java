@@ -204,6 +204,20 @@ class StatusPageBrowserTest {
   }
 
   @Test
+  void whenOobwatchItselfCannotBeReachedThePageSaysSoAndKeepsShowingTheLastAnswer() {
+    await().atMost(Duration.ofSeconds(30)).until(() -> judged() >= 2);
+    openPage(Browser.DESKTOP);
+    await().atMost(ONE_REFRESH).until(() -> browser.all("li.stage.st-SEEN").size() == 2);
+
+    daemon.close();
+    daemon = null;
+
+    await().atMost(ONE_REFRESH).until(() -> browser.text("#connection").startsWith("cannot reach oobwatch"));
+    assertThat(browser.all("li.stage.st-SEEN")).hasSize(2);
+    assertThat(browser.find("body").getAttribute("class")).contains("stale");
+  }
+
+  @Test
   void onAPhoneThePageFitsTheScreenWidthAndStacksTheChain() {
     await().atMost(Duration.ofSeconds(30)).until(() -> judged() >= 2);
     pipeline.drop();
