@@ -383,6 +383,11 @@ public final class Daemon implements AutoCloseable {
     }
     if (historyScheduler != null) {
       historyScheduler.shutdownNow();
+      try {
+        historyScheduler.awaitTermination(5, TimeUnit.SECONDS); // a read in progress ends before the store closes
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (scheduler != null) {
       scheduler.shutdownNow();
