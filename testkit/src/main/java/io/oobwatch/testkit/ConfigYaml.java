@@ -27,6 +27,8 @@ import java.util.List;
 public final class ConfigYaml {
   private final String instance;
   private boolean http;
+  private String apiTokenFile;
+  private String apiToken;
   private String pipeline;
   private Canary canary;
   private FakeTwilio twilio;
@@ -46,6 +48,16 @@ public final class ConfigYaml {
   /** Serves the daemon's HTTP API on a free loopback port, so several daemons can run at once. */
   public ConfigYaml httpOnFreePort() {
     http = true;
+    return this;
+  }
+
+  /**
+   * Enables the ack and silence API with the bearer token in {@code file} (relative to the
+   * config), written by {@link #writeTo}.
+   */
+  public ConfigYaml apiToken(String file, String token) {
+    apiTokenFile = file;
+    apiToken = token;
     return this;
   }
 
@@ -98,8 +110,10 @@ public final class ConfigYaml {
   /** The config's text. */
   public String yaml() {
     List<String> y = new ArrayList<>(List.of("instance: " + instance, "state_dir: state"));
-    if (http) {
-      y.add("http: { listen: \"127.0.0.1:0\" }");
+    if (http || apiTokenFile != null) {
+      y.add("http: { " + (http ? "listen: \"127.0.0.1:0\"" : "")
+          + (http && apiTokenFile != null ? ", " : "")
+          + (apiTokenFile != null ? "api_token_file: " + apiTokenFile : "") + " }");
     }
     if (canary != null) {
       y.add("pipelines:");
@@ -126,6 +140,9 @@ public final class ConfigYaml {
   /** Writes {@code oobwatch.yaml} (and the Twilio credential files) into {@code dir}; returns the config's path. */
   public Path writeTo(Path dir) {
     try {
+      if (apiTokenFile != null) {
+        Files.writeString(dir.resolve(apiTokenFile), apiToken + "\n");
+      }
       if (twilio != null) {
         Files.writeString(dir.resolve("twilio-sid"), twilio.accountSid() + "\n");
         Files.writeString(dir.resolve("twilio-token"), twilio.authToken() + "\n");

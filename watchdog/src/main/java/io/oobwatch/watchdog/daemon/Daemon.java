@@ -72,6 +72,11 @@ public final class Daemon implements AutoCloseable {
   private final DaemonStatus status;
   private final PagingView pagingView;
   private final CanaryDays canaryDays;
+  /** The status page's 24-hour history, read on its own thread so no store read blocks the HTTP server. */
+  private final HistoryView history;
+  private final ScheduledExecutorService historyScheduler;
+  /** How often the page's history reads the open 10-minute bucket again. */
+  static final Duration HISTORY_REFRESH = Duration.ofSeconds(10);
   private SystemdNotifier notifier;
 
   private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen, Pauses pauses) {
@@ -127,8 +132,14 @@ public final class Daemon implements AutoCloseable {
       this.pagingView = new PagingView(clock, stores.alerts(), stores.outbox(), alerts, dispatcher);
       this.canaryDays = new CanaryDays(clock, stores.canaries());
       watches.forEach(w -> canaryDays.refresh(w.name()));
+      this.history = new HistoryView(clock, stores.canaries(), stores.observations(), config.pipelines());
+      this.historyScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "oobwatch-history");
+        t.setDaemon(true);
+        return t;
+      });
       this.status = new DaemonStatus(config, clock, new DaemonStatus.Loops(watches, signalWatches, heartbeats, self),
-          pagingView, canaryDays, metrics);
+          pagingView, canaryDays, metrics, history);
       try {
         this.server = StatusServer.start(address, status, heartbeats::receive,
             new DaemonPaging(config, alerts, clock, deliveries, this::refreshPagingSoon));
@@ -187,6 +198,7 @@ public final class Daemon implements AutoCloseable {
     }
     d.scheduler.scheduleWithFixedDelay(d::escalate, 0, 1, TimeUnit.SECONDS);
     d.scheduler.scheduleWithFixedDelay(d::checkDeliveries, 1, 1, TimeUnit.SECONDS);
+    d.historyScheduler.scheduleWithFixedDelay(d::refreshHistory, 0, HISTORY_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
     d.self.start(d.status::degraded);
     try {
       d.notifier = SystemdNotifier.start(env, new SystemdNotifier.Source(
@@ -235,6 +247,15 @@ public final class Daemon implements AutoCloseable {
           // shutting down
         }
       }
+    }
+  }
+
+  private void refreshHistory() {
+    try {
+      history.refresh();
+      status.drawCharts();
+    } catch (RuntimeException e) {
+      log.warn("status page history not refreshed; trying again in {}", HISTORY_REFRESH, e);
     }
   }
 
@@ -380,6 +401,14 @@ public final class Daemon implements AutoCloseable {
       heartbeatScheduler.shutdownNow();
       try {
         heartbeatScheduler.awaitTermination(5, TimeUnit.SECONDS); // a probe ends within its timeout
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (historyScheduler != null) {
+      historyScheduler.shutdownNow();
+      try {
+        historyScheduler.awaitTermination(5, TimeUnit.SECONDS); // a read in progress ends before the store closes
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

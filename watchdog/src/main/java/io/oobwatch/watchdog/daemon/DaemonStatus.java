@@ -10,17 +10,23 @@ import io.oobwatch.watchdog.schedule.SignalWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.server.Health;
 import io.oobwatch.watchdog.server.StatusSource;
+import io.oobwatch.watchdog.status.CanaryHistory;
 import io.oobwatch.watchdog.status.CanaryStatus;
 import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PipelineChecks;
 import io.oobwatch.watchdog.status.PipelineStatus;
+import io.oobwatch.watchdog.status.SignalHistory;
 import io.oobwatch.watchdog.status.StageStatus;
 import io.oobwatch.watchdog.status.StatusDocument;
+import io.oobwatch.watchdog.statuspage.StatusPage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * What {@code /status} and {@code /healthz} say, built from the snapshots the loops publish (the
@@ -43,8 +49,12 @@ final class DaemonStatus implements StatusSource {
   private final CanaryDays days;
   private final DaemonMetrics metrics;
   private final Instant started;
+  private final HistoryView history;
+  private volatile StatusPage.Charts charts = StatusPage.Charts.NONE;
 
-  DaemonStatus(Config config, Clock clock, Loops loops, PagingView paging, CanaryDays days, DaemonMetrics metrics) {
+  DaemonStatus(Config config, Clock clock, Loops loops, PagingView paging, CanaryDays days, DaemonMetrics metrics,
+      HistoryView history) {
+    this.history = history;
     this.config = config;
     this.clock = clock;
     this.loops = loops;
@@ -63,6 +73,53 @@ final class DaemonStatus implements StatusSource {
   @Override
   public String metrics() {
     return metrics.render(health().ok());
+  }
+
+  /** The status page, drawn from the same document as {@code /status} and the charts last drawn. */
+  @Override
+  public String page() {
+    return StatusPage.render(status(), charts);
+  }
+
+  /**
+   * Draws the page's charts from the history just published; called on the history thread after
+   * each refresh, so a request only splices them in.
+   */
+  void drawCharts() {
+    Map<String, CanaryHistory> canaries = new HashMap<>();
+    Map<String, SignalHistory> signals = new HashMap<>();
+    Map<String, String> deadlines = new HashMap<>();
+    for (Config.Pipeline p : config.pipelines()) {
+      CanaryHistory c = history.canaries(p.name());
+      if (c != null) {
+        canaries.put(p.name(), c);
+        deadlines.put(p.name(), Durations.format(p.canary().deadline()));
+      }
+      SignalHistory s = history.signals(p.name());
+      if (s != null) {
+        signals.put(p.name(), s);
+      }
+    }
+    charts = StatusPage.draw(canaries, signals, deadlines);
+  }
+
+  @Override
+  public Optional<Object> canaryHistory(String pipeline) {
+    return history.watches(pipeline) ? Optional.of(orEmpty(history.canaries(pipeline), pipeline)) : Optional.empty();
+  }
+
+  @Override
+  public Optional<Object> signalHistory(String pipeline) {
+    if (!history.watches(pipeline)) {
+      return Optional.empty();
+    }
+    SignalHistory s = history.signals(pipeline);
+    return Optional.of(s != null ? s : new SignalHistory(pipeline, Durations.format(HistoryView.BUCKET), null, null,
+        List.of()));
+  }
+
+  private static CanaryHistory orEmpty(CanaryHistory c, String pipeline) {
+    return c != null ? c : new CanaryHistory(pipeline, Durations.format(HistoryView.BUCKET), null, null, List.of());
   }
 
   @Override

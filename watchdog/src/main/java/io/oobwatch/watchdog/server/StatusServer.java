@@ -75,6 +75,10 @@ public final class StatusServer implements AutoCloseable {
         .add(HttpMethod.GET, "/healthz", request -> healthz(source.health()))
         .add(HttpMethod.GET, "/status", request -> Response.json(HttpResponseStatus.OK, source.status()))
         .add(HttpMethod.GET, "/metrics", request -> metrics(source.metrics()))
+        .add(HttpMethod.GET, "/", request -> PageRoutes.page(source))
+        .add(HttpMethod.GET, "/static/{file}", PageRoutes::asset)
+        .add(HttpMethod.GET, "/history/canaries", r -> PageRoutes.history(r, source::canaryHistory))
+        .add(HttpMethod.GET, "/history/signals", r -> PageRoutes.history(r, source::signalHistory))
         .add(HttpMethod.POST, "/heartbeat/{name}", r -> HeartbeatRoutes.push(heartbeats, r, HeartbeatWatch.Signal.PING))
         .add(HttpMethod.POST, "/heartbeat/{name}/start", r -> HeartbeatRoutes.push(heartbeats, r, HeartbeatWatch.Signal.START))
         .add(HttpMethod.POST, "/heartbeat/{name}/fail", r -> HeartbeatRoutes.push(heartbeats, r, HeartbeatWatch.Signal.FAIL));

@@ -24,4 +24,22 @@ public interface StatusSource {
   default String metrics() {
     return "";
   }
+
+  /**
+   * The status page for {@code GET /}: HTML drawn from what is already in memory, like {@link
+   * #status}. A source without a page answers null (404).
+   */
+  default String page() {
+    return null;
+  }
+
+  /** {@code GET /history/canaries?pipeline=P}: the pipeline's canary history; empty when it is not watched (404). */
+  default java.util.Optional<Object> canaryHistory(String pipeline) {
+    return java.util.Optional.empty();
+  }
+
+  /** {@code GET /history/signals?pipeline=P}: the pipeline's signal history; empty when it is not watched (404). */
+  default java.util.Optional<Object> signalHistory(String pipeline) {
+    return java.util.Optional.empty();
+  }
 }

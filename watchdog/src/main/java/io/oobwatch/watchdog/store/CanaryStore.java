@@ -24,8 +24,20 @@ public interface CanaryStore {
   /** Counts of judged canaries by verdict since {@code since}, plus duplicates. */
   OutcomeCounts counts(String pipeline, Instant since);
 
+  /**
+   * A pipeline's judged canaries finished in {@code [from, to)}, oldest first, each with its stages'
+   * results and latencies: the status page's timeline and latency charts.
+   */
+  List<JudgedCanary> judged(String pipeline, Instant from, Instant to);
+
   /** Deletes judged canaries older than {@code before} (history is kept at least 8 days). */
   void prune(Instant before);
+
+  /** A judged canary as the history charts need it: when it was judged, its verdict, its stages. */
+  record JudgedCanary(Instant finishedAt, CanaryOutcome.Verdict verdict, List<StageTime> stages) {}
+
+  /** Where one canary got at one stage: SEEN, SLOW, LOST or UNREACHABLE, after {@code latencyMs}. */
+  record StageTime(String stage, String result, long latencyMs) {}
 
   /** Judged canaries by verdict. */
   record OutcomeCounts(long ok, long slow, long lost, long unreachable, long duplicates) {}

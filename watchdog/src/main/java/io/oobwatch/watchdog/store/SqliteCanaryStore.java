@@ -96,6 +96,42 @@ final class SqliteCanaryStore implements CanaryStore {
   }
 
   @Override
+  public List<JudgedCanary> judged(String pipeline, Instant from, Instant to) {
+    return db.query(
+        "SELECT finished_at, verdict, stages FROM canary_outcomes WHERE pipeline = ? AND finished_at >= ?"
+            + " AND finished_at < ? ORDER BY finished_at",
+        ps -> {
+          ps.setString(1, pipeline);
+          ps.setLong(2, from.toEpochMilli());
+          ps.setLong(3, to.toEpochMilli());
+        },
+        rs -> new JudgedCanary(Instant.ofEpochMilli(rs.getLong(1)), CanaryOutcome.Verdict.valueOf(rs.getString(2)),
+            stageTimes(rs.getString(3))));
+  }
+
+  /** {@link #stagesText} read back; a part that does not parse (an older row) is left out. */
+  static List<StageTime> stageTimes(String text) {
+    List<StageTime> out = new ArrayList<>();
+    if (text == null || text.isBlank()) {
+      return out;
+    }
+    for (String part : text.split(" ")) {
+      int eq = part.lastIndexOf('=');
+      int colon = part.lastIndexOf(':');
+      if (eq <= 0 || colon < eq || !part.endsWith("ms")) {
+        continue;
+      }
+      try {
+        out.add(new StageTime(part.substring(0, eq), part.substring(eq + 1, colon),
+            Long.parseLong(part.substring(colon + 1, part.length() - 2))));
+      } catch (NumberFormatException e) {
+        // not a stage summary written by this version; skipped
+      }
+    }
+    return out;
+  }
+
+  @Override
   public void prune(Instant before) {
     db.update("DELETE FROM canary_outcomes WHERE finished_at < ?", ps -> ps.setLong(1, before.toEpochMilli()));
   }

@@ -61,7 +61,9 @@ class DaemonStatusTest {
     paging = new PagingView(rig.clock, watchedAlerts, watchedOutbox, alerts, rig.dispatcher);
     status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats, self),
         paging, new CanaryDays(rig.clock, watched(CanaryStore.class, rig.store.canaries())),
-        new DaemonMetrics(rig.config, rig.clock, watchedAlerts, watchedOutbox, List.of(), heartbeats));
+        new DaemonMetrics(rig.config, rig.clock, watchedAlerts, watchedOutbox, List.of(), heartbeats),
+        new HistoryView(rig.clock, watched(CanaryStore.class, rig.store.canaries()),
+            watched(io.oobwatch.watchdog.store.ObservationStore.class, rig.store.observations()), List.of()));
   }
 
   /** {@code target} behind a proxy that records each call, and whether it came while answering. */

@@ -169,7 +169,8 @@ class PagingFaultDrillTest {
     DaemonStatus status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats,
         new io.oobwatch.watchdog.self.SelfWatch(rig.config.instance(), rig.config.self(), rig.alerts, rig.clock)),
         new PagingView(rig.clock, rig.store.alerts(), rig.store.outbox(), rig.alerts, rig.dispatcher),
-        new CanaryDays(rig.clock, rig.store.canaries()), metrics);
+        new CanaryDays(rig.clock, rig.store.canaries()), metrics,
+        new HistoryView(rig.clock, rig.store.canaries(), rig.store.observations(), List.of()));
     return asJson(status.status().paging());
   }
 
