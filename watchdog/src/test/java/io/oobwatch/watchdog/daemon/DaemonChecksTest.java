@@ -110,15 +110,15 @@ class DaemonChecksTest {
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       clock.advance(Duration.ofMinutes(6));
-      Alert stall = await().until(() -> d.store().openAlert("inference-logs", "freshness:elasticsearch"), Optional::isPresent)
+      Alert stall = await().until(() -> d.stores().alerts().openAlert("inference-logs", "freshness:elasticsearch"), Optional::isPresent)
           .orElseThrow();
-      await().until(() -> d.store().pages(10).stream().anyMatch(p -> p.state() == OutboxEntry.State.SENT));
+      await().until(() -> d.stores().outbox().pages(10).stream().anyMatch(p -> p.state() == OutboxEntry.State.SENT));
       assertThat(d.alerts().ack(stall.id(), "sms:alice").outcome()).isEqualTo(Alerts.AckOutcome.ACKNOWLEDGED);
 
       newest.set(clock.instant().toEpochMilli());
 
-      await().until(() -> d.store().alert(stall.id()).orElseThrow().state() == Alert.State.RESOLVED);
-      assertThat(d.store().pages(10)).filteredOn(p -> p.event().equals("resolve")).extracting(OutboxEntry::body)
+      await().until(() -> d.stores().alerts().alert(stall.id()).orElseThrow().state() == Alert.State.RESOLVED);
+      assertThat(d.stores().outbox().pages(10)).filteredOn(p -> p.event().equals("resolve")).extracting(OutboxEntry::body)
           .singleElement().asString().contains("RESOLVED " + stall.id());
     } finally {
       es.stop(0);

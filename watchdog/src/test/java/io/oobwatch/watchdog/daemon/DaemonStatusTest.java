@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.status.AlertStatus;
@@ -93,7 +94,7 @@ class DaemonStatusTest {
   @Test
   void statusHealthAndSummariesAnswerWithoutReadingTheStore() throws Exception {
     build();
-    alerts.raise("inference-logs", "canary", "", "canary lost between kafka and store", a -> "ALERT " + a.id());
+    alerts.raise("inference-logs", Rule.CANARY, "", "canary lost between kafka and store", a -> "ALERT " + a.id());
     paging.refresh();
 
     StatusDocument doc = answer();
@@ -107,7 +108,7 @@ class DaemonStatusTest {
   @Test
   void anAlertRaisedAfterTheLastRefreshIsShownFromTheNextRefreshOn() throws Exception {
     build();
-    alerts.raise("inference-logs", "canary", "", "canary lost between kafka and store", a -> "ALERT " + a.id());
+    alerts.raise("inference-logs", Rule.CANARY, "", "canary lost between kafka and store", a -> "ALERT " + a.id());
 
     assertThat(answer().alerts()).isEmpty();
     paging.refresh();
@@ -138,7 +139,7 @@ class DaemonStatusTest {
   @Test
   void whileAnAlertIsOpenThePagingSideIsReadAtEveryTick() throws Exception {
     build();
-    alerts.raise("inference-logs", "canary", "", "canary lost between kafka and store", a -> "ALERT " + a.id());
+    alerts.raise("inference-logs", Rule.CANARY, "", "canary lost between kafka and store", a -> "ALERT " + a.id());
     paging.refresh();
     storeCalls.clear();
     rig.clock.advance(java.time.Duration.ofSeconds(1));

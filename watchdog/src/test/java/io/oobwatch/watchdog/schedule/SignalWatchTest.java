@@ -9,6 +9,8 @@ import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.AlertStore;
+import io.oobwatch.watchdog.store.Outbox;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.Stores;
 import java.nio.file.Path;
@@ -54,7 +56,7 @@ class SignalWatchTest {
 
   SignalWatch watch(Stores store, Config.Checks checks, Map<String, Probe> probes) {
     return new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, checks), probes, store.observations(),
-        store.alerts(), new Alerts("wd-test", store.alerts(), null, clock, () -> { }), clock);
+        new Alerts("wd-test", store.alerts(), null, clock, () -> { }), clock);
   }
 
   static Config.Checks freshnessOnly() {
@@ -157,28 +159,30 @@ class SignalWatchTest {
   @Test
   void anAcknowledgedFreshnessAlertResolvesWithItsNoticeWhenRecordsFlowAgainAndTheNextStallPagesAnew() {
     Instant[] newest = {clock.instant()};
-    SqliteStore store = store();
+    Stores stores = store();
+    AlertStore store = stores.alerts();
+    Outbox outbox = stores.outbox();
     Alerts alerts = new Alerts("wd-test", store, null, clock, () -> { });
     SignalWatch w = new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, freshnessOnly()),
         Map.of(SignalWatch.signal("inference-logs", "freshness", "elasticsearch"),
-            probe(() -> Observation.value(clock.instant(), newest[0].toEpochMilli()))), store, alerts, clock);
+            probe(() -> Observation.value(clock.instant(), newest[0].toEpochMilli()))), stores.observations(), alerts, clock);
     minutes(w, 7);
     Alert first = store.alerts(Instant.EPOCH).get(0);
-    OutboxEntry page = store.pages(5).get(0);
-    store.pageSent(page.id(), "SM-first", clock.instant());
+    OutboxEntry page = outbox.pages(5).get(0);
+    outbox.pageSent(page.id(), "SM-first", clock.instant());
     assertThat(alerts.ack(first.id(), "sms:alice").outcome()).isEqualTo(Alerts.AckOutcome.ACKNOWLEDGED);
 
     newest[0] = clock.instant();
     minutes(w, 1);
 
     assertThat(store.alert(first.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
-    assertThat(store.pages(10)).filteredOn(p -> p.event().equals("resolve")).extracting(OutboxEntry::body)
+    assertThat(outbox.pages(10)).filteredOn(p -> p.event().equals("resolve")).extracting(OutboxEntry::body)
         .singleElement().asString().contains("RESOLVED " + first.id());
 
     minutes(w, 7);
     List<Alert> all = store.alerts(Instant.EPOCH);
     assertThat(all).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
-    assertThat(store.pages(10)).filteredOn(p -> p.event().equals("fire")).extracting(OutboxEntry::alertId)
+    assertThat(outbox.pages(10)).filteredOn(p -> p.event().equals("fire")).extracting(OutboxEntry::alertId)
         .containsExactlyInAnyOrder(first.id(), all.get(0).id());
   }
 
@@ -187,14 +191,17 @@ class SignalWatchTest {
     long[] lag = {5_000};
     Config.Checks checks = new Config.Checks(Duration.ofMinutes(1), Duration.ofMinutes(5), List.of(), List.of(), List.of(),
         List.of(new Config.ConsumerLag("connector", null, 1_000, Duration.ofMinutes(5))));
-    SqliteStore store = store();
+    Stores stores = store();
+    AlertStore store = stores.alerts();
+    Outbox outbox = stores.outbox();
     Alerts alerts = new Alerts("wd-test", store, null, clock, () -> { });
     SignalWatch w = new SignalWatch("wd-test", new Config.Pipeline("inference-logs", null, checks),
         Map.of(SignalWatch.signal("inference-logs", "consumer_lag", "connector"),
-            probe(() -> Observation.value(clock.instant(), lag[0], 100_000 - lag[0], "Stable"))), store, alerts, clock);
+            probe(() -> Observation.value(clock.instant(), lag[0], 100_000 - lag[0], "Stable"))), stores.observations(), alerts,
+            clock);
     minutes(w, 1);
     Alert alert = alerts.openAlert("inference-logs", Rule.of(Rule.Kind.LAG, "connector")).orElseThrow();
-    store.pageSent(store.pages(5).get(0).id(), "SM-lag", clock.instant());
+    outbox.pageSent(outbox.pages(5).get(0).id(), "SM-lag", clock.instant());
     alerts.ack(alert.id(), "sms:alice");
 
     lag[0] = 10;
@@ -203,6 +210,6 @@ class SignalWatchTest {
     alerts.escalate();
 
     assertThat(store.alert(alert.id()).orElseThrow().state()).isEqualTo(Alert.State.RESOLVED);
-    assertThat(store.pages(10)).extracting(OutboxEntry::event).contains("resolve").doesNotContain("rearm");
+    assertThat(outbox.pages(10)).extracting(OutboxEntry::event).contains("resolve").doesNotContain("rearm");
   }
 }
