@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * pages ({@link #holdWhile}), so one round's alerts are always sent together; and after a wake it
  * waits until pages have stopped arriving for {@link #GROUP_QUIET} (at most {@link #GROUP_MAX}),
  * so bursts from rounds on several threads at once are grouped too. Cap: at most
- * {@code maxPerHour} messages and calls per phone per hour; pages beyond it are marked suppressed,
- * and the next message that reaches the person says how many alerts were held back.
+ * {@code maxPerHour} messages and calls per phone per hour, alerts first: resolve notices never
+ * count against an alert, and are held back themselves once the cap is full; pages beyond it are
+ * marked suppressed, and the next message that reaches the person says how many alerts and notices
+ * were held back.
  */
 public final class PageDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PageDispatcher.class);
@@ -143,20 +145,25 @@ public final class PageDispatcher implements AutoCloseable {
     OutboxEntry first = group.get(0);
     List<Long> ids = group.stream().map(OutboxEntry::id).collect(Collectors.toList());
     boolean call = Outgoing.CALL.equals(first.channel());
-    int sentLastHour = 0;
-    if (settings.maxPerHour() > 0) {
-      sentLastHour = outbox.sentTo(first.phone(), now.minus(Duration.ofHours(1)));
-      if (sentLastHour >= settings.maxPerHour()) {
-        outbox.pagesSuppressed(ids, "hourly cap of " + settings.maxPerHour() + " pages to " + first.recipient() + " reached");
-        log.warn("{} page(s) to {} suppressed: hourly cap of {} reached (alerts {})", ids.size(), first.recipient(),
-            settings.maxPerHour(), PageWording.alertIds(group));
+    // alerts come before resolve notices: an alert counts only the messages that carried alerts, a
+    // notice on its own goes out only while everything sent stays under the cap (it rides along free
+    // in a message that carries an alert), so notices can never crowd out the next alert
+    boolean alerting = group.stream().anyMatch(e -> !e.event().equals("resolve"));
+    int cap = settings.maxPerHour();
+    Outbox.Sent lastHour = null;
+    if (cap > 0) {
+      lastHour = outbox.sentTo(first.phone(), now.minus(Duration.ofHours(1)));
+      if ((alerting ? lastHour.alerts() : lastHour.all()) >= cap) {
+        String why = "hourly cap of " + cap + " pages to " + first.recipient() + " reached";
+        outbox.pagesSuppressed(ids, alerting ? why : "resolve notice held back: " + why + "; alerts still page");
+        log.warn("{} {} to {} held back: hourly cap of {} reached (alerts {})", ids.size(),
+            alerting ? "page(s)" : "resolve notice(s)", first.recipient(), cap, PageWording.alertIds(group));
         return false;
       }
     }
     String body = call ? wording.spoken(group) : wording.text(group);
-    if (!call && settings.maxPerHour() > 0) {
-      body = PageWording.capped(body, outbox.suppressedSinceLastSent(first.phone()),
-          sentLastHour == settings.maxPerHour() - 1, settings.maxPerHour());
+    if (!call && cap > 0) {
+      body = PageWording.capped(body, outbox.heldSinceLastSent(first.phone()), alerting && lastHour.alerts() == cap - 1, cap);
     }
     Page page = new Page(first.recipient(), first.phone(), body);
     pauses.at(Pauses.Point.BEFORE_SEND);

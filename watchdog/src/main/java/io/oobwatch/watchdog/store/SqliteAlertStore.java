@@ -254,24 +254,26 @@ final class SqliteAlertStore implements AlertStore, Outbox {
   }
 
   @Override
-  public int sentTo(String phone, Instant since) {
-    return db.query("SELECT COUNT(DISTINCT sid) FROM outbox WHERE phone = ? AND state = 'SENT' AND sent_at >= ?",
+  public Sent sentTo(String phone, Instant since) {
+    return db.query("SELECT COUNT(DISTINCT sid), COUNT(DISTINCT CASE WHEN event <> 'resolve' THEN sid END) FROM outbox"
+            + " WHERE phone = ? AND state = 'SENT' AND sent_at >= ?",
         ps -> {
           ps.setString(1, phone);
           ps.setLong(2, since.toEpochMilli());
         },
-        rs -> rs.getInt(1)).get(0);
+        rs -> new Sent(rs.getInt(1), rs.getInt(2))).get(0);
   }
 
   @Override
-  public int suppressedSinceLastSent(String phone) {
-    return db.query("SELECT COUNT(DISTINCT alert_id) FROM outbox WHERE phone = ? AND state = 'SUPPRESSED'"
+  public Held heldSinceLastSent(String phone) {
+    return db.query("SELECT COUNT(DISTINCT CASE WHEN event <> 'resolve' THEN alert_id END),"
+            + " COUNT(DISTINCT CASE WHEN event = 'resolve' THEN alert_id END) FROM outbox WHERE phone = ? AND state = 'SUPPRESSED'"
             + " AND id > (SELECT COALESCE(MAX(id), 0) FROM outbox WHERE phone = ? AND state = 'SENT' AND channel = 'sms')",
         ps -> {
           ps.setString(1, phone);
           ps.setString(2, phone);
         },
-        rs -> rs.getInt(1)).get(0);
+        rs -> new Held(rs.getInt(1), rs.getInt(2))).get(0);
   }
 
   @Override
