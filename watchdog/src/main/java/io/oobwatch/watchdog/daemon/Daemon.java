@@ -17,7 +17,9 @@ import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.schedule.SignalWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
+import io.oobwatch.watchdog.self.StateAlarm;
 import io.oobwatch.watchdog.server.StatusServer;
+import io.oobwatch.watchdog.store.StateStoreException;
 import io.oobwatch.watchdog.store.Stores;
 import io.oobwatch.watchdog.systemd.SystemdNotifier;
 import java.io.PrintStream;
@@ -69,6 +71,7 @@ public final class Daemon implements AutoCloseable {
   private final DaemonStatus status;
   private final PagingView pagingView;
   private final CanaryDays canaryDays;
+  private final StateAlarm stateAlarm;
   private SystemdNotifier notifier;
 
   private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen, Pauses pauses) {
@@ -79,6 +82,9 @@ public final class Daemon implements AutoCloseable {
       Config.Paging paging = config.paging();
       Pager pager = pager(config, clock, console);
       this.dispatcher = new PageDispatcher(stores.outbox(), pager, clock, dispatchSettings(config), pauses);
+      this.stateAlarm = new StateAlarm(hostName(config), stores.file(), stores::writeFailure, pager,
+          paging == null || paging.oncall().isEmpty() ? null
+              : new Page(paging.oncall().get(0).name(), paging.oncall().get(0).phone(), ""), clock);
       Alerts alerts = new Alerts(config.instance(), stores.alerts(), paging, clock, () -> {
         dispatcher.wake();
         pagingChanged();
@@ -123,7 +129,8 @@ public final class Daemon implements AutoCloseable {
       this.pagingView = new PagingView(clock, stores.alerts(), stores.outbox(), alerts, dispatcher);
       this.canaryDays = new CanaryDays(clock, stores.canaries());
       watches.forEach(w -> canaryDays.refresh(w.name()));
-      this.status = new DaemonStatus(config, clock, new DaemonStatus.Loops(watches, signalWatches, heartbeats, self),
+      this.status = new DaemonStatus(config, clock, new DaemonStatus.Loops(watches, signalWatches, heartbeats, self,
+          stateAlarm::trouble),
           pagingView, canaryDays, metrics);
       try {
         this.server = StatusServer.start(address, status, heartbeats::receive,
@@ -182,6 +189,7 @@ public final class Daemon implements AutoCloseable {
           TimeUnit.MILLISECONDS);
     }
     d.scheduler.scheduleWithFixedDelay(d::escalate, 0, 1, TimeUnit.SECONDS);
+    d.scheduler.scheduleWithFixedDelay(d.stateAlarm::check, 0, 1, TimeUnit.SECONDS);
     d.self.start(d.status::degraded);
     try {
       d.notifier = SystemdNotifier.start(env, new SystemdNotifier.Source(
@@ -236,6 +244,8 @@ public final class Daemon implements AutoCloseable {
   private void escalate() {
     try {
       alerts.escalate();
+    } catch (StateStoreException e) {
+      // the state alarm says it, once a minute
     } catch (RuntimeException e) {
       log.error("escalation pass failed; retrying in a second", e);
     }
@@ -334,6 +344,15 @@ public final class Daemon implements AutoCloseable {
 
   public List<SignalWatch> signalWatches() {
     return List.copyOf(signalWatches);
+  }
+
+  /** This machine's name, as a page about the machine says it; the instance name when it has none. */
+  static String hostName(Config config) {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return config.instance();
+    }
   }
 
   static String hostPort(InetSocketAddress a) {

@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.page;
 import io.oobwatch.watchdog.store.Outbox;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.Outgoing;
+import io.oobwatch.watchdog.store.StateStoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -130,6 +131,8 @@ public final class PageDispatcher implements AutoCloseable {
     for (List<OutboxEntry> group : PageWording.groups(outbox.duePages(now), writtenBefore)) {
       try {
         sent += send(group, now) ? 1 : 0;
+      } catch (StateStoreException ex) {
+        throw ex; // marking the pages failed would fail too
       } catch (RuntimeException ex) {
         for (OutboxEntry e : group) {
           Duration wait = backoff(e.attempts() + 1);
@@ -248,6 +251,8 @@ public final class PageDispatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } catch (StateStoreException e) {
+        // the outbox cannot be written: the state alarm says it once a minute and pages directly
       } catch (RuntimeException e) {
         // never let the one thread that sends pages die: log, wait, try again
         log.error("outbox pass failed; retrying", e);
