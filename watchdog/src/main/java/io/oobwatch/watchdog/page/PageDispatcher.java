@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * is tried again with exponential backoff; a permanent one is marked failed and reported, not
  * retried blindly, and when it concerns the recipient (invalid number, STOP, not a mobile) the page
  * goes to the next person instead. Pages were written to the store before they reach here, so a
- * crash at any point loses none: after a restart, whatever was not marked sent is sent. The only
- * possible duplicate is a page the channel accepted in the instant before the crash recorded it.
+ * crash at any point loses none: after a restart, whatever was not marked sent is sent. Before each
+ * request the pages are marked as being sent, and a text carries its outbox key (" (p42)"); a page
+ * found so marked after a restart is first looked up in the channel's list of sent messages, and
+ * marked sent with the id found there instead of going again. Only when that cannot be told (the
+ * lookup fails; calls are not looked up) does it go again, marked "(repeat)".
  *
  * <p>Grouping and wording are {@link PageWording}'s: all due pages to one phone on one channel go
  * out as one message (or one call). A pass waits while an evaluation round is still queueing
@@ -45,6 +48,10 @@ public final class PageDispatcher implements AutoCloseable {
   static final Duration MAX_RETRY = Duration.ofMinutes(5);
   static final Duration GROUP_QUIET = Duration.ofMillis(100);
   static final Duration GROUP_MAX = Duration.ofSeconds(3);
+  /** How far before the interrupted attempt the channel's list is read (its clock may differ from ours). */
+  static final Duration LOOKUP_SLACK = Duration.ofMinutes(5);
+  /** How a text starts that may reach its person a second time. */
+  static final String REPEAT = "(repeat) ";
 
   /**
    * How pages are put together and rerouted.
@@ -168,7 +175,23 @@ public final class PageDispatcher implements AutoCloseable {
     if (!call && cap > 0) {
       body = PageWording.capped(body, outbox.heldSinceLastSent(first.phone()), alerting && lastHour.alerts() == cap - 1, cap);
     }
+    boolean repeat = false;
+    List<OutboxEntry> interrupted = group.stream().filter(e -> e.sendingAt() != null).toList();
+    if (!interrupted.isEmpty()) {
+      Optional<Boolean> taken = takenBefore(interrupted, call);
+      if (taken.isEmpty()) {
+        return true;
+      }
+      repeat = taken.get();
+    }
+    if (!call) {
+      body = (repeat ? REPEAT : "") + body + key(first.id());
+    } else if (repeat) {
+      body = "This may repeat an earlier call. " + body;
+    }
     Page page = new Page(first.recipient(), first.phone(), body);
+    // recorded before the request: a crash from here on leaves a page that the next run looks up
+    outbox.pagesSending(ids, clock.instant());
     pauses.at(Pauses.Point.BEFORE_SEND);
     try {
       String sid = call ? pager.call(page, wording.ackUrl(group)) : pager.send(page);
@@ -181,6 +204,43 @@ public final class PageDispatcher implements AutoCloseable {
       failed(group, ex);
       return false;
     }
+  }
+
+  /**
+   * Pages whose last send was cut short (a crash between asking the channel and recording its
+   * answer): empty when the channel's list shows the message, now marked sent with its id; else
+   * whether the page must go again marked "(repeat)": false when the list shows it was never taken,
+   * true when nobody can tell (the lookup failed, or a call, which is not looked up).
+   */
+  private Optional<Boolean> takenBefore(List<OutboxEntry> interrupted, boolean call) {
+    OutboxEntry oldest = interrupted.get(0);
+    if (call) {
+      return Optional.of(true);
+    }
+    Instant since = interrupted.stream().map(OutboxEntry::sendingAt).min(Instant::compareTo).orElseThrow()
+        .minus(LOOKUP_SLACK);
+    List<Long> ids = interrupted.stream().map(OutboxEntry::id).toList();
+    try {
+      Optional<String> sid = pager.sentBefore(oldest.phone(), since, key(oldest.id()).strip());
+      if (sid.isPresent()) {
+        outbox.pagesSent(ids, sid.get(), clock.instant());
+        log.info("page to {} was taken before the last run ended (alerts {}): {}; not sent again", oldest.recipient(),
+            PageWording.alertIds(interrupted), sid.get());
+        return Optional.empty();
+      }
+      log.info("page to {} was cut short by the last run's end and never taken (alerts {}); sending it",
+          oldest.recipient(), PageWording.alertIds(interrupted));
+      return Optional.of(false);
+    } catch (PageException e) {
+      log.warn("page to {} was cut short by the last run's end; cannot tell whether it was taken ({}); sending it"
+          + " again marked (repeat)", oldest.recipient(), e.getMessage());
+      return Optional.of(true);
+    }
+  }
+
+  /** The outbox key a text carries, so that a restart can find it in the channel's list: " (p42)". */
+  static String key(long pageId) {
+    return " (p" + pageId + ")";
   }
 
   private void failed(List<OutboxEntry> group, PageException ex) {

@@ -114,6 +114,9 @@ final class Db implements AutoCloseable {
     if (!cols.contains("dedupe")) {
       s.execute("ALTER TABLE outbox ADD COLUMN dedupe TEXT");
     }
+    if (!cols.contains("sending_at")) {
+      s.execute("ALTER TABLE outbox ADD COLUMN sending_at INTEGER");
+    }
     s.execute("CREATE UNIQUE INDEX IF NOT EXISTS outbox_dedupe ON outbox (dedupe) WHERE dedupe IS NOT NULL");
     s.execute("CREATE INDEX IF NOT EXISTS outbox_phone ON outbox (phone, state, sent_at)");
     s.execute("CREATE TABLE IF NOT EXISTS escalations ("

@@ -20,6 +20,12 @@ public interface Outbox {
 
   void pageSent(long pageId, String sid, Instant at);
 
+  /**
+   * The channel is about to be asked to send these pages (one message or call): recorded before the
+   * request, so that after a crash the next run knows the request may have reached the channel.
+   */
+  void pagesSending(List<Long> pageIds, Instant at);
+
   /** Records a failed attempt: retried at {@code retryAt}, or given up when it is null. */
   void pageFailed(long pageId, String error, Instant retryAt);
 

@@ -11,6 +11,8 @@ import java.time.Instant;
  *     alert was acknowledged, silenced or resolved before it went out) or suppressed (the hourly cap)
  * @param channel "sms" or "call"
  * @param createdAt when it was written to the outbox
+ * @param sendingAt when the channel was last asked to send it without a definite answer recorded
+ *     (the request may have reached it: a crash came between), null when not
  */
 public record OutboxEntry(
     long id,
@@ -25,7 +27,8 @@ public record OutboxEntry(
     String sid,
     String lastError,
     String channel,
-    Instant createdAt) {
+    Instant createdAt,
+    Instant sendingAt) {
   public enum State {
     PENDING,
     SENT,

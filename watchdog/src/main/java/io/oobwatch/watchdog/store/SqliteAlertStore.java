@@ -355,8 +355,22 @@ final class SqliteAlertStore implements AlertStore, Outbox {
   }
 
   @Override
+  public void pagesSending(List<Long> pageIds, Instant at) {
+    db.tx(() -> {
+      for (long id : pageIds) {
+        db.update("UPDATE outbox SET sending_at = ? WHERE id = ?", ps -> {
+          ps.setLong(1, at.toEpochMilli());
+          ps.setLong(2, id);
+        });
+      }
+      return null;
+    });
+  }
+
+  // a failed attempt had a definite answer: nothing was sent, so it is no longer "sending"
+  @Override
   public void pageFailed(long pageId, String error, Instant retryAt) {
-    db.update("UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1,"
+    db.update("UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1, sending_at = NULL,"
             + " next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?",
         ps -> {
           ps.setString(1, retryAt == null ? "FAILED" : "PENDING");
@@ -389,6 +403,7 @@ final class SqliteAlertStore implements AlertStore, Outbox {
     return new OutboxEntry(rs.getLong("id"), rs.getLong("alert_id"), rs.getString("event"), rs.getString("recipient"),
         rs.getString("phone"), rs.getString("body"), OutboxEntry.State.valueOf(rs.getString("state")),
         rs.getInt("attempts"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")), rs.getString("sid"),
-        rs.getString("last_error"), rs.getString("channel"), Instant.ofEpochMilli(rs.getLong("created_at")));
+        rs.getString("last_error"), rs.getString("channel"), Instant.ofEpochMilli(rs.getLong("created_at")),
+        Db.instant(rs, rs.findColumn("sending_at")));
   }
 }
