@@ -48,6 +48,11 @@ class OutboxCrashTest {
   }
 
   Path config() {
+    return config(dir, twilio);
+  }
+
+  /** One pipeline whose canary cannot be injected, so it pages alice at its first canary; written to {@code dir}. */
+  static Path config(Path dir, FakeTwilio twilio) {
     String closed = LoopbackHttp.closedPortUrl();
     return ConfigYaml.instance("wd-crash")
         .httpOnFreePort()
