@@ -77,7 +77,7 @@ class PeerWatchTest {
     Alert a = store.alerts().openAlert("peer wd-us-1", "peer").orElseThrow();
     assertThat(a.summary()).isEqualTo("silent since 08:41Z");
     assertThat(pages()).singleElement().asString()
-        .startsWith("wd-eu-1: ALERT " + a.id() + " peer wd-us-1: silent since 08:41Z. 3 checks in a row failed: ")
+        .startsWith("[oobwatch wd-eu-1] ALERT " + a.id() + " peer wd-us-1: silent since 08:41Z. 3 checks in a row failed: ")
         .contains("127.0.0.1:").contains(" refused the connection.").endsWith("Reply ACK " + a.id() + ".");
     clock.advance(Duration.ofSeconds(30));
     p.check();
