@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * retried blindly, and when it concerns the recipient (invalid number, STOP, not a mobile) the page
  * goes to the next person instead. Pages were written to the store before they reach here, so a
  * crash at any point loses none: after a restart, whatever was not marked sent is sent. Before each
- * request the pages are marked as being sent, and a text carries its outbox key (" (p42)"); a page
+ * request the pages are marked as being sent, and a text carries its outbox key (" (p16)"); a page
  * found so marked after a restart is first looked up in the channel's list of sent messages, and
  * marked sent with the id found there instead of going again. Only when that cannot be told (the
  * lookup fails; calls are not looked up) does it go again, marked "(repeat)".
@@ -238,9 +238,12 @@ public final class PageDispatcher implements AutoCloseable {
     }
   }
 
-  /** The outbox key a text carries, so that a restart can find it in the channel's list: " (p42)". */
+  /**
+   * The outbox key a text carries, so that a restart can find it in the channel's list: the page's
+   * id in base 36, short enough for {@link SmsText#SEND_RESERVE_SEPTETS} (" (p16)" for page 42).
+   */
   static String key(long pageId) {
-    return " (p" + pageId + ")";
+    return " (p" + Long.toString(pageId, 36) + ")";
   }
 
   private void failed(List<OutboxEntry> group, PageException ex) {

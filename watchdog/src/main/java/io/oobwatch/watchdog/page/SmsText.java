@@ -16,10 +16,11 @@ public final class SmsText {
   /** Septets in a single-segment message. */
   public static final int SINGLE_SEGMENT_SEPTETS = 160;
   /**
-   * Septets {@link #fit} leaves free in a segment for the outbox key the dispatcher ends a text with
-   * (" (p1234567)"). The rare "(repeat) " after a crash may cost a second segment.
+   * Septets {@link #fit} leaves free in a segment for the outbox key the dispatcher ends a text with:
+   * " (pzzzzz)", the page's id in base 36, up to 60 million pages. The rare "(repeat) " after a
+   * crash may cost a second segment.
    */
-  public static final int SEND_RESERVE_SEPTETS = 11;
+  public static final int SEND_RESERVE_SEPTETS = 9;
   /** Septets per segment once a message is concatenated (the rest is the segmenting header). */
   public static final int CONCATENATED_SEGMENT_SEPTETS = 153;
 

@@ -48,7 +48,7 @@ class InterruptedSendTest {
   void aPageTwilioTookBeforeTheCrashIsMarkedSentWithItsSidAndNotSentAgain() throws Exception {
     rig = new PagingRig(dir, POLICY);
     OutboxEntry page = interrupted();
-    String sid = rig.pager.send(new Page("alice", ALICE, page.body() + " (p" + page.id() + ")")); // what the last run sent
+    String sid = rig.pager.send(new Page("alice", ALICE, page.body() + " (p" + Long.toString(page.id(), 36) + ")")); // the last run's
 
     rig.tick();
 

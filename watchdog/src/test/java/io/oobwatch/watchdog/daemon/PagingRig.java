@@ -93,7 +93,7 @@ final class PagingRig implements AutoCloseable {
   /** Texts delivered to {@code phone}, oldest first, as worded: without the outbox key the dispatcher ends them with. */
   List<String> smsTo(String phone) {
     return twilio.delivered().stream().filter(m -> m.to().equals(phone))
-        .map(m -> m.body().replaceFirst(" \\(p[0-9]+\\)$", "")).toList();
+        .map(m -> m.body().replaceFirst(" \\(p[0-9a-z]+\\)$", "")).toList();
   }
 
   List<FakeTwilio.Call> callsTo(String phone) {
