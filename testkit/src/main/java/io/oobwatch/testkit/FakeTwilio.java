@@ -54,6 +54,13 @@ import java.util.regex.Pattern;
  * {@code X-Twilio-Signature} by the account's auth token, as Twilio does ({@link #callbacks}); a
  * callback URL that is not on loopback is recorded with its signature but not sent.
  *
+ * <p>{@code GET .../Messages.json} lists the account's messages newest first, as
+ * Twilio does: filtered by {@code To}, {@code From}, {@code DateSent}, {@code DateSent<} and
+ * {@code DateSent>} (a day {@code 2026-11-27}, or an instant {@code 2026-11-27T03:00:00}, UTC, or
+ * with an offset; both inclusive), {@code PageSize} (default 50) and {@code Page}, with Twilio's paging fields
+ * ({@code first_page_uri}, {@code next_page_uri}, {@code page}, ...). A message counts as sent the
+ * instant it was accepted. Anything else is a Twilio-style 404.
+ *
  * <p>Scripted trouble: {@link #failNext} answers the next request with an error before looking at
  * it (nothing is delivered); {@link #stallNext} holds the next request without answering until
  * {@link #close}, for read-timeout tests. Thread-safe.
@@ -135,6 +142,8 @@ public final class FakeTwilio implements AutoCloseable {
   private final java.net.http.HttpClient callbackHttp = java.net.http.HttpClient.newBuilder()
       .connectTimeout(java.time.Duration.ofSeconds(1)).build();
   private volatile java.time.Duration statusStep = java.time.Duration.ofMillis(20);
+  /** What the list endpoint shows of each accepted message, oldest first. */
+  private final List<Map<String, Object>> listed = new CopyOnWriteArrayList<>();
 
   private FakeTwilio(String accountSid, String authToken) throws IOException {
     this.accountSid = accountSid;
@@ -281,6 +290,10 @@ public final class FakeTwilio implements AutoCloseable {
         fetch(ex, m.group(3));
         return;
       }
+      if ("GET".equals(ex.getRequestMethod()) && m.group(2).equals("Messages")) {
+        listMessages(ex);
+        return;
+      }
       if (!"POST".equals(ex.getRequestMethod())) {
         ex.getResponseHeaders().set("Allow", "GET, POST");
         error(ex, 405, 20004, "Method not allowed");
@@ -369,6 +382,11 @@ public final class FakeTwilio implements AutoCloseable {
       json.put("subresource_uris", Map.of("media", uri.replace(".json", "/Media.json")));
       json.put("to", to);
       json.put("uri", uri);
+      Map<String, Object> sent = new LinkedHashMap<>(json);
+      sent.put("date_sent", now);
+      sent.put("status", "sent");
+      sent.put("sent_at_millis", System.currentTimeMillis());
+      listed.add(sent);
       delivered.add(new Message(sid, to, from, body));
       resources.put(sid, json);
       send(ex, 201, json);
@@ -442,6 +460,94 @@ public final class FakeTwilio implements AutoCloseable {
       String events = form.getOrDefault("StatusCallbackEvent", "completed");
       progress(sid, steps, form.get("StatusCallback"), events, 0, answeredBy);
     }
+  }
+
+  private void listMessages(HttpExchange ex) throws IOException {
+    Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+    long after;
+    long before;
+    int pageSize;
+    int page;
+    try {
+      long[] on = q.containsKey("DateSent") ? span(q.get("DateSent")) : new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+      after = Math.max(on[0], q.containsKey("DateSent>") ? span(q.get("DateSent>"))[0] : Long.MIN_VALUE);
+      before = Math.min(on[1], q.containsKey("DateSent<") ? span(q.get("DateSent<"))[1] : Long.MAX_VALUE);
+      pageSize = Integer.parseInt(q.getOrDefault("PageSize", "50"));
+      page = Integer.parseInt(q.getOrDefault("Page", "0"));
+    } catch (RuntimeException e) {
+      error(ex, 400, 20001, "Invalid query parameter: " + e.getMessage());
+      return;
+    }
+    if (pageSize < 1 || pageSize > 1000 || page < 0) {
+      error(ex, 400, 20001, "PageSize must be between 1 and 1000, Page at least 0");
+      return;
+    }
+    List<Map<String, Object>> match = new java.util.ArrayList<>();
+    for (int i = listed.size() - 1; i >= 0; i--) {
+      Map<String, Object> msg = listed.get(i);
+      long at = (Long) msg.get("sent_at_millis");
+      if ((q.get("To") == null || q.get("To").equals(msg.get("to")))
+          && (q.get("From") == null || q.get("From").equals(msg.get("from"))) && at >= after && at <= before) {
+        Map<String, Object> shown = new LinkedHashMap<>(msg);
+        shown.remove("sent_at_millis");
+        match.add(shown);
+      }
+    }
+    int start = Math.min(page * pageSize, match.size());
+    int end = Math.min(start + pageSize, match.size());
+    String base = "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
+    String filters = filters(q);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("end", Math.max(end - 1, start));
+    json.put("first_page_uri", base + "?" + filters + "PageSize=" + pageSize + "&Page=0");
+    json.put("messages", match.subList(start, end));
+    json.put("next_page_uri", end < match.size()
+        ? base + "?" + filters + "PageSize=" + pageSize + "&Page=" + (page + 1) + "&PageToken=PA" + end : null);
+    json.put("page", page);
+    json.put("page_size", pageSize);
+    json.put("previous_page_uri", page > 0 ? base + "?" + filters + "PageSize=" + pageSize + "&Page=" + (page - 1) : null);
+    json.put("start", start);
+    json.put("uri", base + "?" + filters + "PageSize=" + pageSize + "&Page=" + page);
+    send(ex, 200, json);
+  }
+
+  // the filters of a list request, to repeat in its paging URIs
+  private static String filters(Map<String, String> q) {
+    StringBuilder b = new StringBuilder();
+    for (String k : List.of("To", "From", "DateSent", "DateSent<", "DateSent>")) {
+      if (q.containsKey(k)) {
+        b.append(java.net.URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+            .append(java.net.URLEncoder.encode(q.get(k), StandardCharsets.UTF_8)).append('&');
+      }
+    }
+    return b.toString();
+  }
+
+  /** The first and last millisecond a DateSent value covers: a whole UTC day, or one instant. */
+  private static long[] span(String value) {
+    if (value.length() == 10) {
+      long day = java.time.LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+      return new long[] {day, day + 86_400_000L - 1};
+    }
+    // twilio-sdk sends "2026-11-27T03:00:00" (UTC, no zone); others send an offset or a Z
+    long at = (value.length() == 19 ? java.time.LocalDateTime.parse(value).toInstant(ZoneOffset.UTC)
+        : java.time.OffsetDateTime.parse(value).toInstant()).toEpochMilli();
+    return new long[] {at, at};
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> q = new HashMap<>();
+    if (raw == null) {
+      return q;
+    }
+    for (String pair : raw.split("&")) {
+      if (!pair.isEmpty()) {
+        int eq = pair.indexOf('=');
+        q.putIfAbsent(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return q;
   }
 
   // Twilio reads form parameters only from a form-encoded body; anything else has none.

@@ -60,6 +60,8 @@ public final class AlertText {
     return SmsText.fit(
         "[oobwatch " + instance + "] " + head + ". " + evidence + ack,
         instance + ": " + head + ". " + evidence + ack,
+        // the evidence says where it broke: it goes before the instance's name (the sender's number says it too)
+        head + ". " + evidence + ack,
         instance + ": " + head + ". " + shortEvidence + ack);
   }
 

@@ -18,8 +18,10 @@ import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.schedule.SignalWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
+import io.oobwatch.watchdog.self.StateAlarm;
 import io.oobwatch.watchdog.server.StatusServer;
 import io.oobwatch.watchdog.store.Outbox;
+import io.oobwatch.watchdog.store.StateStoreException;
 import io.oobwatch.watchdog.store.Stores;
 import io.oobwatch.watchdog.systemd.SystemdNotifier;
 import java.io.PrintStream;
@@ -77,6 +79,7 @@ public final class Daemon implements AutoCloseable {
   private final ScheduledExecutorService historyScheduler;
   /** How often the page's history reads the open 10-minute bucket again. */
   static final Duration HISTORY_REFRESH = Duration.ofSeconds(10);
+  private final StateAlarm stateAlarm;
   private SystemdNotifier notifier;
 
   private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen, Pauses pauses) {
@@ -87,6 +90,9 @@ public final class Daemon implements AutoCloseable {
       Config.Paging paging = config.paging();
       Pager pager = pager(config, clock, console);
       this.dispatcher = new PageDispatcher(stores.outbox(), pager, clock, dispatchSettings(config), pauses);
+      this.stateAlarm = new StateAlarm(hostName(config), stores.file(), stores::writeFailure, pager,
+          paging == null || paging.oncall().isEmpty() ? null
+              : new Page(paging.oncall().get(0).name(), paging.oncall().get(0).phone(), ""), clock);
       Alerts alerts = new Alerts(config.instance(), stores.alerts(), paging, clock, () -> {
         dispatcher.wake();
         pagingChanged();
@@ -138,7 +144,8 @@ public final class Daemon implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      this.status = new DaemonStatus(config, clock, new DaemonStatus.Loops(watches, signalWatches, heartbeats, self),
+      this.status = new DaemonStatus(config, clock, new DaemonStatus.Loops(watches, signalWatches, heartbeats, self,
+          stateAlarm::trouble),
           pagingView, canaryDays, metrics, history);
       try {
         this.server = StatusServer.start(address, status, heartbeats::receive,
@@ -199,6 +206,7 @@ public final class Daemon implements AutoCloseable {
     d.scheduler.scheduleWithFixedDelay(d::escalate, 0, 1, TimeUnit.SECONDS);
     d.scheduler.scheduleWithFixedDelay(d::checkDeliveries, 1, 1, TimeUnit.SECONDS);
     d.historyScheduler.scheduleWithFixedDelay(d::refreshHistory, 0, HISTORY_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+    d.scheduler.scheduleWithFixedDelay(d.stateAlarm::check, 0, 1, TimeUnit.SECONDS);
     d.self.start(d.status::degraded);
     try {
       d.notifier = SystemdNotifier.start(env, new SystemdNotifier.Source(
@@ -262,6 +270,8 @@ public final class Daemon implements AutoCloseable {
   private void escalate() {
     try {
       alerts.escalate();
+    } catch (StateStoreException e) {
+      // the state alarm says it, once a minute
     } catch (RuntimeException e) {
       log.error("escalation pass failed; retrying in a second", e);
     }
@@ -379,6 +389,15 @@ public final class Daemon implements AutoCloseable {
 
   public List<SignalWatch> signalWatches() {
     return List.copyOf(signalWatches);
+  }
+
+  /** This machine's name, as a page about the machine says it; the instance name when it has none. */
+  static String hostName(Config config) {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return config.instance();
+    }
   }
 
   static String hostPort(InetSocketAddress a) {

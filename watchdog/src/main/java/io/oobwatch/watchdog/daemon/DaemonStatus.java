@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What {@code /status} and {@code /healthz} say, built from the snapshots the loops publish (the
@@ -38,9 +39,11 @@ final class DaemonStatus implements StatusSource {
    * Everything that runs a loop and publishes what it saw.
    *
    * @param pipelines the canary loops; signals the signal-check loops
+   * @param state why oobwatch cannot write its own state now (a full or broken disk), or null
    */
   record Loops(
-      List<PipelineWatch> pipelines, List<SignalWatch> signals, HeartbeatWatch heartbeats, SelfWatch self) {}
+      List<PipelineWatch> pipelines, List<SignalWatch> signals, HeartbeatWatch heartbeats, SelfWatch self,
+      Supplier<String> state) {}
 
   private final Config config;
   private final Clock clock;
@@ -170,13 +173,18 @@ final class DaemonStatus implements StatusSource {
   }
 
   /**
-   * Why evaluation is not progressing, or null while it is: a pipeline whose loop completed no
-   * round for {@code self.stalled_after} (default 2m) is stalled. A round is bounded by the probe
+   * Why evaluation is not progressing, or null while it is: oobwatch cannot write its state (every
+   * round fails to record what it judged, at once), or a pipeline whose loop completed no round for
+   * {@code self.stalled_after} (default 2m) is stalled; a round that failed is not a completed one. A round is bounded by the probe
    * timeouts (one lookup per unreachable stage per round), so a healthy loop, even with every
    * target down, completes rounds well within that bound. The same judgement drives /healthz,
    * systemd's watchdog pings and the dead man's switch.
    */
   String stalled() {
+    String state = loops.state().get();
+    if (state != null) {
+      return state;
+    }
     Instant now = clock.instant();
     for (PipelineWatch w : loops.pipelines()) {
       PipelineWatch.Snapshot s = w.snapshot();

@@ -128,6 +128,26 @@ public final class FailoverPager implements Pager {
     return problem == null ? null : problem + " (failing since " + failingSince + (failedOver ? ", fallback in use)" : ")");
   }
 
+  /** Either channel may have taken the page before a crash: both are asked. */
+  @Override
+  public java.util.Optional<String> sentBefore(String phone, java.time.Instant since, String key) throws PageException {
+    PageException unsure = null;
+    for (Pager p : java.util.List.of(primary, fallback)) {
+      try {
+        java.util.Optional<String> id = p.sentBefore(phone, since, key);
+        if (id.isPresent()) {
+          return id;
+        }
+      } catch (PageException e) {
+        unsure = e;
+      }
+    }
+    if (unsure != null) {
+      throw unsure;
+    }
+    return java.util.Optional.empty();
+  }
+
   @Override
   public String describe() {
     return primary.describe() + "; fallback: " + fallback.describe();

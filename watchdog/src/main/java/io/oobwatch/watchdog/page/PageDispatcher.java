@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.page;
 import io.oobwatch.watchdog.store.Outbox;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.Outgoing;
+import io.oobwatch.watchdog.store.StateStoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,16 +22,21 @@ import org.slf4j.LoggerFactory;
  * is tried again with exponential backoff; a permanent one is marked failed and reported, not
  * retried blindly, and when it concerns the recipient (invalid number, STOP, not a mobile) the page
  * goes to the next person instead. Pages were written to the store before they reach here, so a
- * crash at any point loses none: after a restart, whatever was not marked sent is sent. The only
- * possible duplicate is a page the channel accepted in the instant before the crash recorded it.
+ * crash at any point loses none: after a restart, whatever was not marked sent is sent. Before each
+ * request the pages are marked as being sent, and a text carries its outbox key (" (p16)"); a page
+ * found so marked after a restart is first looked up in the channel's list of sent messages, and
+ * marked sent with the id found there instead of going again. Only when that cannot be told (the
+ * lookup fails; calls are not looked up) does it go again, marked "(repeat)".
  *
  * <p>Grouping and wording are {@link PageWording}'s: all due pages to one phone on one channel go
  * out as one message (or one call). A pass waits while an evaluation round is still queueing
  * pages ({@link #holdWhile}), so one round's alerts are always sent together; and after a wake it
  * waits until pages have stopped arriving for {@link #GROUP_QUIET} (at most {@link #GROUP_MAX}),
  * so bursts from rounds on several threads at once are grouped too. Cap: at most
- * {@code maxPerHour} messages and calls per phone per hour; pages beyond it are marked suppressed,
- * and the next message that reaches the person says how many alerts were held back.
+ * {@code maxPerHour} messages and calls per phone per hour, alerts first: resolve notices never
+ * count against an alert, and are held back themselves once the cap is full; pages beyond it are
+ * marked suppressed, and the next message that reaches the person says how many alerts and notices
+ * were held back.
  */
 public final class PageDispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PageDispatcher.class);
@@ -42,6 +48,10 @@ public final class PageDispatcher implements AutoCloseable {
   static final Duration MAX_RETRY = Duration.ofMinutes(5);
   static final Duration GROUP_QUIET = Duration.ofMillis(100);
   static final Duration GROUP_MAX = Duration.ofSeconds(3);
+  /** How far before the interrupted attempt the channel's list is read (its clock may differ from ours). */
+  static final Duration LOOKUP_SLACK = Duration.ofMinutes(5);
+  /** How a text starts that may reach its person a second time. */
+  static final String REPEAT = "(repeat) ";
 
   /**
    * How pages are put together and rerouted.
@@ -128,6 +138,8 @@ public final class PageDispatcher implements AutoCloseable {
     for (List<OutboxEntry> group : PageWording.groups(outbox.duePages(now), writtenBefore)) {
       try {
         sent += send(group, now) ? 1 : 0;
+      } catch (StateStoreException ex) {
+        throw ex; // marking the pages failed would fail too
       } catch (RuntimeException ex) {
         for (OutboxEntry e : group) {
           Duration wait = backoff(e.attempts() + 1);
@@ -143,22 +155,43 @@ public final class PageDispatcher implements AutoCloseable {
     OutboxEntry first = group.get(0);
     List<Long> ids = group.stream().map(OutboxEntry::id).collect(Collectors.toList());
     boolean call = Outgoing.CALL.equals(first.channel());
-    int sentLastHour = 0;
-    if (settings.maxPerHour() > 0) {
-      sentLastHour = outbox.sentTo(first.phone(), now.minus(Duration.ofHours(1)));
-      if (sentLastHour >= settings.maxPerHour()) {
-        outbox.pagesSuppressed(ids, "hourly cap of " + settings.maxPerHour() + " pages to " + first.recipient() + " reached");
-        log.warn("{} page(s) to {} suppressed: hourly cap of {} reached (alerts {})", ids.size(), first.recipient(),
-            settings.maxPerHour(), PageWording.alertIds(group));
+    // alerts come before resolve notices: an alert counts only the messages that carried alerts, a
+    // notice on its own goes out only while everything sent stays under the cap (it rides along free
+    // in a message that carries an alert), so notices can never crowd out the next alert
+    boolean alerting = group.stream().anyMatch(e -> !e.event().equals("resolve"));
+    int cap = settings.maxPerHour();
+    Outbox.Sent lastHour = null;
+    if (cap > 0) {
+      lastHour = outbox.sentTo(first.phone(), now.minus(Duration.ofHours(1)));
+      if ((alerting ? lastHour.alerts() : lastHour.all()) >= cap) {
+        String why = "hourly cap of " + cap + " pages to " + first.recipient() + " reached";
+        outbox.pagesSuppressed(ids, alerting ? why : "resolve notice held back: " + why + "; alerts still page");
+        log.warn("{} {} to {} held back: hourly cap of {} reached (alerts {})", ids.size(),
+            alerting ? "page(s)" : "resolve notice(s)", first.recipient(), cap, PageWording.alertIds(group));
         return false;
       }
     }
     String body = call ? wording.spoken(group) : wording.text(group);
-    if (!call && settings.maxPerHour() > 0) {
-      body = PageWording.capped(body, outbox.suppressedSinceLastSent(first.phone()),
-          sentLastHour == settings.maxPerHour() - 1, settings.maxPerHour());
+    if (!call && cap > 0) {
+      body = PageWording.capped(body, outbox.heldSinceLastSent(first.phone()), alerting && lastHour.alerts() == cap - 1, cap);
+    }
+    boolean repeat = false;
+    List<OutboxEntry> interrupted = group.stream().filter(e -> e.sendingAt() != null).toList();
+    if (!interrupted.isEmpty()) {
+      Optional<Boolean> taken = takenBefore(interrupted, call);
+      if (taken.isEmpty()) {
+        return true;
+      }
+      repeat = taken.get();
+    }
+    if (!call) {
+      body = (repeat ? REPEAT : "") + body + key(first.id());
+    } else if (repeat) {
+      body = "This may repeat an earlier call. " + body;
     }
     Page page = new Page(first.recipient(), first.phone(), body);
+    // recorded before the request: a crash from here on leaves a page that the next run looks up
+    outbox.pagesSending(ids, clock.instant());
     pauses.at(Pauses.Point.BEFORE_SEND);
     try {
       String sid = call ? pager.call(page, wording.ackUrl(group)) : pager.send(page);
@@ -171,6 +204,46 @@ public final class PageDispatcher implements AutoCloseable {
       failed(group, ex);
       return false;
     }
+  }
+
+  /**
+   * Pages whose last send was cut short (a crash between asking the channel and recording its
+   * answer): empty when the channel's list shows the message, now marked sent with its id; else
+   * whether the page must go again marked "(repeat)": false when the list shows it was never taken,
+   * true when nobody can tell (the lookup failed, or a call, which is not looked up).
+   */
+  private Optional<Boolean> takenBefore(List<OutboxEntry> interrupted, boolean call) {
+    OutboxEntry oldest = interrupted.get(0);
+    if (call) {
+      return Optional.of(true);
+    }
+    Instant since = interrupted.stream().map(OutboxEntry::sendingAt).min(Instant::compareTo).orElseThrow()
+        .minus(LOOKUP_SLACK);
+    List<Long> ids = interrupted.stream().map(OutboxEntry::id).toList();
+    try {
+      Optional<String> sid = pager.sentBefore(oldest.phone(), since, key(oldest.id()).strip());
+      if (sid.isPresent()) {
+        outbox.pagesSent(ids, sid.get(), clock.instant());
+        log.info("page to {} was taken before the last run ended (alerts {}): {}; not sent again", oldest.recipient(),
+            PageWording.alertIds(interrupted), sid.get());
+        return Optional.empty();
+      }
+      log.info("page to {} was cut short by the last run's end and never taken (alerts {}); sending it",
+          oldest.recipient(), PageWording.alertIds(interrupted));
+      return Optional.of(false);
+    } catch (PageException e) {
+      log.warn("page to {} was cut short by the last run's end; cannot tell whether it was taken ({}); sending it"
+          + " again marked (repeat)", oldest.recipient(), e.getMessage());
+      return Optional.of(true);
+    }
+  }
+
+  /**
+   * The outbox key a text carries, so that a restart can find it in the channel's list: the page's
+   * id in base 36, short enough for {@link SmsText#SEND_RESERVE_SEPTETS} (" (p16)" for page 42).
+   */
+  static String key(long pageId) {
+    return " (p" + Long.toString(pageId, 36) + ")";
   }
 
   private void failed(List<OutboxEntry> group, PageException ex) {
@@ -241,6 +314,8 @@ public final class PageDispatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } catch (StateStoreException e) {
+        // the outbox cannot be written: the state alarm says it once a minute and pages directly
       } catch (RuntimeException e) {
         // never let the one thread that sends pages die: log, wait, try again
         log.error("outbox pass failed; retrying", e);

@@ -1,6 +1,7 @@
 package io.oobwatch.watchdog.page;
 
 import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.Outbox;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,13 +98,17 @@ final class PageWording {
   }
 
   /**
-   * A text with the hourly cap's notes: how many alerts were held back since the person's last text,
-   * and, on the last text the cap lets through, that further pages are held back.
+   * A text with the hourly cap's notes: how many alerts and resolve notices were held back since the
+   * person's last text, and, on the last alert text the cap lets through, that further pages are
+   * held back.
    */
-  static String capped(String text, int held, boolean lastBeforeCap, int maxPerHour) {
+  static String capped(String text, Outbox.Held held, boolean lastBeforeCap, int maxPerHour) {
     String body = text;
-    if (held > 0) {
-      body += "\n+ " + held + " more alert" + (held == 1 ? "" : "s") + " suppressed, see oobwatch status";
+    if (held.alerts() > 0) {
+      body += "\n+ " + held.alerts() + " more alert" + (held.alerts() == 1 ? "" : "s") + " suppressed, see oobwatch status";
+    }
+    if (held.notices() > 0) {
+      body += "\n+ " + held.notices() + " resolve notice" + (held.notices() == 1 ? "" : "s") + " held back, see oobwatch status";
     }
     if (lastBeforeCap) {
       body += "\nPage cap (" + maxPerHour + "/h) reached: further pages held back, see oobwatch status";

@@ -1,5 +1,8 @@
 package io.oobwatch.watchdog.page;
 
+import java.time.Instant;
+import java.util.Optional;
+
 /**
  * A channel that reaches a person: Twilio SMS, or the console for dry runs.
  *
@@ -29,6 +32,15 @@ public interface Pager {
    */
   default Receipt receipt(String id, boolean call) throws PageException {
     return Receipt.UNTRACKED;
+  }
+
+  /**
+   * A text message this channel already accepted for {@code phone} since {@code since} whose body
+   * holds {@code key}: its id, or empty when there is none. Throws when it cannot tell (it keeps no
+   * list, or the lookup failed); a page that may have gone out is then sent again marked "(repeat)".
+   */
+  default Optional<String> sentBefore(String phone, Instant since, String key) throws PageException {
+    throw new PageException(describe() + " cannot list the messages it sent", false, 0);
   }
 
   /** What this channel is, for logs and status ("twilio SMS from +1555...", "console"). */

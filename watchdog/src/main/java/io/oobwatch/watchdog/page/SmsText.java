@@ -15,6 +15,12 @@ import java.util.Map;
 public final class SmsText {
   /** Septets in a single-segment message. */
   public static final int SINGLE_SEGMENT_SEPTETS = 160;
+  /**
+   * Septets {@link #fit} leaves free in a segment for the outbox key the dispatcher ends a text with:
+   * " (pzzzzz)", the page's id in base 36, up to 60 million pages. The rare "(repeat) " after a
+   * crash may cost a second segment.
+   */
+  public static final int SEND_RESERVE_SEPTETS = 9;
   /** Septets per segment once a message is concatenated (the rest is the segmenting header). */
   public static final int CONCATENATED_SEGMENT_SEPTETS = 153;
 
@@ -141,7 +147,7 @@ public final class SmsText {
   }
 
   /**
-   * The first variant that fits one segment, converted to GSM-7; if none does, the last variant
+   * The first variant that fits one segment (with {@link #SEND_RESERVE_SEPTETS} to spare), converted to GSM-7; if none does, the last variant
    * converted, whole and never truncated (it then goes out as several segments). Callers pass
    * the full text first and shorter fallbacks after it.
    *
@@ -153,7 +159,7 @@ public final class SmsText {
     }
     for (String v : variants) {
       String gsm = toGsm7(v);
-      if (septets(gsm) <= SINGLE_SEGMENT_SEPTETS) {
+      if (septets(gsm) <= SINGLE_SEGMENT_SEPTETS - SEND_RESERVE_SEPTETS) {
         return gsm;
       }
     }

@@ -13,8 +13,11 @@ import com.twilio.twiml.voice.Say;
 import com.twilio.type.PhoneNumber;
 import com.twilio.type.Twiml;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * SMS and calls through Twilio's REST API with the official twilio-sdk, one attempt per {@link #send} (see
@@ -29,6 +32,8 @@ import java.util.Objects;
  */
 public final class TwilioPager implements Pager {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  /** Messages looked through for an outbox key after a restart. */
+  static final int LOOKUP_LIMIT = 200;
 
   private final TwilioConfig cfg;
   private final PhoneNumber from;
@@ -139,6 +144,37 @@ public final class TwilioPager implements Pager {
               + " retrying, it may have been " + done, false, 0);
     }
     return sid;
+  }
+
+  /**
+   * Looks through the messages sent to {@code phone} since {@code since} (Twilio's list, {@code GET
+   * Messages.json?To=...&DateSent>=...}, newest first, at most {@link #LOOKUP_LIMIT}) for one whose
+   * body holds {@code key}. A message still queued has no send date yet and is not listed, so this
+   * is asked only after a restart, when such a message has long been sent.
+   */
+  @Override
+  public Optional<String> sentBefore(String phone, Instant since, String key) throws PageException {
+    try {
+      int seen = 0;
+      for (Message m : Message.reader().setTo(new PhoneNumber(phone))
+          .setDateSentAfter(since.atZone(ZoneOffset.UTC)).setPageSize(50L).read(client)) {
+        if (m.getBody() != null && m.getBody().contains(key)) {
+          return Optional.of(m.getSid());
+        }
+        if (++seen >= LOOKUP_LIMIT) {
+          break;
+        }
+      }
+      return Optional.empty();
+    } catch (TwilioHttp.Unreachable e) {
+      throw new PageException(scrub("cannot list the messages sent to " + phone + ": " + e.getMessage()), true, 0, e);
+    } catch (ApiException e) {
+      throw new PageException(scrub("twilio refused to list the messages sent to " + phone + ": " + twilioSays(e,
+          e.getStatusCode() == null ? 0 : e.getStatusCode())), true, e.getCode() == null ? 0 : e.getCode(), e);
+    } catch (RuntimeException e) {
+      throw new PageException("cannot list the messages sent to " + phone + ": twilio-sdk failed ("
+          + e.getClass().getSimpleName() + ")", false, 0, e);
+    }
   }
 
   /** The TwiML of a page call. */

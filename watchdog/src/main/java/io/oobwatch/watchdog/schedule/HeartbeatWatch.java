@@ -11,6 +11,7 @@ import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.HeartbeatRecord;
 import io.oobwatch.watchdog.store.HeartbeatStore;
+import io.oobwatch.watchdog.store.StateStoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -178,6 +179,8 @@ public final class HeartbeatWatch {
       if (!r.ok()) {
         log.info("heartbeat {}: probe failed: {}", name, r.reason());
       }
+    } catch (StateStoreException e) {
+      // the state alarm says it, once a minute; the probe still counts in the streak (observe)
     } catch (RuntimeException e) {
       log.error("heartbeat {}: probe could not be judged: {}", name, e.toString(), e);
     }
@@ -186,17 +189,24 @@ public final class HeartbeatWatch {
   /** Judges every heartbeat at the clock's now: a push heartbeat turns missing by time alone. */
   public synchronized void evaluate() {
     Instant now = clock.instant();
+    boolean[] failed = {false};
     alerts.round(() -> {
       for (Watched w : watched.values()) {
         try {
           decide(w, now);
+        } catch (StateStoreException e) {
+          failed[0] = true; // the state alarm says it, once a minute
         } catch (RuntimeException e) {
+          failed[0] = true;
           log.error("heartbeat {}: evaluation failed: {}", w.hb.name(), e.toString(), e);
         }
       }
     });
     publish();
-    lastEvaluation = now;
+    // a pass that failed is not a completed one: the stall judgement (/healthz, systemd) sees it
+    if (!failed[0]) {
+      lastEvaluation = now;
+    }
   }
 
   /** When {@link #evaluate()} last completed, null before the first time. */
@@ -260,11 +270,14 @@ public final class HeartbeatWatch {
         new HeartbeatRecord(s.watchedSince(), s.lastOk(), s.lastStart(), s.lastFail(), s.failures(), s.reason()));
   }
 
-  /** Stores the new state first, then carries out the rule's decision. Caller holds the lock. */
+  /**
+   * Moves the state, stores it, then carries out the rule's decision. Caller holds the lock. The
+   * state in memory moves even when storing it fails (a full disk), so the streak counts every
+   * observation of the outage; the next store that succeeds writes the whole state.
+   */
   private void observe(Watched w, HeartbeatRule.Observation o, Instant now) {
-    HeartbeatRule.State next = w.rule.observe(w.state, o);
-    save(w.hb.name(), next);
-    w.state = next;
+    w.state = w.rule.observe(w.state, o);
+    save(w.hb.name(), w.state);
     decide(w, now);
   }
 

@@ -10,6 +10,7 @@ import io.oobwatch.watchdog.detect.CanaryRule;
 import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.store.OutcomeRow;
 import io.oobwatch.watchdog.store.CanaryStore;
+import io.oobwatch.watchdog.store.StateStoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -135,8 +136,10 @@ public final class PipelineWatch implements AutoCloseable {
       }
       List<CanaryOutcome> done = tracker.poll();
       if (!done.isEmpty()) {
-        alerts.round(() -> done.forEach(o -> judged.add(judge(o))));
+        alerts.round(() -> judgeAll(done, judged));
       }
+    } catch (StateStoreException e) {
+      error = e.getMessage(); // the state alarm says it, once a minute, for every loop
     } catch (RuntimeException e) {
       error = e.getMessage() == null ? e.toString() : e.getMessage();
       log.error("pipeline {}: evaluation failed: {}", pipeline.name(), error, e);
@@ -146,18 +149,38 @@ public final class PipelineWatch implements AutoCloseable {
     if (recent.size() > RECENT) {
       recent = recent.subList(recent.size() - RECENT, recent.size());
     }
-    snapshot = new Snapshot(pipeline.name(), clock.instant(), lastSeq, tracker.inFlight(),
-        List.copyOf(recent), state, error);
+    // a round that failed is not a completed round: the stall judgement (/healthz, systemd) sees it
+    snapshot = new Snapshot(pipeline.name(), error == null ? clock.instant() : snapshot.lastTick(), lastSeq,
+        tracker.inFlight(), List.copyOf(recent), state, error);
   }
 
+  /**
+   * Judges every outcome the tracker handed over, even when storing one fails, so the streak in
+   * memory counts each of them; the first failure is rethrown afterwards (the round failed).
+   */
+  private void judgeAll(List<CanaryOutcome> done, List<CanaryOutcome> judged) {
+    RuntimeException first = null;
+    for (CanaryOutcome o : done) {
+      try {
+        judged.add(judge(o));
+      } catch (RuntimeException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  // the rule's state moves first: a store that fails loses the record, never the streak
   private CanaryOutcome judge(CanaryOutcome o) {
-    store.saveOutcome(o);
     boolean open = alerts.openAlert(pipeline.name(), Rule.CANARY).isPresent();
     String failedStage = AlertText.stage(o);
     CanaryRule.Step step = rule.apply(state, o.verdict(), failedStage.isEmpty() ? null : failedStage, open);
     state = step.state();
     log.info("pipeline {} canary #{} {}{}", pipeline.name(), o.seq(), o.verdict(),
         failedStage.isEmpty() ? "" : " at " + failedStage);
+    store.saveOutcome(o);
     int inARow = state.failures();
     alerts.apply(step.decision(), pipeline.name(), Rule.CANARY, new Alerts.Words(
         () -> new Alerts.Fire(failedStage, AlertText.summary(o), alert -> AlertText.fire(instance, alert, o, inARow)),

@@ -15,6 +15,7 @@ import io.oobwatch.watchdog.detect.UnknownRule;
 import io.oobwatch.watchdog.detect.VolumeRule;
 import io.oobwatch.watchdog.detect.Window;
 import io.oobwatch.watchdog.store.ObservationStore;
+import io.oobwatch.watchdog.store.StateStoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -156,11 +157,14 @@ public final class SignalWatch {
     try {
       Map<String, Observation> round = observe();
       alerts.round(() -> judge(round, statuses));
+    } catch (StateStoreException e) {
+      error = e.getMessage(); // the state alarm says it, once a minute, for every loop
     } catch (RuntimeException e) {
       error = e.getMessage() == null ? e.toString() : e.getMessage();
       log.error("pipeline {}: evaluation of its signals failed: {}", pipeline.name(), error, e);
     }
-    snapshot = new Snapshot(pipeline.name(), clock.instant(),
+    // a round that failed is not a completed round: the stall judgement (/healthz, systemd) sees it
+    snapshot = new Snapshot(pipeline.name(), error == null ? clock.instant() : snapshot.lastTick(),
         java.util.Collections.unmodifiableMap(new LinkedHashMap<>(statuses)), error);
   }
 

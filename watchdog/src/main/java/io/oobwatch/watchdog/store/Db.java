@@ -27,6 +27,8 @@ final class Db implements AutoCloseable {
 
   private final Path file;
   private final Connection connection;
+  /** The failure of the latest write, null after a write that succeeded. */
+  private volatile WriteFailure writeFailure;
   /** Statements run every round (observations) stay prepared; closed with the connection. */
   private final Map<String, PreparedStatement> statements = new HashMap<>();
 
@@ -135,6 +137,9 @@ final class Db implements AutoCloseable {
     }
     s.execute("CREATE INDEX IF NOT EXISTS outbox_sid ON outbox (sid)");
     s.execute("CREATE INDEX IF NOT EXISTS outbox_awaiting ON outbox (sent_at) WHERE state = 'SENT' AND delivery IS NULL");
+    if (!cols.contains("sending_at")) {
+      s.execute("ALTER TABLE outbox ADD COLUMN sending_at INTEGER");
+    }
     s.execute("CREATE UNIQUE INDEX IF NOT EXISTS outbox_dedupe ON outbox (dedupe) WHERE dedupe IS NOT NULL");
     s.execute("CREATE INDEX IF NOT EXISTS outbox_phone ON outbox (phone, state, sent_at)");
     s.execute("CREATE TABLE IF NOT EXISTS escalations ("
@@ -166,15 +171,25 @@ final class Db implements AutoCloseable {
       try {
         T result = work.run();
         connection.commit();
+        writeFailure = null;
         return result;
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        rollback();
         throw e;
       } finally {
         connection.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw failure(e);
+      throw writeFailed(e);
+    }
+  }
+
+  // a rollback on a full or broken disk may fail too; the failure that caused it is the one to report
+  private void rollback() {
+    try {
+      connection.rollback();
+    } catch (SQLException ignored) {
+      // the transaction is abandoned either way
     }
   }
 
@@ -224,9 +239,21 @@ final class Db implements AutoCloseable {
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       binder.bind(ps);
       ps.executeUpdate();
+      if (connection.getAutoCommit()) {
+        writeFailure = null;
+      }
     } catch (SQLException e) {
-      throw failure(e);
+      throw writeFailed(e);
     }
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /** Whether writes fail now: set by a failed write, cleared by the next write that succeeds. */
+  java.util.Optional<WriteFailure> writeFailure() {
+    return java.util.Optional.ofNullable(writeFailure);
   }
 
   /** A new statement; call inside {@link #tx} or {@link #read} and close it there. */
@@ -270,8 +297,31 @@ final class Db implements AutoCloseable {
     return rs.wasNull() ? null : Instant.ofEpochMilli(ms);
   }
 
-  IllegalStateException failure(SQLException e) {
-    return new IllegalStateException("state store " + file + " failed: " + e.getMessage(), e);
+  StateStoreException failure(SQLException e) {
+    return new StateStoreException("state store " + file + " failed: " + e.getMessage(), e);
+  }
+
+  private StateStoreException writeFailed(SQLException e) {
+    WriteFailure before = writeFailure;
+    // the first failure of a run names the cause; later ones are often its echoes ("no transaction is active")
+    writeFailure = before == null ? new WriteFailure(reason(e), String.valueOf(e.getMessage()), 1)
+        : new WriteFailure(before.reason(), String.valueOf(e.getMessage()), before.failedWrites() + 1);
+    return failure(e);
+  }
+
+  /** A failed write in a few words: the disk is full, read-only, or SQLite's message. */
+  static String reason(SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("SQLITE_FULL") || m.contains("disk is full") || m.contains("No space left")) {
+      return "disk full";
+    }
+    if (m.contains("SQLITE_READONLY") || m.contains("readonly") || m.contains("Read-only")) {
+      return "read-only file system";
+    }
+    if (m.contains("SQLITE_IOERR") || m.contains("disk I/O error")) {
+      return "disk I/O error";
+    }
+    return m.length() > 120 ? m.substring(0, 120) + "..." : m;
   }
 
   @Override

@@ -20,6 +20,12 @@ public interface Outbox {
 
   void pageSent(long pageId, String sid, Instant at);
 
+  /**
+   * The channel is about to be asked to send these pages (one message or call): recorded before the
+   * request, so that after a crash the next run knows the request may have reached the channel.
+   */
+  void pagesSending(List<Long> pageIds, Instant at);
+
   /** Records a failed attempt: retried at {@code retryAt}, or given up when it is null. */
   void pageFailed(long pageId, String error, Instant retryAt);
 
@@ -36,10 +42,26 @@ public interface Outbox {
   void pagesSuppressed(List<Long> pageIds, String why);
 
   /** Distinct messages and calls sent to {@code phone} since {@code since}. */
-  int sentTo(String phone, Instant since);
+  Sent sentTo(String phone, Instant since);
 
-  /** Alerts whose pages to {@code phone} were suppressed since the last text message that reached it. */
-  int suppressedSinceLastSent(String phone);
+  /** What the hourly cap held back from {@code phone} since the last text message that reached it. */
+  Held heldSinceLastSent(String phone);
+
+  /**
+   * Messages and calls sent to one phone.
+   *
+   * @param all every one of them
+   * @param alerts those that carried an alert, not only resolve notices
+   */
+  record Sent(int all, int alerts) {}
+
+  /**
+   * Pages the hourly cap held back.
+   *
+   * @param alerts alerts whose pages were suppressed
+   * @param notices alerts whose resolve notices were held back
+   */
+  record Held(int alerts, int notices) {}
 
   /** Pages that failed for good since {@code since}, newest first. */
   List<OutboxEntry> failedPages(Instant since);

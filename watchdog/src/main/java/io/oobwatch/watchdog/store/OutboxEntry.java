@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param createdAt when it was written to the outbox
  * @param sentAt when the channel accepted it; null before
  * @param delivery where the sent message or call ended; null while it is not sent or not known yet
+ * @param sendingAt when the channel was last asked to send it without a definite answer recorded
+ *     (the request may have reached it: a crash came between), null when not
  */
 public record OutboxEntry(
     long id,
@@ -29,7 +31,8 @@ public record OutboxEntry(
     String channel,
     Instant createdAt,
     Instant sentAt,
-    Delivery delivery) {
+    Delivery delivery,
+    Instant sendingAt) {
   public enum State {
     PENDING,
     SENT,

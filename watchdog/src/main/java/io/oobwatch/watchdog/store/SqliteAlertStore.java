@@ -263,24 +263,26 @@ final class SqliteAlertStore implements AlertStore, Outbox {
   }
 
   @Override
-  public int sentTo(String phone, Instant since) {
-    return db.query("SELECT COUNT(DISTINCT sid) FROM outbox WHERE phone = ? AND state = 'SENT' AND sent_at >= ?",
+  public Sent sentTo(String phone, Instant since) {
+    return db.query("SELECT COUNT(DISTINCT sid), COUNT(DISTINCT CASE WHEN event <> 'resolve' THEN sid END) FROM outbox"
+            + " WHERE phone = ? AND state = 'SENT' AND sent_at >= ?",
         ps -> {
           ps.setString(1, phone);
           ps.setLong(2, since.toEpochMilli());
         },
-        rs -> rs.getInt(1)).get(0);
+        rs -> new Sent(rs.getInt(1), rs.getInt(2))).get(0);
   }
 
   @Override
-  public int suppressedSinceLastSent(String phone) {
-    return db.query("SELECT COUNT(DISTINCT alert_id) FROM outbox WHERE phone = ? AND state = 'SUPPRESSED'"
+  public Held heldSinceLastSent(String phone) {
+    return db.query("SELECT COUNT(DISTINCT CASE WHEN event <> 'resolve' THEN alert_id END),"
+            + " COUNT(DISTINCT CASE WHEN event = 'resolve' THEN alert_id END) FROM outbox WHERE phone = ? AND state = 'SUPPRESSED'"
             + " AND id > (SELECT COALESCE(MAX(id), 0) FROM outbox WHERE phone = ? AND state = 'SENT' AND channel = 'sms')",
         ps -> {
           ps.setString(1, phone);
           ps.setString(2, phone);
         },
-        rs -> rs.getInt(1)).get(0);
+        rs -> new Held(rs.getInt(1), rs.getInt(2))).get(0);
   }
 
   @Override
@@ -380,8 +382,22 @@ final class SqliteAlertStore implements AlertStore, Outbox {
   }
 
   @Override
+  public void pagesSending(List<Long> pageIds, Instant at) {
+    db.tx(() -> {
+      for (long id : pageIds) {
+        db.update("UPDATE outbox SET sending_at = ? WHERE id = ?", ps -> {
+          ps.setLong(1, at.toEpochMilli());
+          ps.setLong(2, id);
+        });
+      }
+      return null;
+    });
+  }
+
+  // a failed attempt had a definite answer: nothing was sent, so it is no longer "sending"
+  @Override
   public void pageFailed(long pageId, String error, Instant retryAt) {
-    db.update("UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1,"
+    db.update("UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1, sending_at = NULL,"
             + " next_attempt_at = COALESCE(?, next_attempt_at) WHERE id = ?",
         ps -> {
           ps.setString(1, retryAt == null ? "FAILED" : "PENDING");
@@ -451,7 +467,7 @@ final class SqliteAlertStore implements AlertStore, Outbox {
         rs.getString("phone"), rs.getString("body"), OutboxEntry.State.valueOf(rs.getString("state")),
         rs.getInt("attempts"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")), rs.getString("sid"),
         rs.getString("last_error"), rs.getString("channel"), Instant.ofEpochMilli(rs.getLong("created_at")),
-        Db.instant(rs, rs.findColumn("sent_at")), delivery(rs));
+        Db.instant(rs, rs.findColumn("sent_at")), delivery(rs), Db.instant(rs, rs.findColumn("sending_at")));
   }
 
   private static Delivery delivery(ResultSet rs) throws SQLException {

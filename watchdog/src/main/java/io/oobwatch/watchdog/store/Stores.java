@@ -52,6 +52,16 @@ public final class Stores implements AutoCloseable {
     return heartbeats;
   }
 
+  /** Whether writes to the state fail now (a full or broken disk): until the next write succeeds. */
+  public java.util.Optional<WriteFailure> writeFailure() {
+    return db.writeFailure();
+  }
+
+  /** Where the state is kept, for whoever must free space or fix the disk. */
+  public Path file() {
+    return db.file();
+  }
+
   /** Deletes judged canaries and observations older than {@code before}. */
   public void prune(java.time.Instant before) {
     canaries.prune(before);

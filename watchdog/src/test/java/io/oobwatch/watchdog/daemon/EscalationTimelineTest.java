@@ -174,6 +174,56 @@ class EscalationTimelineTest {
   }
 
   @Test
+  void resolveNoticesNeverUseUpTheCapThatAlertsNeedAndNoticesBeyondItAreFoldedIntoTheNextAlert() throws Exception {
+    rig = new PagingRig(dir, String.join("\n",
+        "  oncall: [ { name: alice, phone: \"+15550002222\" } ]",
+        "  escalation: [ { after: 0s, sms: [alice] } ]",
+        "  max_pages_per_hour: 20"));
+    for (int i = 1; i <= 10; i++) { // 10 incidents: an alert and its notice each, 20 texts
+      rig.raise("p" + i);
+      rig.tick();
+      rig.clock.advance(Duration.ofMinutes(1));
+      rig.alerts.clear("p" + i, Rule.CANARY, (al, at) -> "RESOLVED " + al.id() + " " + al.subject());
+      rig.tick();
+      rig.clock.advance(Duration.ofMinutes(1));
+    }
+    assertThat(rig.smsTo(ALICE)).hasSize(20).last().isEqualTo("RESOLVED 10 p10");
+
+    rig.raise("p11"); // the cap is full of notices: the new alert still pages
+    rig.tick();
+    assertThat(rig.smsTo(ALICE)).hasSize(21).last().asString().startsWith("ALERT 11 p11");
+    rig.clock.advance(Duration.ofMinutes(1));
+    rig.alerts.clear("p11", Rule.CANARY, (al, at) -> "RESOLVED " + al.id() + " " + al.subject());
+    rig.tick(); // beyond the cap a notice is held back, not sent
+    assertThat(rig.smsTo(ALICE)).hasSize(21);
+    assertThat(rig.store.outbox().pages(50)).filteredOn(p -> p.event().equals("resolve"))
+        .filteredOn(p -> p.state() == OutboxEntry.State.SUPPRESSED).singleElement()
+        .satisfies(p -> assertThat(p.lastError()).contains("resolve notice held back"));
+
+    rig.clock.advance(Duration.ofMinutes(1));
+    rig.raise("p12"); // the next alert says what was held back
+    rig.tick();
+    assertThat(rig.smsTo(ALICE)).hasSize(22).last().asString()
+        .startsWith("ALERT 12 p12").contains("+ 1 resolve notice held back").doesNotContain("alert suppressed");
+  }
+
+  @Test
+  void alertsBeyondTheCapAreSuppressedEvenWhenNoNoticeWasSent() throws Exception {
+    rig = new PagingRig(dir, String.join("\n",
+        "  oncall: [ { name: alice, phone: \"+15550002222\" } ]",
+        "  escalation: [ { after: 0s, sms: [alice] } ]",
+        "  max_pages_per_hour: 3"));
+    for (int i = 1; i <= 4; i++) {
+      rig.raise("p" + i);
+      rig.tick();
+      rig.clock.advance(Duration.ofMinutes(1));
+    }
+    assertThat(rig.smsTo(ALICE)).hasSize(3).last().asString().contains("Page cap (3/h) reached");
+    assertThat(rig.store.outbox().pages(10)).filteredOn(p -> p.state() == OutboxEntry.State.SUPPRESSED)
+        .extracting(OutboxEntry::alertId).containsExactly(4L);
+  }
+
+  @Test
   void aSilencedPipelinesAlertIsRecordedButNotPagedUntilTheSilenceExpires() throws Exception {
     rig = new PagingRig(dir, POLICY);
     rig.alerts.silence("inference-logs", Duration.ofHours(2), "kafka upgrade", "alice");

@@ -167,7 +167,7 @@ class PagingFaultDrillTest {
     DaemonMetrics metrics = new DaemonMetrics(rig.config, rig.clock, rig.store.alerts(), rig.store.outbox(), List.of(),
         heartbeats);
     DaemonStatus status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats,
-        new io.oobwatch.watchdog.self.SelfWatch(rig.config.instance(), rig.config.self(), rig.alerts, rig.clock)),
+        new io.oobwatch.watchdog.self.SelfWatch(rig.config.instance(), rig.config.self(), rig.alerts, rig.clock), () -> null),
         new PagingView(rig.clock, rig.store.alerts(), rig.store.outbox(), rig.alerts, rig.dispatcher),
         new CanaryDays(rig.clock, rig.store.canaries()), metrics,
         new HistoryView(rig.clock, rig.store.canaries(), rig.store.observations(), List.of()));

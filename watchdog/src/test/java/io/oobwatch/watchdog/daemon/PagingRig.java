@@ -107,9 +107,10 @@ final class PagingRig implements AutoCloseable {
         a -> "ALERT " + a.id() + " " + subject + ": canary lost between kafka and elasticsearch. Reply ACK " + a.id() + ".");
   }
 
-  /** Texts delivered to {@code phone}, oldest first. */
+  /** Texts delivered to {@code phone}, oldest first, as worded: without the outbox key the dispatcher ends them with. */
   List<String> smsTo(String phone) {
-    return twilio.delivered().stream().filter(m -> m.to().equals(phone)).map(FakeTwilio.Message::body).toList();
+    return twilio.delivered().stream().filter(m -> m.to().equals(phone))
+        .map(m -> m.body().replaceFirst(" \\(p[0-9a-z]+\\)$", "")).toList();
   }
 
   List<FakeTwilio.Call> callsTo(String phone) {

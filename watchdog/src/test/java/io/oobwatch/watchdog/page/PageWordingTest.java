@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.page;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oobwatch.watchdog.store.Alert;
+import io.oobwatch.watchdog.store.Outbox;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ class PageWordingTest {
 
   OutboxEntry page(long id, long alertId, String event, String phone, String channel, Instant createdAt) {
     return new OutboxEntry(id, alertId, event, "alice", phone, "ALERT " + alertId, OutboxEntry.State.PENDING, 0,
-        createdAt, null, null, channel, createdAt, null, null);
+        createdAt, null, null, channel, createdAt, null, null, null);
   }
 
   @Test
@@ -55,10 +56,13 @@ class PageWordingTest {
   }
 
   @Test
-  void theCapNotesSayHowManyAlertsWereHeldBackAndWhenTheCapIsReached() {
-    assertThat(PageWording.capped("ALERT 7", 0, false, 5)).isEqualTo("ALERT 7");
-    assertThat(PageWording.capped("ALERT 7", 2, true, 5)).isEqualTo("ALERT 7"
+  void theCapNotesSayHowManyAlertsAndNoticesWereHeldBackAndWhenTheCapIsReached() {
+    assertThat(PageWording.capped("ALERT 7", new Outbox.Held(0, 0), false, 5)).isEqualTo("ALERT 7");
+    assertThat(PageWording.capped("ALERT 7", new Outbox.Held(2, 0), true, 5)).isEqualTo("ALERT 7"
         + "\n+ 2 more alerts suppressed, see oobwatch status"
         + "\nPage cap (5/h) reached: further pages held back, see oobwatch status");
+    assertThat(PageWording.capped("ALERT 7", new Outbox.Held(1, 3), false, 5)).isEqualTo("ALERT 7"
+        + "\n+ 1 more alert suppressed, see oobwatch status"
+        + "\n+ 3 resolve notices held back, see oobwatch status");
   }
 }

@@ -302,4 +302,23 @@ class TwilioPagerTest {
     assertThat(e.retryable()).isTrue();
     assertThat(e.getMessage()).contains("HTTP 404").doesNotContain(TOKEN);
   }
+
+  @Test
+  void aMessageAlreadySentIsFoundByTheKeyInItsBodyThroughTwiliosPagedListFilteredByRecipientAndDateSent()
+      throws Exception {
+    TwilioPager pager = pager(TOKEN);
+    java.time.Instant before = java.time.Instant.now().minusSeconds(60);
+    String sid = pager.send(new Page("alice", ALICE, "ALERT 1 pipe: canary lost (p7)"));
+    for (int i = 0; i < 60; i++) { // newer messages push it to the list's second page
+      pager.send(new Page("alice", ALICE, "ALERT " + (i + 2) + " pipe: canary lost (p" + (100 + i) + ")"));
+    }
+    pager.send(new Page("bob", "+15550003333", "ALERT 9 pipe (p8)"));
+
+    assertThat(pager.sentBefore(ALICE, before, "(p7)")).contains(sid);
+    assertThat(pager.sentBefore(ALICE, before, "(p8)")).as("sent to someone else").isEmpty();
+    assertThat(pager.sentBefore(ALICE, java.time.Instant.now().plusSeconds(120), "(p7)")).as("sent before since")
+        .isEmpty();
+    fake.failNext(500, 20500);
+    assertThat(failure(() -> pager.sentBefore(ALICE, before, "(p7)").orElse(null)).retryable()).isTrue();
+  }
 }
