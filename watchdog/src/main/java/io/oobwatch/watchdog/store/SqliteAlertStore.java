@@ -429,7 +429,7 @@ final class SqliteAlertStore implements AlertStore, Outbox {
           });
       return rows.stream().map(e -> new OutboxEntry(e.id(), e.alertId(), e.event(), e.recipient(), e.phone(),
           e.body(), e.state(), e.attempts(), e.nextAttemptAt(), e.sid(), e.lastError(), e.channel(), e.createdAt(),
-          e.sentAt(), d)).toList();
+          e.sentAt(), d, e.sendingAt())).toList();
     });
   }
 
