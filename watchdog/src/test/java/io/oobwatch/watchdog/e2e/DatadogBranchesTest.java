@@ -99,13 +99,18 @@ class DatadogBranchesTest {
    * inference → kafka → (elasticsearch, datadog after kafka).
    */
   void start() throws Exception {
+    start(Duration.ofHours(1));
+  }
+
+  /** As {@link #start()}, with Datadog's query budget renewed every {@code period}. */
+  void start(Duration period) throws Exception {
     int n = RUN.incrementAndGet();
     String topic = "dd-logs-" + n;
     kafka.createTopic(topic, 3);
     connector = new Connector(kafka.bootstrap(), topic, opensearch.url(), "dd" + n + "-logs-2026.11.27");
     // a budget that never spaces a 1s poll out; Datadog makes a log searchable within a second here
     datadog = FakeDatadog.start(DD_API, DD_APP, Clock.systemUTC()).indexingDelay(Duration.ofMillis(500))
-        .rateLimit(100_000, Duration.ofHours(1));
+        .rateLimit(100_000, period);
     forwarder = new Forwarder(kafka.bootstrap(), topic, datadog.baseUrl(), DD_API);
     twilio = FakeTwilio.start(SID, TOKEN);
     warmUp(topic);
@@ -209,6 +214,31 @@ class DatadogBranchesTest {
     assertThat(failures()).allSatisfy(r -> assertThat(r.verdict()).isEqualTo(CanaryOutcome.Verdict.UNREACHABLE));
 
     datadog.unavailable(false);
+    await().atMost(Duration.ofSeconds(60)).until(() -> twilio.delivered().size() == 2);
+    assertThat(twilio.delivered().get(1).body()).contains("RESOLVED 1");
+  }
+
+  @Test
+  void a429StormLongerThanTheDeadlineIsPagedAsRateLimitedNeverLostAndQueriesWaitForTheReset() throws Exception {
+    start(Duration.ofSeconds(10));
+    await().atMost(Duration.ofSeconds(60)).until(() -> ok() >= 2);
+    datadog.rateLimitStorm(true);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> twilio.delivered().size() == 1);
+
+    assertThat(twilio.delivered().get(0).body()).contains("ALERT 1 inference-logs: cannot query datadog: rate-limited")
+        .contains("datadog rate-limited the log queries (HTTP 429)").doesNotContain("lost");
+    assertThat(failures()).allSatisfy(r -> {
+      assertThat(r.verdict()).isEqualTo(CanaryOutcome.Verdict.UNREACHABLE);
+      assertThat(r.failedStage()).isEqualTo("datadog");
+    });
+    // polling slowed: after a 429 the stage waits for the period's reset (at most 10s), not 1s
+    int before = datadog.searches();
+    long judged = failures().size();
+    await().atMost(Duration.ofSeconds(30)).until(() -> failures().size() >= judged + 10);
+    assertThat(datadog.searches() - before).isLessThanOrEqualTo(4);
+
+    datadog.rateLimitStorm(false);
     await().atMost(Duration.ofSeconds(60)).until(() -> twilio.delivered().size() == 2);
     assertThat(twilio.delivered().get(1).body()).contains("RESOLVED 1");
   }
