@@ -114,20 +114,30 @@ class DatadogBranchesTest {
     forwarder = new Forwarder(kafka.bootstrap(), topic, datadog.baseUrl(), DD_API);
     twilio = FakeTwilio.start(SID, TOKEN);
     warmUp(topic);
+    daemon(Canary.every("1s")
+        .set("deadline", "6s")
+        .set("slo", "4s")
+        .set("poll", "250ms")
+        .set("losses_to_fire", "2")
+        .set("passes_to_resolve", "2")
+        .inject(ConfigYaml.kafka(kafka.bootstrap(), topic))
+        .stage(ConfigYaml.kafka(kafka.bootstrap(), topic))
+        .stage(ConfigYaml.elasticsearch(opensearch.url(), "dd" + n + "-logs-*", "2s"))
+        .stage("datadog: { after: kafka, " + keys() + ", poll: 1s, indexing_delay: 500ms }"));
+  }
+
+  /** The datadog keys written to files, as a stage's url and key settings. */
+  String keys() throws Exception {
     Files.writeString(dir.resolve("dd-api-key"), DD_API + "\n");
     Files.writeString(dir.resolve("dd-app-key"), DD_APP + "\n");
+    return "url: \"" + datadog.baseUrl() + "\", api_key_file: \"" + dir.resolve("dd-api-key")
+        + "\", application_key_file: \"" + dir.resolve("dd-app-key") + "\"";
+  }
+
+  /** The daemon on {@code canary}, paging alice by SMS at once. */
+  void daemon(Canary canary) throws Exception {
     Path config = ConfigYaml.instance("wd-e2e")
-        .canary("inference-logs", Canary.every("1s")
-            .set("deadline", "6s")
-            .set("slo", "4s")
-            .set("poll", "250ms")
-            .set("losses_to_fire", "2")
-            .set("passes_to_resolve", "2")
-            .inject(ConfigYaml.kafka(kafka.bootstrap(), topic))
-            .stage(ConfigYaml.kafka(kafka.bootstrap(), topic))
-            .stage(ConfigYaml.elasticsearch(opensearch.url(), "dd" + n + "-logs-*", "2s"))
-            .stage("datadog: { after: kafka, url: \"" + datadog.baseUrl() + "\", api_key_file: \"" + dir.resolve("dd-api-key")
-                + "\", application_key_file: \"" + dir.resolve("dd-app-key") + "\", poll: 1s, indexing_delay: 500ms }"))
+        .canary("inference-logs", canary)
         .sms(twilio, "+15550001111")
         .oncall("alice", "+15550002222")
         .escalation("0s", "alice")
@@ -241,5 +251,30 @@ class DatadogBranchesTest {
     datadog.rateLimitStorm(false);
     await().atMost(Duration.ofSeconds(60)).until(() -> twilio.delivered().size() == 2);
     assertThat(twilio.delivered().get(1).body()).contains("RESOLVED 1");
+  }
+
+  @Test
+  void aCanaryAcceptedByDatadogsIntakeButNeverIndexedIsPagedAsNotSearchable() throws Exception {
+    datadog = FakeDatadog.start(DD_API, DD_APP, Clock.systemUTC()).indexingDelay(Duration.ofMillis(500))
+        .rateLimit(100_000, Duration.ofHours(1));
+    twilio = FakeTwilio.start(SID, TOKEN);
+    String keys = keys();
+    // the intake takes the API key alone: the application key file is for the stage's searches
+    String intakeKeys = keys.substring(0, keys.indexOf(", application_key_file"));
+    daemon(Canary.every("1s")
+        .set("deadline", "6s")
+        .set("poll", "250ms")
+        .set("losses_to_fire", "2")
+        .set("passes_to_resolve", "2")
+        .inject("datadog: { " + intakeKeys + " }")
+        .stage("datadog: { " + keys + ", poll: 1s, indexing_delay: 500ms }"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> ok() >= 2);
+    datadog.neverIndex(true);
+
+    await().atMost(Duration.ofSeconds(40)).until(() -> twilio.delivered().size() == 1);
+
+    assertThat(twilio.delivered().get(0).body()).contains("ALERT 1 inference-logs: canary lost between injection and datadog")
+        .containsPattern("Accepted by Datadog's intake but not searchable after 6(\\.[0-9])?s: an exclusion filter, an index"
+            + " quota or an intake backlog\\? \\(2 in a row\\)");
   }
 }
