@@ -6,17 +6,22 @@ import java.util.Objects;
 /**
  * One look for a canary at one stage.
  *
- * @param status found, not (yet) found, or the stage could not be queried
+ * @param status found, not (yet) found, the stage could not be queried, or it refused to be queried now
  * @param count how many copies were found (more than one is a duplicate in the pipeline)
  * @param seenAt when the stage was first seen to hold the canary, on oobwatch's clock; null unless
  *     found
- * @param reason for not-found and unreachable, what was seen, in words for the person paged
+ * @param reason for not-found, unreachable and rate-limited, what was seen, in words for the person paged
  */
 public record Lookup(Status status, int count, Instant seenAt, String reason) {
   public enum Status {
     FOUND,
     NOT_FOUND,
-    UNREACHABLE
+    UNREACHABLE,
+    /**
+     * The stage answered "not now" (HTTP 429, a spent query budget): late, not lost. Judged like
+     * UNREACHABLE (the stage cannot say), with its own words, never "lost".
+     */
+    RATE_LIMITED
   }
 
   public Lookup {
@@ -37,5 +42,9 @@ public record Lookup(Status status, int count, Instant seenAt, String reason) {
 
   public static Lookup unreachable(String reason) {
     return new Lookup(Status.UNREACHABLE, 0, null, reason);
+  }
+
+  public static Lookup rateLimited(String reason) {
+    return new Lookup(Status.RATE_LIMITED, 0, null, reason);
   }
 }

@@ -9,7 +9,9 @@ import java.util.Optional;
 
 /**
  * The finished journey of one canary: its injection and, per stage in pipeline order, whether and
- * when it arrived.
+ * when it arrived. The stages form a tree: each follows the stage it names in {@link
+ * StageResult#after()}, or the one listed above it, and the first follows the entry. A canary is
+ * judged on every branch.
  *
  * @param pipeline pipeline name
  * @param canaryId the canary's id
@@ -17,7 +19,8 @@ import java.util.Optional;
  * @param emittedAt when it was emitted (oobwatch's clock)
  * @param injector kind of the pipeline entry ("kafka", "http")
  * @param injection what the entry said
- * @param stages one result per stage, pipeline order; empty when the injection failed
+ * @param stages one result per stage, config order (a stage after the one it follows); empty when
+ *     the injection failed
  * @param finishedAt when the journey was judged
  * @param origin how a page names the hop before the first stage ({@code Injector.origin()})
  */
@@ -39,7 +42,7 @@ public record CanaryOutcome(
     SLOW,
     /** A stage answered but did not have it by the deadline. */
     LOST,
-    /** A stage (or the entry) could not be queried. */
+    /** A stage (or the entry) could not be queried, or refused to be queried now (rate-limited). */
     UNREACHABLE
   }
 
@@ -62,6 +65,7 @@ public record CanaryOutcome(
     }
     Optional<StageResult> failed = firstFailure();
     if (failed.isPresent()) {
+      // RATE_LIMITED is UNREACHABLE here: the stage could not say, so the canary is not lost
       return failed.get().status() == StageResult.Status.LOST ? Verdict.LOST : Verdict.UNREACHABLE;
     }
     return stages.stream().anyMatch(s -> s.status() == StageResult.Status.SLOW)
@@ -70,11 +74,36 @@ public record CanaryOutcome(
   }
 
   /**
-   * The first stage in pipeline order that did not see the canary: the broken hop (the stages
-   * before it saw the canary).
+   * The broken hop: the first stage, in config order, that did not see the canary although the
+   * stage it follows did (or it follows the entry). Stages below it on its branch missed the
+   * canary because of it; other branches are judged on their own.
    */
   public Optional<StageResult> firstFailure() {
-    return stages.stream().filter(s -> !s.status().arrived()).findFirst();
+    return stages.stream()
+        .filter(s -> !s.status().arrived())
+        .filter(s -> parent(s).map(p -> p.status().arrived()).orElse(true))
+        .findFirst();
+  }
+
+  /** The stage {@code s} follows; empty when it follows the entry. */
+  public Optional<StageResult> parent(StageResult s) {
+    int i = stages.indexOf(s);
+    if (s.after() != null) {
+      return stages.stream().filter(p -> p.stage().equals(s.after())).findFirst();
+    }
+    return i > 0 ? Optional.of(stages.get(i - 1)) : Optional.empty();
+  }
+
+  /** Whether {@code ancestor} is on the way from the entry to {@code s} ({@code s} itself excluded). */
+  public boolean feeds(StageResult ancestor, StageResult s) {
+    Optional<StageResult> p = parent(s);
+    for (int hops = 0; p.isPresent() && hops < stages.size(); hops++) {
+      if (p.get() == ancestor) {
+        return true;
+      }
+      p = parent(p.get());
+    }
+    return false;
   }
 
   /** Total copies beyond the first, over all stages (a pipeline that delivers twice). */
@@ -82,11 +111,11 @@ public record CanaryOutcome(
     return stages.stream().mapToInt(s -> Math.max(0, s.count() - 1)).sum();
   }
 
-  /** End-to-end latency: emitted to seen at the last stage, when every stage saw it. */
+  /** End-to-end latency: emitted to seen at the slowest stage, when every stage saw it. */
   public Optional<Duration> endToEnd() {
     if (stages.isEmpty() || !stages.stream().allMatch(s -> s.status().arrived())) {
       return Optional.empty();
     }
-    return Optional.of(stages.get(stages.size() - 1).latency());
+    return stages.stream().map(StageResult::latency).max(Duration::compareTo);
   }
 }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,20 +29,36 @@ public final class CanaryTracker implements AutoCloseable {
   private final String pipeline;
   private final Injector injector;
   private final List<Stage> stages;
+  /** Per stage, the stage it follows; null for the one listed above it (the entry for the first). */
+  private final List<String> after;
   private final Duration deadline;
   private final Duration slo;
   private final Clock clock;
   private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
 
+  /** A tracker for a pipeline whose stages form one line, each fed from the one above it. */
+  public CanaryTracker(
+      String pipeline, Injector injector, List<Stage> stages, Duration deadline, Duration slo, Clock clock) {
+    this(pipeline, injector, stages, Collections.nCopies(stages.size(), null), deadline, slo, clock);
+  }
+
   /**
+   * @param after per stage, the name of the stage it follows, or null for the one listed above it
+   *     (the entry for the first); carried into each {@link StageResult} so pages name the hop on
+   *     the branch that lost the canary. Every stage is looked for whatever its branch does.
    * @param deadline a stage that has not seen the canary this long after emission lost it
    * @param slo a stage that saw it later than this is SLOW (arrived, but late)
    */
   public CanaryTracker(
-      String pipeline, Injector injector, List<Stage> stages, Duration deadline, Duration slo, Clock clock) {
+      String pipeline, Injector injector, List<Stage> stages, List<String> after, Duration deadline, Duration slo,
+      Clock clock) {
     this.pipeline = Objects.requireNonNull(pipeline);
     this.injector = Objects.requireNonNull(injector);
     this.stages = List.copyOf(stages);
+    this.after = Collections.unmodifiableList(new ArrayList<>(after));
+    if (this.after.size() != this.stages.size()) {
+      throw new IllegalArgumentException("pipeline " + pipeline + ": one after per stage");
+    }
     this.deadline = Objects.requireNonNull(deadline);
     this.slo = Objects.requireNonNull(slo);
     this.clock = Objects.requireNonNull(clock);
@@ -75,8 +92,8 @@ public final class CanaryTracker implements AutoCloseable {
    */
   public List<CanaryOutcome> poll() {
     List<CanaryOutcome> finished = new ArrayList<>();
-    // A stage that could not be queried is not asked again in the same round: a hanging store
-    // would otherwise cost one timeout per canary in flight and delay the next canary.
+    // A stage that could not be queried (or is rate-limited) is not asked again in the same round:
+    // a hanging store would otherwise cost one timeout per canary in flight and delay the next one.
     Lookup[] unreachable = new Lookup[stages.size()];
     Iterator<InFlight> it = inFlight.values().iterator();
     while (it.hasNext()) {
@@ -84,7 +101,7 @@ public final class CanaryTracker implements AutoCloseable {
       for (int i = 0; i < stages.size(); i++) {
         if (f.seen[i] == null) {
           Lookup l = unreachable[i] != null ? unreachable[i] : stages.get(i).lookup(f.canary);
-          if (l.status() == Lookup.Status.UNREACHABLE) {
+          if (l.status() == Lookup.Status.UNREACHABLE || l.status() == Lookup.Status.RATE_LIMITED) {
             unreachable[i] = l;
           }
           f.last[i] = l;
@@ -124,6 +141,7 @@ public final class CanaryTracker implements AutoCloseable {
     List<StageResult> results = new ArrayList<>();
     for (int i = 0; i < stages.size(); i++) {
       String name = stages.get(i).name();
+      String follows = after.get(i);
       Lookup seen = f.seen[i];
       if (seen != null) {
         Duration latency = Duration.between(f.canary.emittedAt(), seen.seenAt());
@@ -133,15 +151,17 @@ public final class CanaryTracker implements AutoCloseable {
         StageResult.Status status =
             latency.compareTo(slo) > 0 ? StageResult.Status.SLOW : StageResult.Status.SEEN;
         String reason = status == StageResult.Status.SLOW ? "arrived after the " + Durations.format(slo) + " objective" : "";
-        results.add(new StageResult(name, status, latency, seen.count(), reason));
+        results.add(new StageResult(name, status, latency, seen.count(), reason, follows));
       } else {
         Lookup last = f.last[i];
         Duration waited = Duration.between(f.canary.emittedAt(), now);
         if (last != null && last.status() == Lookup.Status.UNREACHABLE) {
-          results.add(new StageResult(name, StageResult.Status.UNREACHABLE, waited, 0, last.reason()));
+          results.add(new StageResult(name, StageResult.Status.UNREACHABLE, waited, 0, last.reason(), follows));
+        } else if (last != null && last.status() == Lookup.Status.RATE_LIMITED) {
+          results.add(new StageResult(name, StageResult.Status.RATE_LIMITED, waited, 0, last.reason(), follows));
         } else {
           String why = last == null || last.reason().isEmpty() ? "not found" : last.reason();
-          results.add(new StageResult(name, StageResult.Status.LOST, waited, 0, why));
+          results.add(new StageResult(name, StageResult.Status.LOST, waited, 0, why, follows));
         }
       }
     }

@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param latency emitted-to-seen on oobwatch's clock for SEEN/SLOW; time waited for LOST/UNREACHABLE
  * @param count copies seen (more than one: a duplicate)
  * @param reason words for the person paged; empty when seen in time
+ * @param after the stage this one follows (it is fed from it); null for the one listed above it,
+ *     or for the entry when it is listed first
  */
-public record StageResult(String stage, Status status, Duration latency, int count, String reason) {
+public record StageResult(String stage, Status status, Duration latency, int count, String reason, String after) {
   public enum Status {
     /** Arrived within the latency objective. */
     SEEN,
@@ -21,7 +23,9 @@ public record StageResult(String stage, Status status, Duration latency, int cou
     /** The stage answered, but did not hold the canary by the deadline. */
     LOST,
     /** The stage could not be queried at the deadline (refused, timeout, 5xx, auth). */
-    UNREACHABLE;
+    UNREACHABLE,
+    /** The stage refused to be queried now at the deadline (HTTP 429): unknown, like UNREACHABLE, never lost. */
+    RATE_LIMITED;
 
     public boolean arrived() {
       return this == SEEN || this == SLOW;
@@ -33,5 +37,10 @@ public record StageResult(String stage, Status status, Duration latency, int cou
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(latency, "latency");
     Objects.requireNonNull(reason, "reason");
+  }
+
+  /** A stage that follows the one listed above it (a pipeline that is one line). */
+  public StageResult(String stage, Status status, Duration latency, int count, String reason) {
+    this(stage, status, latency, count, reason, null);
   }
 }

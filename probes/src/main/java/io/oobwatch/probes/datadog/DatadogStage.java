@@ -34,8 +34,8 @@ import java.util.stream.Collectors;
  * are not found yet.
  *
  * <p>Outcomes: found in the last search FOUND; not in it NOT_FOUND; a 429, or a search held back
- * by the rate limit, NOT_FOUND with a "rate-limited" reason (the answer is late, not lost: the
- * canary's deadline decides, never the 429 alone); the key rejected (401/403), HTTP 5xx, a refused
+ * by the rate limit, RATE_LIMITED (the answer is late, not lost: a storm that ends before the
+ * deadline costs nothing, one that outlasts it leaves the canary unknown, never lost); the key rejected (401/403), HTTP 5xx, a refused
  * connection or a timeout UNREACHABLE, as long as that search stays the last one.
  */
 public final class DatadogStage implements Stage {
@@ -53,7 +53,7 @@ public final class DatadogStage implements Stage {
   private final Map<String, Lookup> found = new HashMap<>();
   private Instant lastSearch;
   private Set<String> lastSearched = Set.of();
-  /** The last search's failure (UNREACHABLE, or NOT_FOUND when rate-limited), or null. */
+  /** The last search's failure (UNREACHABLE or RATE_LIMITED), or null. */
   private Lookup lastFailure;
 
   DatadogStage(String name, DatadogStageConfig cfg, DatadogApi api, Clock clock) {
@@ -102,7 +102,7 @@ public final class DatadogStage implements Stage {
     }
     String held = api.heldBack(now);
     if (held != null) {
-      return Lookup.notFound(held);
+      return Lookup.rateLimited(held);
     }
     if (lastFailure != null && lastSearched.contains(canary.id())) {
       return lastFailure;
@@ -143,7 +143,7 @@ public final class DatadogStage implements Stage {
         DatadogApi.Reply r = api.post(DatadogApi.SEARCH, request(chunk, oldest, now, cursor));
         if (r.outcome() != DatadogApi.Outcome.OK) {
           lastFailure = r.outcome() == DatadogApi.Outcome.RATE_LIMITED
-              ? Lookup.notFound(r.reason()) : Lookup.unreachable(r.reason());
+              ? Lookup.rateLimited(r.reason()) : Lookup.unreachable(r.reason());
           break;
         }
         count(r.body(), counts);

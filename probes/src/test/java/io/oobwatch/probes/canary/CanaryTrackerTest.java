@@ -139,6 +139,65 @@ class CanaryTrackerTest {
     assertThat(o.stages().get(1).status()).isEqualTo(StageResult.Status.SLOW);
   }
 
+  /** The third stage follows the first (after: kafka), beside the second; deadline 60s. */
+  CanaryTracker branches(Stage first, Stage second, Stage third) {
+    return new CanaryTracker("inference-logs", injector, List.of(first, second, third),
+        java.util.Arrays.asList(null, null, first.name()), Duration.ofSeconds(60), Duration.ofSeconds(30), clock);
+  }
+
+  @Test
+  void aBranchThatLostTheCanaryIsTheBrokenHopWhileTheOtherBranchSawIt() {
+    ScriptedStage datadog = new ScriptedStage("datadog");
+    CanaryTracker branches = branches(kafka, es, datadog);
+    CanaryRecord c = canary(1);
+    branches.launch(c);
+    kafka.answers.put(c.id(), Lookup.found(1, clock.instant().plusMillis(100)));
+    es.answers.put(c.id(), Lookup.found(1, clock.instant().plusMillis(1200)));
+    clock.advance(Duration.ofSeconds(60));
+
+    CanaryOutcome o = branches.poll().get(0);
+
+    assertThat(o.verdict()).isEqualTo(CanaryOutcome.Verdict.LOST);
+    StageResult lost = o.firstFailure().orElseThrow();
+    assertThat(lost.stage()).isEqualTo("datadog");
+    assertThat(o.parent(lost)).get().extracting(StageResult::stage).isEqualTo("kafka");
+    assertThat(o.stages()).extracting(StageResult::status)
+        .containsExactly(StageResult.Status.SEEN, StageResult.Status.SEEN, StageResult.Status.LOST);
+  }
+
+  @Test
+  void aStageBelowTheBrokenHopOnItsBranchIsNotTheBrokenHop() {
+    ScriptedStage datadog = new ScriptedStage("datadog");
+    CanaryTracker branches = branches(kafka, datadog, es);
+    CanaryRecord c = canary(1);
+    branches.launch(c);
+    kafka.answers.put(c.id(), Lookup.found(1, clock.instant()));
+    clock.advance(Duration.ofSeconds(60));
+
+    CanaryOutcome o = branches.poll().get(0);
+
+    // both branches lost it: the first listed is the hop named, each from kafka
+    assertThat(o.firstFailure()).get().extracting(StageResult::stage).isEqualTo("datadog");
+    assertThat(o.parent(o.stages().get(2))).get().extracting(StageResult::stage).isEqualTo("kafka");
+    assertThat(o.feeds(o.stages().get(0), o.stages().get(2))).isTrue();
+    assertThat(o.feeds(o.stages().get(1), o.stages().get(2))).isFalse();
+  }
+
+  @Test
+  void aStageRateLimitedAtTheDeadlineIsUnknownNeverLost() {
+    CanaryRecord c = canary(1);
+    tracker.launch(c);
+    kafka.answers.put(c.id(), Lookup.found(1, clock.instant()));
+    es.otherwise = Lookup.rateLimited("datadog rate-limited the log queries (HTTP 429); next query in 40m");
+    clock.advance(Duration.ofSeconds(90));
+
+    CanaryOutcome o = tracker.poll().get(0);
+
+    assertThat(o.verdict()).isEqualTo(CanaryOutcome.Verdict.UNREACHABLE);
+    assertThat(o.firstFailure().orElseThrow().status()).isEqualTo(StageResult.Status.RATE_LIMITED);
+    assertThat(o.firstFailure().orElseThrow().reason()).startsWith("datadog rate-limited the log queries");
+  }
+
   @Test
   void aRefusedInjectionIsJudgedAtOnceAsUnreachableAtTheEntry() {
     injector.refuse = true;

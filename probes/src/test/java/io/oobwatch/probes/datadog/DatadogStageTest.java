@@ -142,10 +142,10 @@ class DatadogStageTest {
     dd.advance(Duration.ofHours(1));
     Lookup after = stage.lookup(canary);
 
-    assertThat(limited.status()).isEqualTo(Lookup.Status.NOT_FOUND);
+    assertThat(limited.status()).isEqualTo(Lookup.Status.RATE_LIMITED);
     assertThat(limited.reason()).startsWith("datadog rate-limited the log queries (HTTP 429); next query in 59m54s");
     assertThat(during).allSatisfy(l -> {
-      assertThat(l.status()).isEqualTo(Lookup.Status.NOT_FOUND);
+      assertThat(l.status()).isEqualTo(Lookup.Status.RATE_LIMITED);
       assertThat(l.reason()).startsWith("datadog rate-limited the log queries (HTTP 429); next query in");
     });
     assertThat(searchesDuring).isEqualTo(1);

@@ -6,6 +6,7 @@ import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Injector;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.CanaryTracker;
+import io.oobwatch.probes.canary.StageResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,5 +88,17 @@ class DatadogTrackerTest {
 
     assertThat(o.verdict()).isEqualTo(CanaryOutcome.Verdict.OK);
     assertThat(dd.fake.searches()).isEqualTo(2); // the 429, then one search after the reset
+  }
+
+  @Test
+  void a429StormLongerThanTheDeadlineIsRateLimitedNeverLost() {
+    dd.fake.rateLimit(300, Duration.ofHours(1)).rateLimitStorm(true);
+
+    CanaryOutcome o = journey();
+
+    assertThat(o.verdict()).isEqualTo(CanaryOutcome.Verdict.UNREACHABLE);
+    StageResult datadog = o.firstFailure().orElseThrow();
+    assertThat(datadog.status()).isEqualTo(StageResult.Status.RATE_LIMITED);
+    assertThat(datadog.reason()).startsWith("datadog rate-limited the log queries (HTTP 429)");
   }
 }

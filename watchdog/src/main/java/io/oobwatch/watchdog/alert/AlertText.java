@@ -7,7 +7,8 @@ import io.oobwatch.watchdog.page.SmsText;
 import io.oobwatch.watchdog.store.Alert;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The words of pages: what broke, where, and the evidence, written for a person woken at 3 a.m.
@@ -25,6 +26,9 @@ public final class AlertText {
     StageResult failed = o.firstFailure().orElseThrow();
     if (failed.status() == StageResult.Status.UNREACHABLE) {
       return "cannot query " + failed.stage();
+    }
+    if (failed.status() == StageResult.Status.RATE_LIMITED) {
+      return "cannot query " + failed.stage() + ": rate-limited";
     }
     return "canary lost between " + from(o, failed) + " and " + failed.stage();
   }
@@ -46,15 +50,19 @@ public final class AlertText {
       shortEvidence = evidence;
     } else {
       StageResult failed = o.firstFailure().orElseThrow();
-      Optional<StageResult> before = previous(o, failed);
-      String reached = before.map(b -> "Reached " + b.stage() + " in " + Durations.format(b.latency()))
-          .orElse("Accepted by the " + o.injector() + " entry");
-      if (failed.status() == StageResult.Status.UNREACHABLE) {
+      String reached = reached(o, failed);
+      if (failed.status() != StageResult.Status.LOST) { // unreachable or rate-limited: unknown, never lost
         evidence = failed.reason() + streak + ". " + reached + ".";
         shortEvidence = failed.reason() + streak + ".";
+      } else if (intakeOnly(o, failed)) {
+        evidence = "Accepted by Datadog's intake but not searchable after " + Durations.format(failed.latency())
+            + ": an exclusion filter, an index quota or an intake backlog?" + streak;
+        shortEvidence = evidence;
       } else {
         evidence = reached + "; not in " + failed.stage() + " after " + Durations.format(failed.latency()) + streak + ".";
-        shortEvidence = "Not in " + failed.stage() + " after " + Durations.format(failed.latency()) + streak + ".";
+        List<String> fine = otherBranches(o, failed);
+        shortEvidence = "Not in " + failed.stage() + " after " + Durations.format(failed.latency())
+            + (fine.isEmpty() ? "" : "; " + String.join(", ", fine) + " fine") + streak + ".";
       }
     }
     return SmsText.fit(
@@ -77,18 +85,38 @@ public final class AlertText {
   }
 
   private static String from(CanaryOutcome o, StageResult failed) {
-    return previous(o, failed).map(StageResult::stage).orElse(o.origin());
+    return o.parent(failed).map(StageResult::stage).orElse(o.origin());
   }
 
-  private static Optional<StageResult> previous(CanaryOutcome o, StageResult failed) {
-    StageResult prev = null;
+  /**
+   * "Reached kafka in 0.1s, elasticsearch in 1.2s": the stage the broken hop is fed from, then the
+   * stages on other branches that saw the canary (so the page says they are fine); the stages
+   * above the broken hop on its own branch are implied by the first. "Accepted by the kafka entry"
+   * when the broken hop follows the entry and no other branch saw it.
+   */
+  private static String reached(CanaryOutcome o, StageResult failed) {
+    List<String> seen = new ArrayList<>();
+    o.parent(failed).ifPresent(p -> seen.add(p.stage() + " in " + Durations.format(p.latency())));
     for (StageResult s : o.stages()) {
-      if (s == failed) {
-        break;
+      if (s.status().arrived() && !o.feeds(s, failed)) {
+        seen.add(s.stage() + " in " + Durations.format(s.latency()));
       }
-      prev = s;
     }
-    return Optional.ofNullable(prev);
+    return seen.isEmpty() ? "Accepted by the " + o.injector() + " entry" : "Reached " + String.join(", ", seen);
+  }
+
+  /** The stages off the broken hop's way from the entry that saw the canary: branches that are fine. */
+  private static List<String> otherBranches(CanaryOutcome o, StageResult failed) {
+    return o.stages().stream().filter(s -> s.status().arrived() && !o.feeds(s, failed)).map(StageResult::stage).toList();
+  }
+
+  /**
+   * Whether the canary entered through Datadog's log intake and the stage right after it lost it:
+   * the stage fed straight from a Datadog intake is Datadog's log search, so the log was accepted
+   * and never became searchable.
+   */
+  private static boolean intakeOnly(CanaryOutcome o, StageResult failed) {
+    return "datadog".equals(o.injector()) && o.parent(failed).isEmpty();
   }
 
   /**

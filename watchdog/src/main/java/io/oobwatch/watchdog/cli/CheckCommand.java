@@ -127,8 +127,10 @@ final class CheckCommand implements Callable<Integer> {
       for (CanaryOutcome o : outcomes) {
         out.printf(row, o.pipeline(), "inject:" + o.injector(),
             o.injection().ok() ? "ACCEPTED" : "FAILED", Durations.format(o.injection().took()), o.injection().reason());
-        for (StageResult s : o.stages()) {
-          out.printf(row, o.pipeline(), s.stage(), s.status(),
+        List<String> labels = StageStatus.labels(StageStatus.of(o));
+        for (int i = 0; i < labels.size(); i++) {
+          StageResult s = o.stages().get(i);
+          out.printf(row, o.pipeline(), labels.get(i), s.status(),
               Durations.format(s.latency()), s.reason() + (s.count() > 1 ? " (" + s.count() + " copies)" : ""));
         }
       }

@@ -192,8 +192,10 @@ final class StatusCommand implements Callable<Integer> {
       if (last.injectionFailure() != null) {
         out.printf("%-20s %-16s %-12s %9s  %s%n", name, "inject", "FAILED", "", last.injectionFailure());
       }
-      for (StageStatus s : last.stages()) {
-        out.printf("%-20s %-16s %-12s %9s  %s%n", name, s.stage(), s.result(), seconds(s.latencyMs()), s.reason());
+      List<String> labels = StageStatus.labels(last.stages());
+      for (int i = 0; i < labels.size(); i++) {
+        StageStatus s = last.stages().get(i);
+        out.printf("%-20s %-16s %-12s %9s  %s%n", name, labels.get(i), s.result(), seconds(s.latencyMs()), s.reason());
       }
     }
     out.println();

@@ -79,8 +79,11 @@ public record Config(
   /** The pipeline entry: its kind and the probe's own config record. */
   public record InjectorSpec(String kind, InjectorConfig settings) {}
 
-  /** One stage: its kind, its unique name in the pipeline, and the probe's own config record. */
-  public record StageSpec(String kind, String name, StageConfig settings) {}
+  /**
+   * One stage: its kind, its unique name in the pipeline, the stage it follows ({@code after:};
+   * null for the one listed above it, or the entry for the first), and the probe's own config record.
+   */
+  public record StageSpec(String kind, String name, String after, StageConfig settings) {}
 
   /**
    * @param twilio the Twilio account; null pages to the console

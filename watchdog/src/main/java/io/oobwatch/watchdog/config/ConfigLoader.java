@@ -247,6 +247,7 @@ public final class ConfigLoader {
       c.error("stages", "the list is empty; list where the canary must arrive, in pipeline order");
     }
     Set<String> names = new HashSet<>();
+    Map<String, Reader.Obj> explicitAfter = new java.util.LinkedHashMap<>();
     for (int i = 0; i < items.size(); i++) {
       Reader.Obj s = r.obj(items.get(i), c.child("stages[" + i + "]"));
       if (s == null) {
@@ -261,12 +262,56 @@ public final class ConfigLoader {
       if (name != null && !names.add(name)) {
         settings.error("name", "two stages are named \"" + name + "\"; give each a unique name: key");
       }
+      String after = settings.string("after", null);
+      if (after != null && name != null) {
+        explicitAfter.put(name, settings);
+      }
       StageConfig read = kind.getKey().stage().read(new KindSettings(settings));
-      stages.add(new Config.StageSpec(kind.getKey().name(), name, ProbeTrial.open(read, settings, (st, ctx) -> st.open(name, ctx))));
+      stages.add(new Config.StageSpec(kind.getKey().name(), name, after,
+          ProbeTrial.open(read, settings, (st, ctx) -> st.open(name, ctx))));
       settings.done();
     }
+    checkBranches(stages, explicitAfter);
     c.done();
     return new Config.Canary(every, deadline, slo, poll, losses, passes, record, inject, stages);
+  }
+
+  /**
+   * Each {@code after:} must name another stage of the pipeline, and following the stages each
+   * one follows must lead to the entry: the stages form a tree, fed from the entry.
+   */
+  private static void checkBranches(List<Config.StageSpec> stages, Map<String, Reader.Obj> explicitAfter) {
+    Map<String, String> parent = new java.util.HashMap<>();
+    for (int i = 0; i < stages.size(); i++) {
+      Config.StageSpec s = stages.get(i);
+      parent.put(s.name(), s.after() != null ? s.after() : i > 0 ? stages.get(i - 1).name() : null);
+    }
+    String known = stages.stream().map(Config.StageSpec::name).collect(java.util.stream.Collectors.joining(", "));
+    for (Config.StageSpec s : stages) {
+      Reader.Obj at = explicitAfter.get(s.name());
+      if (at == null) {
+        continue;
+      }
+      if (s.after().equals(s.name())) {
+        at.error("after", "stage \"" + s.name() + "\" cannot follow itself; name the stage that feeds it (" + known
+            + "), or remove after: to follow the stage listed above");
+      } else if (!parent.containsKey(s.after())) {
+        String near = Reader.nearest(s.after(), new java.util.LinkedHashSet<>(parent.keySet()));
+        at.error("after", "no stage is named \"" + s.after() + "\" in this pipeline"
+            + (near == null ? "" : "; did you mean \"" + near + "\"?") + " (stages: " + known
+            + "); after: names the stage this one is fed from");
+      } else {
+        List<String> loop = new ArrayList<>(List.of(s.name()));
+        for (String p = s.after(); p != null && loop.size() <= stages.size(); p = parent.get(p)) {
+          loop.add(p);
+          if (p.equals(s.name())) {
+            at.error("after", "the stages follow each other in a circle (" + String.join(" after ", loop)
+                + "); one of them must be fed from the entry: list it first, or give it after: a stage above it");
+            break;
+          }
+        }
+      }
+    }
   }
 
   /** A map that must hold exactly one key naming a kind ({@code kafka: {...}}). */

@@ -39,10 +39,12 @@ public final class ProbeFactory {
     Config.Canary c = p.canary();
     Injector injector = c.inject().settings().open(ctx);
     List<Stage> stages = new ArrayList<>();
+    List<String> after = new ArrayList<>();
     for (Config.StageSpec s : c.stages()) {
       stages.add(s.settings().open(s.name(), ctx));
+      after.add(s.after());
     }
-    CanaryTracker tracker = new CanaryTracker(p.name(), injector, stages, c.deadline(), c.slo(), ctx.clock());
+    CanaryTracker tracker = new CanaryTracker(p.name(), injector, stages, after, c.deadline(), c.slo(), ctx.clock());
     return new Tracked(tracker, injector, stages);
   }
 

@@ -82,4 +82,48 @@ class AlertTextTest {
         .contains("Was: canary lost between kafka and elasticsearch, for 4m.");
     assertThat(SmsText.segments(text + " (pzzzzz)")).isEqualTo(1);
   }
+
+  @Test
+  void aBranchThatLostTheCanaryIsNamedWithItsOwnHopAndTheOtherBranchReads() {
+    CanaryOutcome o = new CanaryOutcome("inference-logs", "c-1", 7, t0, "kafka", Injection.accepted(Duration.ofMillis(4), ""),
+        List.of(new StageResult("kafka", StageResult.Status.SEEN, Duration.ofMillis(100), 1, ""),
+            new StageResult("elasticsearch", StageResult.Status.SEEN, Duration.ofMillis(1200), 1, ""),
+            new StageResult("datadog", StageResult.Status.LOST, Duration.ofSeconds(60), 0, "not searchable", "kafka")),
+        t0.plusSeconds(60));
+
+    String text = AlertText.fire("wd-eu-1", alert(o), o, 2);
+
+    assertThat(AlertText.summary(o)).isEqualTo("canary lost between kafka and datadog");
+    // the long form does not fit one SMS segment here; the short one keeps the branch that is fine
+    assertThat(text).isEqualTo("wd-eu-1: ALERT 3 inference-logs: canary lost between kafka and datadog. "
+        + "Not in datadog after 60s; elasticsearch fine (2 in a row). Reply ACK 3.");
+    Alert shortName = new Alert(3, "logs", "canary", Alert.State.FIRING, AlertText.stage(o), AlertText.summary(o), t0, null);
+    // with the room every text keeps for its outbox key, the instance's name goes before the evidence
+    assertThat(AlertText.fire("wd1", shortName, o, 2)).isEqualTo("ALERT 3 logs: canary lost between kafka and datadog. "
+        + "Reached kafka in 0.1s, elasticsearch in 1.2s; not in datadog after 60s (2 in a row). Reply ACK 3.");
+  }
+
+  @Test
+  void aRateLimitedStagePageSaysSoAndNeverLost() {
+    CanaryOutcome o = outcome(new StageResult("datadog", StageResult.Status.RATE_LIMITED, Duration.ofSeconds(60), 0,
+        "datadog rate-limited the log queries (HTTP 429); next query in 40m"));
+
+    String text = AlertText.fire("wd-eu-1", alert(o), o, 2);
+
+    assertThat(AlertText.summary(o)).isEqualTo("cannot query datadog: rate-limited");
+    assertThat(text).contains("datadog rate-limited the log queries (HTTP 429)").doesNotContain("lost");
+  }
+
+  @Test
+  void aCanaryAcceptedByDatadogsIntakeButNeverSearchableGetsItsOwnText() {
+    CanaryOutcome o = new CanaryOutcome("inference-logs", "c-1", 7, t0, "datadog", Injection.accepted(Duration.ofMillis(80), "HTTP 202"),
+        List.of(new StageResult("datadog", StageResult.Status.LOST, Duration.ofSeconds(60), 0, "not searchable")),
+        t0.plusSeconds(60));
+
+    String text = AlertText.fire("wd-eu-1", alert(o), o, 2);
+
+    assertThat(text).contains("Accepted by Datadog's intake but not searchable after 60s: an exclusion filter,"
+        + " an index quota or an intake backlog? (2 in a row)");
+    assertThat(SmsText.isGsm7(text)).isTrue();
+  }
 }

@@ -36,6 +36,8 @@ class DatadogConfigTest {
     Config.Pipeline p = config.pipelines().get(0);
     Config.StageSpec datadog = p.canary().stages().get(2);
     assertThat(datadog.kind()).isEqualTo("datadog");
+    assertThat(datadog.after()).isEqualTo("kafka");
+    assertThat(p.canary().stages().get(1).after()).isNull(); // elasticsearch follows kafka, listed above it
     DatadogStageConfig stage = (DatadogStageConfig) datadog.settings();
     assertThat(stage.where()).isEqualTo("datadog logs at datadoghq.eu (indexes main)");
     assertThat(stage.poll()).isEqualTo(Duration.ofSeconds(10));

@@ -6,13 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The pipeline's connector, as in production: a Kafka consumer group that copies the topic into
@@ -20,63 +14,31 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * mapping. {@link #stall()} stops it consuming (the classic cause of "Kafka healthy, ES healthy,
  * dashboards dark"); records are never dropped: a failed write is retried.
  */
-final class Connector implements AutoCloseable {
-  private final KafkaConsumer<String, String> consumer;
+final class Connector extends TopicConsumer {
   private final HttpClient http = HttpClient.newHttpClient();
   private final String esUrl;
   private final String index;
-  private final AtomicBoolean stalled = new AtomicBoolean();
-  private final AtomicBoolean running = new AtomicBoolean(true);
   final AtomicLong copied = new AtomicLong();
-  private final Thread thread;
+  /** Documents of the current poll already written: a retry goes on from the one that failed. */
+  private int written;
 
   Connector(String bootstrap, String topic, String esUrl, String index) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "connector-" + topic);
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    this.consumer = new KafkaConsumer<>(p);
+    super(bootstrap, topic, "connector-" + topic, Duration.ofMillis(100), 500);
     this.esUrl = esUrl;
     this.index = index;
-    consumer.subscribe(List.of(topic));
-    thread = new Thread(this::loop, "test-connector-" + topic);
-    thread.setDaemon(true);
-    thread.start();
+    begin();
   }
 
-  void stall() {
-    stalled.set(true);
-  }
-
-  void resume() {
-    stalled.set(false);
-  }
-
-  private void loop() {
-    while (running.get()) {
-      if (stalled.get()) {
-        consumer.pause(consumer.assignment());
-      } else {
-        consumer.resume(consumer.paused());
+  @Override
+  boolean deliver(List<String> values) {
+    for (; written < values.size(); written++) {
+      if (!write(values.get(written))) {
+        return false;
       }
-      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-        while (running.get() && !write(r.value())) {
-          Thread.onSpinWait();
-          try {
-            Thread.sleep(200);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-        copied.incrementAndGet();
-      }
-      if (!consumer.assignment().isEmpty()) {
-        consumer.commitSync();
-      }
+      copied.incrementAndGet();
     }
+    written = 0;
+    return true;
   }
 
   private boolean write(String json) {
@@ -90,12 +52,5 @@ final class Connector implements AutoCloseable {
     } catch (Exception e) {
       return false;
     }
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    running.set(false);
-    thread.join(10_000);
-    consumer.close(Duration.ofSeconds(2));
   }
 }

@@ -7,10 +7,12 @@ import io.oobwatch.testkit.ConfigYaml.Canary;
 import io.oobwatch.testkit.DaemonProcess;
 import io.oobwatch.testkit.EmbeddedKafka;
 import io.oobwatch.testkit.EmbeddedOpenSearch;
+import io.oobwatch.testkit.FakeDatadog;
 import io.oobwatch.testkit.FakeTwilio;
 import io.oobwatch.watchdog.store.Stores;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Benchmark, not a test (tagged "benchmark", excluded from the normal run): time from the fault
- * (the connector stalls) to the SMS arriving at the loopback Twilio, with every 5s, deadline 20s,
- * losses_to_fire 2, and the resident memory of the daemon process watching that one pipeline.
+ * (the connector stalls, or the Datadog forwarder on its own branch) to the SMS arriving at the
+ * loopback Twilio, with every 5s, deadline 20s, losses_to_fire 2, and the resident memory of the
+ * daemon process watching that one pipeline.
  * Run: {@code mvn -B -pl watchdog -am verify -Pbenchmark}; results are appended to
  * {@code benchmarks/results.md} and printed.
  */
@@ -35,8 +38,96 @@ class FaultToPageBenchmark {
 
   @TempDir Path dir;
 
+  /** One run's pipeline: its config, the consumer the fault stalls, and what it costs to close. */
+  interface Pipeline extends AutoCloseable {
+    Path config();
+
+    void stall();
+  }
+
+  /** Builds the pipeline of run {@code run} on a fresh topic, paging through {@code twilio}. */
+  interface Setup {
+    Pipeline open(EmbeddedKafka kafka, EmbeddedOpenSearch os, String topic, Path runDir, FakeTwilio twilio) throws Exception;
+  }
+
+  static Canary canary(EmbeddedKafka kafka, String topic) {
+    return Canary.every("5s")
+        .set("deadline", "20s")
+        .set("losses_to_fire", "2")
+        .inject(ConfigYaml.kafka(kafka.bootstrap(), topic))
+        .stage(ConfigYaml.kafka(kafka.bootstrap(), topic));
+  }
+
+  static Path config(Canary canary, FakeTwilio twilio, Path runDir) {
+    return ConfigYaml.instance("bench")
+        .httpOnFreePort()
+        .canary("inference-logs", canary)
+        .sms(twilio, "+15550001111")
+        .oncall("alice", "+15550002222")
+        .escalation("0s", "alice")
+        .writeTo(runDir);
+  }
+
   @Test
   void faultToPage() throws Exception {
+    measure("## Fault to page (issue 2)", (kafka, os, topic, runDir, twilio) -> {
+      Connector connector = new Connector(kafka.bootstrap(), topic, os.url(), topic + "-2026.11.27");
+      Path config = config(canary(kafka, topic).stage(ConfigYaml.elasticsearch(os.url(), topic + "-*")), twilio, runDir);
+      return new Pipeline() {
+        public Path config() {
+          return config;
+        }
+
+        public void stall() {
+          connector.stall();
+        }
+
+        public void close() throws Exception {
+          connector.close();
+        }
+      };
+    });
+  }
+
+  /**
+   * The Datadog branch: kafka → (elasticsearch, datadog after kafka), the forwarder to a loopback
+   * Datadog stalls while the connector keeps copying. The datadog stage keeps its defaults (poll
+   * 10s, indexing delay 5s) and the fake its budget of 300 searches per hour, so the searches are
+   * spaced about 12 s apart as at Datadog.
+   */
+  @Test
+  void forwarderStallToPage() throws Exception {
+    measure("## Forwarder stall to page, Datadog branch (issue 10)", (kafka, os, topic, runDir, twilio) -> {
+      FakeDatadog datadog = FakeDatadog.start("bench-dd-api-key", "bench-dd-app-key", Clock.systemUTC());
+      Connector connector = new Connector(kafka.bootstrap(), topic, os.url(), topic + "-2026.11.27");
+      Forwarder forwarder = new Forwarder(kafka.bootstrap(), topic, datadog.baseUrl(), "bench-dd-api-key");
+      Files.writeString(runDir.resolve("dd-api-key"), "bench-dd-api-key\n");
+      Files.writeString(runDir.resolve("dd-app-key"), "bench-dd-app-key\n");
+      Path config = config(canary(kafka, topic)
+          .stage(ConfigYaml.elasticsearch(os.url(), topic + "-*"))
+          .stage("datadog: { after: kafka, url: \"" + datadog.baseUrl() + "\", api_key_file: \""
+              + runDir.resolve("dd-api-key") + "\", application_key_file: \"" + runDir.resolve("dd-app-key") + "\" }"),
+          twilio, runDir);
+      return new Pipeline() {
+        public Path config() {
+          return config;
+        }
+
+        public void stall() {
+          forwarder.stall();
+        }
+
+        public void close() throws Exception {
+          forwarder.close();
+          connector.close();
+          datadog.close();
+        }
+      };
+    });
+  }
+
+  /** Runs {@link #RUNS} times: steady state, the fault, the SMS; a row under {@code section} of the results. */
+  void measure(String section, Setup setup) throws Exception {
     List<Double> seconds = new ArrayList<>();
     List<Long> rssKb = new ArrayList<>();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
@@ -46,31 +137,19 @@ class FaultToPageBenchmark {
         String topic = "bench-" + run;
         kafka.createTopic(topic, 3);
         try (FakeTwilio twilio = FakeTwilio.start(SID, TOKEN);
-            Connector connector = new Connector(kafka.bootstrap(), topic, os.url(), topic + "-2026.11.27")) {
-          Path config = ConfigYaml.instance("bench")
-              .httpOnFreePort()
-              .canary("inference-logs", Canary.every("5s")
-                  .set("deadline", "20s")
-                  .set("losses_to_fire", "2")
-                  .inject(ConfigYaml.kafka(kafka.bootstrap(), topic))
-                  .stage(ConfigYaml.kafka(kafka.bootstrap(), topic))
-                  .stage(ConfigYaml.elasticsearch(os.url(), topic + "-*")))
-              .sms(twilio, "+15550001111")
-              .oncall("alice", "+15550002222")
-              .escalation("0s", "alice")
-              .writeTo(runDir);
-          Process daemon = DaemonProcess.start(config, runDir.resolve("daemon.log"), "-Xmx128m", "-XX:+UseSerialGC");
+            Pipeline pipeline = setup.open(kafka, os, topic, runDir, twilio)) {
+          Process daemon = DaemonProcess.start(pipeline.config(), runDir.resolve("daemon.log"), "-Xmx128m", "-XX:+UseSerialGC");
           try (Stores store = Stores.open(runDir.resolve("state"))) {
             await().atMost(Duration.ofSeconds(120)).until(() -> store.canaries().counts("inference-logs", Instant.EPOCH).ok() >= 4);
             rssKb.add(rss(daemon.pid()));
             Instant fault = Instant.now();
-            connector.stall();
+            pipeline.stall();
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
                 .until(() -> !twilio.delivered().isEmpty());
             double s = Duration.between(fault, Instant.now()).toMillis() / 1000.0;
             seconds.add(s);
-            System.out.printf(Locale.ROOT, "run %d: fault to SMS %.1f s, daemon RSS %d MiB%n", run, s,
-                rssKb.get(rssKb.size() - 1) / 1024);
+            System.out.printf(Locale.ROOT, "run %d: fault to SMS %.1f s, daemon RSS %d MiB; %s%n", run, s,
+                rssKb.get(rssKb.size() - 1) / 1024, twilio.delivered().get(0).body());
           } finally {
             daemon.destroy();
             daemon.waitFor();
@@ -87,9 +166,20 @@ class FaultToPageBenchmark {
         rssKb.stream().mapToLong(Long::longValue).max().orElse(0) / 1024);
     Path results = Path.of("..", "benchmarks", "results.md");
     if (Files.exists(results)) {
-      Files.writeString(results, Files.readString(results) + line);
+      Files.writeString(results, underSection(Files.readString(results), section, line));
     }
     System.out.print(line);
+  }
+
+  /** {@code text} with {@code row} added at the end of the first table after the heading {@code section}. */
+  static String underSection(String text, String section, String row) {
+    int at = text.indexOf(section + "\n");
+    if (at < 0) {
+      return text + row;
+    }
+    int table = text.indexOf("\n|", at);
+    int end = table < 0 ? -1 : text.indexOf("\n\n", table);
+    return end < 0 ? text + row : text.substring(0, end + 1) + row + text.substring(end + 1);
   }
 
   static long rss(long pid) throws Exception {

@@ -46,8 +46,8 @@ class StatusSchemaTest {
 
   /** A document where every record appears and every optional field has a value. */
   static StatusDocument everything() {
-    List<StageStatus> stages = List.of(new StageStatus("kafka", "SEEN", 412, 1, "offset 17"),
-        new StageStatus("store", "LOST", 90000, 0, "not found after 90s"));
+    List<StageStatus> stages = List.of(new StageStatus("kafka", "SEEN", 412, 1, "offset 17", ""),
+        new StageStatus("store", "LOST", 90000, 0, "not found after 90s", "kafka"));
     CanaryStatus canary = new CanaryStatus("30s", "90s", "10s", 17, 1, 2, "store", 0,
         new CanaryStatus.DayCounts(2870, 3, 2, 1, 0), new LastCanary(17, "c-17", T, "LOST", "accepted: 202", stages));
     PipelineChecks checks = new PipelineChecks("inference-logs", "1m", T, "store refused",
