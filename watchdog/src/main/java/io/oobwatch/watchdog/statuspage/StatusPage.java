@@ -236,22 +236,29 @@ public final class StatusPage {
             : "injection failed: " + last.injectionFailure())
         .raw("</li>");
     if (last != null) {
+      // each stage hangs off the stage it is fed from (its "after"; none given: the one above), so
+      // on a branched pipeline the red link is the hop on the branch that lost the canary
+      Map<String, Boolean> reached = new LinkedHashMap<>();
+      reached.put("entry", injected);
       String previous = "entry";
-      boolean broken = !injected;
       for (StageStatus s : last.stages()) {
+        String from = s.after().isEmpty() ? previous : s.after();
         boolean ok = s.result().equals("SEEN") || s.result().equals("SLOW");
-        String hop = broken ? "hop after-break" : ok ? "hop ok" : "hop broken";
-        h.raw("<li").attr("class", hop).attr("data-hop", previous + "→" + s.stage()).attr("aria-label",
-            ok || broken ? "link" : "broken link: the canary did not get from " + previous + " to " + s.stage())
-            .raw("></li>");
+        boolean broken = !reached.getOrDefault(from, false);
+        String hop = (broken ? "hop after-break" : ok ? "hop ok" : "hop broken") + (from.equals(previous) ? "" : " branch");
+        h.raw("<li").attr("class", hop).attr("data-hop", from + "→" + s.stage()).attr("aria-label",
+            ok || broken ? "link from " + from : "broken link: the canary did not get from " + from + " to " + s.stage())
+            .raw(">");
+        if (!from.equals(previous)) {
+          h.el("span", "from", "from " + from);
+        }
+        h.raw("</li>");
         h.raw("<li").attr("class", "stage st-" + s.result()).attr("data-stage", s.stage()).raw(">")
             .el("span", "name", s.stage()).el("span", "result", s.result())
             .el("span", "detail", (ok ? Html.ms(s.latencyMs()) : s.reason() == null ? "" : s.reason())
                 + " · deadline " + p.canary().deadline())
             .raw("</li>");
-        if (!ok) {
-          broken = true;
-        }
+        reached.put(s.stage(), !broken && ok);
         previous = s.stage();
       }
     }

@@ -56,6 +56,19 @@ class StatusPageTest {
   }
 
   @Test
+  void onABranchedPipelineTheRedLinkIsTheHopOfTheBranchThatLostTheCanaryAndTheOtherBranchStaysGreen() {
+    String html = StatusPage.render(document("lost", List.of(new StageStatus("kafka", "SEEN", 120, 1, "", ""),
+        new StageStatus("elasticsearch", "SEEN", 1_200, 1, "", "kafka"),
+        new StageStatus("datadog", "LOST", 60_000, 0, "not found", "kafka"))), StatusPage.Charts.NONE);
+
+    assertThat(html).contains("<li class=\"hop ok\" data-hop=\"kafka→elasticsearch\"")
+        .contains("<li class=\"hop broken branch\" data-hop=\"kafka→datadog\"")
+        .contains("<span class=\"from\">from kafka</span>")
+        .containsOnlyOnce("hop broken")
+        .doesNotContain("after-break");
+  }
+
+  @Test
   void aTimelineRunOfEqualBucketsIsOneBarAndAnEmptyBucketBreaksIt() {
     Instant from = NOW.minus(Duration.ofHours(24)).plus(Duration.ofMinutes(10));
     List<CanaryHistory.Bucket> buckets = List.of(
