@@ -114,7 +114,7 @@ public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
     return kafka;
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     if (root == null || !Files.exists(root)) {
       return;
     }

@@ -6,19 +6,16 @@ import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Observation.Kind;
 import io.oobwatch.testkit.LoopbackHttp;
-import io.oobwatch.testkit.EmbeddedOpenSearch;
-import java.io.IOException;
+import io.oobwatch.testkit.OpenSearchNode;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Freshness and volume probes against a real OpenSearch node, with indices created by dynamic
@@ -27,18 +24,8 @@ import org.junit.jupiter.api.Test;
 class ElasticsearchSignalsTest {
   private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static EmbeddedOpenSearch os;
+  @RegisterExtension static final OpenSearchNode os = new OpenSearchNode();
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-
-  @BeforeAll
-  static void startNode() throws IOException {
-    os = EmbeddedOpenSearch.start(Files.createTempDirectory("es-signals"));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    os.close();
-  }
 
   private ElasticsearchSignalConfig cfg(String url, String index, String field) {
     return new ElasticsearchSignalConfig(new ElasticsearchConfig(url, index, null, null, null, Duration.ofSeconds(10)),

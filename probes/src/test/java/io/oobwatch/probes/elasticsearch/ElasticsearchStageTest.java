@@ -7,19 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Lookup;
 import io.oobwatch.probes.Lookup.Status;
-import io.oobwatch.testkit.EmbeddedOpenSearch;
+import io.oobwatch.testkit.OpenSearchNode;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Against a real OpenSearch node, with indices created the way a log shipper creates them. */
 class ElasticsearchStageTest {
@@ -27,19 +25,9 @@ class ElasticsearchStageTest {
   private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
   private static final String DAILY_INDEX = "inference-logs-2026.11.27";
 
-  private static EmbeddedOpenSearch os;
+  @RegisterExtension static final OpenSearchNode os = new OpenSearchNode();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-
-  @BeforeAll
-  static void startNode() throws IOException {
-    os = EmbeddedOpenSearch.start(Files.createTempDirectory("es-stage"));
-  }
-
-  @AfterAll
-  static void stopNode() {
-    os.close();
-  }
 
   private ElasticsearchStage stage(String index) {
     return new ElasticsearchStage(

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.oobwatch.testkit.ConfigYaml;
 import io.oobwatch.testkit.ConfigYaml.Canary;
 import io.oobwatch.testkit.DaemonProcess;
-import io.oobwatch.testkit.EmbeddedOpenSearch;
+import io.oobwatch.testkit.OpenSearchNode;
 import io.oobwatch.testkit.FakeTwilio;
 import io.oobwatch.testkit.KafkaBroker;
 import io.oobwatch.watchdog.config.Config;
@@ -35,9 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,8 +52,7 @@ class DarkDashboardTest {
   static final AtomicInteger RUN = new AtomicInteger();
 
   @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
-  @TempDir static Path shared;
-  static EmbeddedOpenSearch opensearch;
+  @RegisterExtension static final OpenSearchNode opensearch = new OpenSearchNode();
 
   @TempDir Path dir;
   FakeTwilio twilio;
@@ -63,18 +60,6 @@ class DarkDashboardTest {
   Daemon daemon;
   String topic;
   final ByteArrayOutputStream console = new ByteArrayOutputStream();
-
-  @BeforeAll
-  static void startOpenSearch() {
-    opensearch = EmbeddedOpenSearch.start(shared.resolve("opensearch"));
-  }
-
-  @AfterAll
-  static void stopOpenSearch() {
-    if (opensearch != null) {
-      opensearch.close();
-    }
-  }
 
   @AfterEach
   void stop() throws Exception {
