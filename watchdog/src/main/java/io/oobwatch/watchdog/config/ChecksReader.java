@@ -159,7 +159,7 @@ final class ChecksReader {
     if (settings == null) {
       return null;
     }
-    C built = ProbeTrial.open(role.apply(Kinds.named(kind).orElseThrow()).read(new KindSettings(settings)), settings, open);
+    C built = ProbeTrial.open(role.apply(Kinds.named(kind).orElseThrow()).read(settings), settings, open);
     settings.done();
     return new Source<>(kind, built);
   }

@@ -233,7 +233,7 @@ public final class ConfigLoader {
     } else if (in != null) {
       Map.Entry<Kind, Reader.Obj> kind = oneKind(r, in, Use.ENTRY);
       if (kind != null) {
-        InjectorConfig read = kind.getKey().entry().read(new KindSettings(kind.getValue()));
+        InjectorConfig read = kind.getKey().entry().read(kind.getValue());
         inject = new Config.InjectorSpec(kind.getKey().name(), ProbeTrial.open(read, kind.getValue(), InjectorConfig::open));
         kind.getValue().done();
       }
@@ -266,7 +266,7 @@ public final class ConfigLoader {
       if (after != null && name != null) {
         explicitAfter.put(name, settings);
       }
-      StageConfig read = kind.getKey().stage().read(new KindSettings(settings));
+      StageConfig read = kind.getKey().stage().read(settings);
       stages.add(new Config.StageSpec(kind.getKey().name(), name, after,
           ProbeTrial.open(read, settings, (st, ctx) -> st.open(name, ctx))));
       settings.done();
@@ -424,7 +424,7 @@ public final class ConfigLoader {
     String token = null;
     Reader.Obj w = o.obj("webhook");
     if (w != null) {
-      url = KindSettings.url(w, "url", "where pages are POSTed as JSON, e.g. url: https://hooks.example.net/oobwatch");
+      url = w.url("url", "where pages are POSTed as JSON, e.g. url: https://hooks.example.net/oobwatch");
       token = w.secret("token", false);
       w.done();
     }

@@ -84,7 +84,7 @@ final class HeartbeatsReader {
   }
 
   private static Config.Heartbeat pull(Reader.Obj h, String name) {
-    String url = KindSettings.url(h, "url", "");
+    String url = h.url("url", "");
     Duration every = h.duration("every", PULL_EVERY, Reader.SHORTEST, Duration.ofDays(1));
     Duration timeout = h.duration("timeout", PULL_TIMEOUT.compareTo(every) < 0 ? PULL_TIMEOUT : every);
     if (h.has("timeout") && timeout.compareTo(every) > 0) {

@@ -1,5 +1,6 @@
 package io.oobwatch.watchdog.config;
 
+import io.oobwatch.probes.Settings;
 import io.oobwatch.probes.canary.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +87,7 @@ final class Reader {
   }
 
   /** A map being read. Every key asked for becomes known; {@link #done()} rejects the others. */
-  static final class Obj {
+  static final class Obj implements Settings {
     private final Reader r;
     final YamlNode.Mapping node;
     final String path;
@@ -107,12 +108,14 @@ final class Reader {
     }
 
     /** How many problems the whole file has so far. */
-    int errors() {
+    @Override
+    public int errors() {
       return r.errors.size();
     }
 
     /** A problem with this map as a whole. */
-    void invalid(String message) {
+    @Override
+    public void invalid(String message) {
       r.error(node.mark(), path, message);
     }
 
@@ -129,7 +132,8 @@ final class Reader {
       return e.value();
     }
 
-    boolean has(String key) {
+    @Override
+    public boolean has(String key) {
       return get(key) != null;
     }
 
@@ -142,17 +146,20 @@ final class Reader {
       r.error(node.mark(), path, "missing required key \"" + key + "\"" + (hint.isEmpty() ? "" : "; " + hint));
     }
 
-    void error(String key, String message) {
+    @Override
+    public void error(String key, String message) {
       YamlNode v = node.view().containsKey(key) ? node.view().get(key).value() : null;
       r.error(v == null ? keyMark(key) : v.mark(), child(key), message);
     }
 
-    String string(String key, String dflt) {
+    @Override
+    public String string(String key, String dflt) {
       YamlNode v = get(key);
       return v == null ? dflt : r.text(v, child(key));
     }
 
-    String requiredString(String key, String hint) {
+    @Override
+    public String requiredString(String key, String hint) {
       YamlNode v = get(key);
       if (v == null) {
         missing(key, hint);
@@ -162,7 +169,8 @@ final class Reader {
     }
 
     /** A duration between {@link #SHORTEST} and {@link #LONGEST}. */
-    Duration duration(String key, Duration dflt) {
+    @Override
+    public Duration duration(String key, Duration dflt) {
       return duration(key, dflt, SHORTEST, LONGEST);
     }
 
@@ -175,7 +183,8 @@ final class Reader {
      * A duration from {@code min} to {@code max}, both included; zero is allowed only when
      * {@code min} is zero. A value outside is an error naming the range, and {@code dflt} is returned.
      */
-    Duration duration(String key, Duration dflt, Duration min, Duration max) {
+    @Override
+    public Duration duration(String key, Duration dflt, Duration min, Duration max) {
       YamlNode v = get(key);
       if (v == null) {
         return dflt;
@@ -254,7 +263,8 @@ final class Reader {
     }
 
     /** A map of text to text (headers, client properties). */
-    Map<String, String> strings(String key) {
+    @Override
+    public Map<String, String> strings(String key) {
       Obj o = obj(key);
       Map<String, String> out = new LinkedHashMap<>();
       if (o == null) {
@@ -288,7 +298,8 @@ final class Reader {
      * A secret: {@code KEY_file: /path} (read from the file, trimmed) or {@code KEY: ${ENV}}. An
      * inline value is refused, so a config file can be shared or committed without leaking.
      */
-    String secret(String key, boolean required) {
+    @Override
+    public String secret(String key, boolean required) {
       String fileKey = key + "_file";
       YamlNode inline = get(key);
       YamlNode file = get(fileKey);

@@ -28,7 +28,7 @@ final class SelfSection {
     Config.DeadMansSwitch dms = null;
     Reader.Obj d = o.obj("dead_mans_switch");
     if (d != null) {
-      String url = KindSettings.url(d, "url", "the ping URL, e.g. url: https://hc-ping.com/YOUR-UUID");
+      String url = d.url("url", "the ping URL, e.g. url: https://hc-ping.com/YOUR-UUID");
       Duration every = d.duration("every", Duration.ofMinutes(1), Reader.SHORTEST, Duration.ofDays(1));
       Duration timeout = shorter(d, "timeout", Duration.ofSeconds(10), every);
       d.done();
@@ -48,7 +48,7 @@ final class SelfSection {
       } else if (name != null && !names.add(name)) {
         p.error("name", "peer \"" + name + "\" is listed twice in self.peers; remove the duplicate or fix its name");
       }
-      String url = KindSettings.url(p, "url", "the peer's health URL, e.g. url: https://wd-us-1.example.net/healthz");
+      String url = p.url("url", "the peer's health URL, e.g. url: https://wd-us-1.example.net/healthz");
       Duration every = p.duration("every", Duration.ofSeconds(30), Reader.SHORTEST, Duration.ofHours(1));
       int failures = p.integer("failures_to_fire", 3, 1);
       Duration timeout = shorter(p, "timeout", Duration.ofSeconds(5), every);
