@@ -133,6 +133,14 @@ public final class HttpCall {
     return url.substring(0, authorityStart) + authority + path + query;
   }
 
+  /** The first line of a service's error text, cut to 160 characters: enough to quote in a page. */
+  public static String firstLine(String text) {
+    String t = text == null ? "" : text.strip();
+    int nl = t.indexOf('\n');
+    t = nl < 0 ? t : t.substring(0, nl);
+    return t.length() > 160 ? t.substring(0, 160) + "..." : t;
+  }
+
   private static int indexOfAny(String s, String chars, int from) {
     for (int i = from; i < s.length(); i++) {
       if (chars.indexOf(s.charAt(i)) >= 0) {

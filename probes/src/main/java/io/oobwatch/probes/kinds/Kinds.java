@@ -7,6 +7,7 @@ import io.oobwatch.probes.elasticsearch.ElasticsearchKind;
 import io.oobwatch.probes.file.FileKind;
 import io.oobwatch.probes.http.HttpKind;
 import io.oobwatch.probes.kafka.KafkaKind;
+import io.oobwatch.probes.langfuse.LangfuseKind;
 import io.oobwatch.probes.loki.LokiKind;
 import io.oobwatch.probes.prometheus.PrometheusKind;
 import java.util.List;
@@ -24,7 +25,8 @@ public final class Kinds {
       PrometheusKind.KIND,
       DatadogKind.KIND,
       FileKind.KIND,
-      LokiKind.KIND);
+      LokiKind.KIND,
+      LangfuseKind.KIND);
 
   private Kinds() {}
 

@@ -140,9 +140,7 @@ final class LokiApi {
         // not JSON after all: quote it as text
       }
     }
-    int nl = text.indexOf('\n');
-    text = nl < 0 ? text : text.substring(0, nl);
-    return text.length() > 160 ? text.substring(0, 160) + "..." : text;
+    return HttpCall.firstLine(text);
   }
 
   static long nanos(Instant t) {
