@@ -17,13 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LangfuseConfigTest {
   @TempDir Path dir;
 
-  /** The first yaml block after the README's Langfuse heading. */
-  static String readmeExample() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    int section = readme.indexOf("\n## Langfuse (");
-    int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
-    return readme.substring(start, readme.indexOf("```\n", start));
-  }
 
   @Test
   void theReadmesLangfuseExampleIsValidWithTheKeysReadFromFilesAndNeverShown() throws Exception {
@@ -32,7 +25,7 @@ class LangfuseConfigTest {
     }
     Map<String, String> env = Map.of("OOBWATCH_CREDENTIALS", dir + "/");
 
-    Config config = new ConfigLoader(env::get).parse("README.md", dir, readmeExample());
+    Config config = new ConfigLoader(env::get).parse("README.md", dir, Readme.firstYamlAfter("## Langfuse ("));
 
     Config.Pipeline p = config.pipelines().get(0);
     LangfuseEntryConfig entry = (LangfuseEntryConfig) p.canary().inject().settings();
