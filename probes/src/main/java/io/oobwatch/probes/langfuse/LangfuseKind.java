@@ -13,7 +13,7 @@ public final class LangfuseKind {
       .withEntry(PROJECT + "; one span per canary, `POST /api/public/otel/v1/traces` (OTLP/HTTP JSON), trace id ="
           + " the canary id without dashes; a partial success is a failure", LangfuseKind::entry)
       .withStage(PROJECT + ", `api` `v2` (observations by trace id, default) or `v1` (`/traces/{id}`, self-hosted"
-          + " v3); a 207 with errors, 5xx and rejected keys are \"cannot query\", 429 is rate-limited, never"
+          + " v3), `poll` (10s; each canary looked up at most this often); a 207 with errors, 5xx and rejected keys are \"cannot query\", 429 is rate-limited, never"
           + " \"lost\"", LangfuseKind::stage)
       .withFreshness(PROJECT + ", `lookback` (1h); the newest **real** trace (tag `synthetic` filtered out)",
           LangfuseKind::freshness);
@@ -54,7 +54,8 @@ public final class LangfuseKind {
             + " self-hosted v3), found \"" + api + "\"");
         return null;
     }
-    return new LangfuseStageConfig(langfuse, a);
+    Duration poll = o.duration("poll", LangfuseStageConfig.DEFAULT_POLL, Duration.ofSeconds(1), Duration.ofMinutes(10));
+    return new LangfuseStageConfig(langfuse, a, poll);
   }
 
   static LangfuseFreshnessConfig freshness(Settings o) {

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Lookup;
 import io.oobwatch.probes.Stage;
+import io.oobwatch.probes.canary.Durations;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +26,12 @@ import java.util.Objects;
  *   <li>{@code api: v1}: {@code GET /api/public/traces/ID}; a 404 is not ingested yet.
  * </ul>
  *
+ * <p>Pacing: Langfuse Cloud allows an organisation a few requests per minute on its read API (20
+ * on the Hobby plan, shared with its other users), while the tracker asks every second. So a canary
+ * is looked up first {@code poll} after its emission and then at most once per {@code poll}; in
+ * between, the last answer for it is repeated, and a found canary stays found (with the instant
+ * of the lookup that found it) until forgotten.
+ *
  * <p>Outcomes: the trace readable FOUND; not yet NOT_FOUND (the canary's deadline decides); a 429
  * RATE_LIMITED (late, never lost); rejected keys, HTTP 5xx, a 207 with errors, a refused connection
  * or a timeout UNREACHABLE with the reason: "cannot query", never "lost".
@@ -36,6 +44,9 @@ final class LangfuseStage implements Stage {
   private final LangfuseStageConfig cfg;
   private final LangfuseApi api;
   private final Clock clock;
+  /** The last answer for each canary in flight, and when it was asked. */
+  private final Map<String, Lookup> last = new HashMap<>();
+  private final Map<String, Instant> lastAt = new HashMap<>();
 
   LangfuseStage(String name, LangfuseStageConfig cfg, HttpClient http, Clock clock) {
     this.name = Objects.requireNonNull(name, "name");
@@ -50,8 +61,30 @@ final class LangfuseStage implements Stage {
   }
 
   @Override
-  public Lookup lookup(CanaryRecord canary) {
+  public synchronized Lookup lookup(CanaryRecord canary) {
+    Lookup before = last.get(canary.id());
+    if (before != null && before.status() == Lookup.Status.FOUND) {
+      return before;
+    }
     Instant now = clock.instant();
+    Instant due = lastAt.getOrDefault(canary.id(), canary.emittedAt()).plus(cfg.poll());
+    if (now.isBefore(due)) {
+      return before != null ? before : Lookup.notFound("not looked up in langfuse yet (first "
+          + Durations.format(cfg.poll()) + " after emission, then at most every " + Durations.format(cfg.poll()) + ")");
+    }
+    Lookup l = ask(canary, now);
+    last.put(canary.id(), l);
+    lastAt.put(canary.id(), now);
+    return l;
+  }
+
+  @Override
+  public synchronized void forget(CanaryRecord canary) {
+    last.remove(canary.id());
+    lastAt.remove(canary.id());
+  }
+
+  private Lookup ask(CanaryRecord canary, Instant now) {
     String traceId = LangfuseApi.traceId(canary.id());
     try {
       return cfg.api() == LangfuseStageConfig.Api.V2 ? v2(canary, traceId, now) : v1(traceId, now);
@@ -115,6 +148,6 @@ final class LangfuseStage implements Stage {
 
   @Override
   public String toString() {
-    return "LangfuseStage[" + name + ", " + cfg.langfuse() + ", " + cfg.api() + "]";
+    return "LangfuseStage[" + name + ", " + cfg.langfuse() + ", " + cfg.api() + ", poll " + cfg.poll() + "]";
   }
 }

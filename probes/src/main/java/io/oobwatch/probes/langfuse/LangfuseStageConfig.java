@@ -4,6 +4,7 @@ import io.oobwatch.probes.ProbeContext;
 import io.oobwatch.probes.Stage;
 import io.oobwatch.probes.StageConfig;
 import io.oobwatch.probes.http.HttpCall;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -12,8 +13,11 @@ import java.util.Objects;
  * @param langfuse the Langfuse project and its keys
  * @param api {@link Api#V2} (observations, Langfuse Cloud and self-hosted v4+) or {@link Api#V1}
  *     (traces, self-hosted v3)
+ * @param poll a canary is looked up first this long after emission, then at most this often
  */
-public record LangfuseStageConfig(LangfuseConfig langfuse, Api api) implements StageConfig {
+public record LangfuseStageConfig(LangfuseConfig langfuse, Api api, Duration poll) implements StageConfig {
+  public static final Duration DEFAULT_POLL = Duration.ofSeconds(10);
+
   /** The read API generation. */
   public enum Api {
     /** {@code GET /api/public/v2/observations?traceId=...}: real time on current versions. */
@@ -25,6 +29,7 @@ public record LangfuseStageConfig(LangfuseConfig langfuse, Api api) implements S
   public LangfuseStageConfig {
     Objects.requireNonNull(langfuse, "langfuse");
     Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(poll, "poll");
   }
 
   @Override

@@ -30,6 +30,7 @@ class LangfuseTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String PK = "pk-lf-1234";
   static final String SK = "sk-lf-s3cret-5678";
+  static final Duration POLL = Duration.ofSeconds(1);
 
   final TestClock clock = new TestClock(Instant.parse("2026-11-30T10:00:00Z"));
   final ProbeContext ctx = new ProbeContext(HttpClient.newHttpClient(), clock);
@@ -45,11 +46,12 @@ class LangfuseTest {
   }
 
   Stage stage(LangfuseStageConfig.Api api) {
-    return new LangfuseStageConfig(cfg(langfuse.url(), SK), api).open("langfuse", ctx);
+    return new LangfuseStageConfig(cfg(langfuse.url(), SK), api, POLL).open("langfuse", ctx);
   }
 
+  /** A canary emitted one poll ago: the stage looks it up at once. */
   CanaryRecord canary() {
-    return CanaryRecord.create(7, clock.instant(), "llm-traces", "wd-1", Map.of("service", "support-bot"));
+    return CanaryRecord.create(7, clock.instant().minus(POLL), "llm-traces", "wd-1", Map.of("service", "support-bot"));
   }
 
   Injection send(CanaryRecord c) {
@@ -91,7 +93,7 @@ class LangfuseTest {
     String traceId = c.id().replace("-", "");
     assertThat(span.path("traceId").asText()).isEqualTo(traceId).hasSize(32);
     assertThat(span.path("spanId").asText()).matches("[0-9a-f]{16}");
-    long start = c.emittedAt().getEpochSecond() * 1_000_000_000L;
+    long start = c.emittedAt().getEpochSecond() * 1_000_000_000L + c.emittedAt().getNano();
     assertThat(span.path("startTimeUnixNano").isTextual()).isTrue();
     assertThat(span.path("startTimeUnixNano").asText()).isEqualTo(Long.toString(start));
     assertThat(Long.parseLong(span.path("endTimeUnixNano").asText())).isGreaterThan(start);
@@ -153,6 +155,37 @@ class LangfuseTest {
   }
 
   @Test
+  void eachCanaryIsLookedUpFirstOnePollAfterEmissionThenAtMostOncePerPollAndStaysFoundUntilForgotten() {
+    langfuse.ingestionDelay(Duration.ofMillis(1500));
+    CanaryRecord c = CanaryRecord.create(1, clock.instant(), "llm-traces", "wd-1", Map.of());
+    send(c);
+    Stage s = stage(LangfuseStageConfig.Api.V2);
+
+    Lookup tooEarly = s.lookup(c);
+    clock.advance(POLL);
+    Lookup first = s.lookup(c);
+    clock.advance(Duration.ofMillis(600));
+    Lookup repeated = s.lookup(c);
+    clock.advance(Duration.ofMillis(400));
+    Lookup second = s.lookup(c);
+    clock.advance(Duration.ofSeconds(5));
+    Lookup kept = s.lookup(c);
+    long reads = langfuse.requests().stream().filter(r -> r.method().equals("GET")).count();
+    s.forget(c);
+    s.lookup(c);
+
+    assertThat(tooEarly.status()).isEqualTo(Lookup.Status.NOT_FOUND);
+    assertThat(tooEarly.reason()).isEqualTo("not looked up in langfuse yet (first 1s after emission, then at most every 1s)");
+    assertThat(first.status()).isEqualTo(Lookup.Status.NOT_FOUND);
+    assertThat(repeated).isEqualTo(first);
+    assertThat(second.status()).isEqualTo(Lookup.Status.FOUND);
+    assertThat(second.seenAt()).isEqualTo(c.emittedAt().plus(Duration.ofSeconds(2)));
+    assertThat(kept).isEqualTo(second);
+    assertThat(reads).isEqualTo(2);
+    assertThat(langfuse.requests().stream().filter(r -> r.method().equals("GET")).count()).isEqualTo(3);
+  }
+
+  @Test
   void a207WithErrorsIsAFailureToQueryNotASuccess() {
     CanaryRecord c = canary();
     send(c);
@@ -168,7 +201,7 @@ class LangfuseTest {
 
   @Test
   void rejectedKeysAreTheirOwnReasonAndNeitherKeyIsInIt() {
-    Stage s = new LangfuseStageConfig(cfg(langfuse.url(), "sk-lf-wrong"), LangfuseStageConfig.Api.V2).open("langfuse", ctx);
+    Stage s = new LangfuseStageConfig(cfg(langfuse.url(), "sk-lf-wrong"), LangfuseStageConfig.Api.V2, POLL).open("langfuse", ctx);
 
     Lookup l = s.lookup(canary());
     Injection i = new LangfuseEntryConfig(cfg(langfuse.url(), "sk-lf-wrong")).open(ctx).inject(canary());
@@ -204,7 +237,7 @@ class LangfuseTest {
     String down = LoopbackHttp.closedPortUrl();
 
     Lookup failing = stage(LangfuseStageConfig.Api.V1).lookup(canary());
-    Lookup refused = new LangfuseStageConfig(cfg(down, SK), LangfuseStageConfig.Api.V2).open("langfuse", ctx).lookup(canary());
+    Lookup refused = new LangfuseStageConfig(cfg(down, SK), LangfuseStageConfig.Api.V2, POLL).open("langfuse", ctx).lookup(canary());
 
     assertThat(failing.status()).isEqualTo(Lookup.Status.UNREACHABLE);
     assertThat(failing.reason()).isEqualTo("langfuse at " + langfuse.url()

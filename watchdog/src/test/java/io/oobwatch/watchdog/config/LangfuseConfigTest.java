@@ -34,6 +34,7 @@ class LangfuseConfigTest {
     assertThat(entry.where()).isEqualTo("langfuse OTLP endpoint at https://cloud.langfuse.com");
     LangfuseStageConfig stage = (LangfuseStageConfig) p.canary().stages().get(0).settings();
     assertThat(stage.api()).isEqualTo(LangfuseStageConfig.Api.V2);
+    assertThat(stage.poll()).isEqualTo(Duration.ofSeconds(15));
     assertThat(stage.where()).isEqualTo("langfuse at https://cloud.langfuse.com (v2 observations)");
     assertThat(stage.toString()).doesNotContain("k3y");
     LangfuseFreshnessConfig fresh = (LangfuseFreshnessConfig) p.checks().freshness().get(0).settings();

@@ -31,7 +31,7 @@ class LangfusePipelineTest {
     Files.writeString(dir.resolve("langfuse-secret-key"), SK + "\n");
     String project = "url: \"" + langfuse.url() + "\", public_key_file: langfuse-public-key,"
         + " secret_key_file: langfuse-secret-key, timeout: 2s";
-    rig = CanaryDaemon.start(dir, "llm-traces", "langfuse: { " + project + " }", "langfuse: { " + project + " }");
+    rig = CanaryDaemon.start(dir, "llm-traces", "langfuse: { " + project + " }", "langfuse: { " + project + ", poll: 1s }");
   }
 
   @AfterEach
