@@ -27,7 +27,7 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Pacing: Langfuse Cloud allows an organisation a few requests per minute on its read API (20
- * on the Hobby plan, shared with its other users), while the tracker asks every second. So a canary
+ * on the smallest plan, shared with its other users), while the tracker asks every second. So a canary
  * is looked up first {@code poll} after its emission and then at most once per {@code poll}; in
  * between, the last answer for it is repeated, and a found canary stays found (with the instant
  * of the lookup that found it) until forgotten.
