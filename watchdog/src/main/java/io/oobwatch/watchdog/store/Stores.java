@@ -13,6 +13,7 @@ public final class Stores implements AutoCloseable {
   private final SqliteAlertStore alerts;
   private final ObservationStore observations;
   private final HeartbeatStore heartbeats;
+  private final TestPageStore testPages;
 
   private Stores(Db db) {
     this.db = db;
@@ -20,6 +21,7 @@ public final class Stores implements AutoCloseable {
     this.alerts = new SqliteAlertStore(db);
     this.observations = new SqliteObservationStore(db);
     this.heartbeats = new SqliteHeartbeatStore(db);
+    this.testPages = new SqliteTestPageStore(db);
   }
 
   /** Opens (creating and migrating if needed) the state in {@code stateDir}. */
@@ -50,6 +52,11 @@ public final class Stores implements AutoCloseable {
   /** Heartbeat states. */
   public HeartbeatStore heartbeats() {
     return heartbeats;
+  }
+
+  /** Test pages the daemon sent and where they ended. */
+  public TestPageStore testPages() {
+    return testPages;
   }
 
   /** Whether writes to the state fail now (a full or broken disk): until the next write succeeds. */

@@ -27,7 +27,8 @@ class StatusPageTest {
         "elasticsearch", 0, new CanaryStatus.DayCounts(5, 0, 2, 0, 0), last));
     AlertStatus alert = new AlertStatus(3, "inference-logs", "canary", AlertStatus.FIRING, "elasticsearch", summary,
         NOW.minusSeconds(60), null);
-    PagingStatus paging = new PagingStatus("console", 0, 0, List.of(), null, List.of(), List.of(), List.of(), null, null);
+    PagingStatus paging = new PagingStatus("console", 0, 0, List.of(), null, List.of(), List.of(), List.of(), null, null, null,
+        null);
     return new StatusDocument("wd-test", NOW, true, null, List.of(p), List.of(), List.of(), List.of(alert), paging,
         new SelfStatus("2m", null, List.of()));
   }
