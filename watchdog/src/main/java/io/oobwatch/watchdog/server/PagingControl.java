@@ -21,7 +21,7 @@ public interface PagingControl {
   /** {@code http.public_url}: what Twilio signed the webhook URL against; null when not set. */
   String publicUrl();
 
-  /** The bearer token of the ack and silence endpoints; null disables them. */
+  /** The bearer token of the ack, silence and test page endpoints; null disables them. */
   String apiToken();
 
   /** The SMS answer to a text from {@code from}; acknowledges when it is an ack from someone on call. */
