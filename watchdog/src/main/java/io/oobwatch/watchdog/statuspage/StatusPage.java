@@ -229,7 +229,10 @@ public final class StatusPage {
     LastCanary last = p.canary().last();
     h.raw("<ol class=\"chain\">");
     boolean injected = last == null || last.injectionFailure() == null;
-    h.raw("<li").attr("class", "stage entry " + (last == null ? "st-none" : injected ? "st-SEEN" : "st-LOST"))
+    // a canary that could not be injected was judged UNREACHABLE (nothing is known of the pipeline), so
+    // the entry is purple like an unreachable stage, not red like a lost canary
+    String failed = last != null && "LOST".equals(last.verdict()) ? "st-LOST" : "st-UNREACHABLE";
+    h.raw("<li").attr("class", "stage entry " + (last == null ? "st-none" : injected ? "st-SEEN" : failed))
         .attr("data-stage", "entry").raw(">").el("span", "name", "entry")
         .el("span", "detail", last == null ? "no canary judged yet"
             : injected ? "#" + last.seq() + " injected " + Html.ago(last.emittedAt(), doc.now())

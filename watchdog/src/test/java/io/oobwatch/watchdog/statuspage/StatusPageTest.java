@@ -22,7 +22,10 @@ class StatusPageTest {
   static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
 
   static StatusDocument document(String summary, List<StageStatus> stages) {
-    LastCanary last = new LastCanary(7, "c-7", NOW.minusSeconds(5), "LOST", "accepted: offset 3", stages);
+    return document(summary, new LastCanary(7, "c-7", NOW.minusSeconds(5), "LOST", "accepted: offset 3", stages));
+  }
+
+  static StatusDocument document(String summary, LastCanary last) {
     PipelineStatus p = new PipelineStatus("inference-logs", NOW, null, new CanaryStatus("30s", "1m30s", "10s", 7, 0, 2,
         "elasticsearch", 0, new CanaryStatus.DayCounts(5, 0, 2, 0, 0), last));
     AlertStatus alert = new AlertStatus(3, "inference-logs", "canary", AlertStatus.FIRING, "elasticsearch", summary,
@@ -67,6 +70,16 @@ class StatusPageTest {
         .contains("<span class=\"from\">from kafka</span>")
         .containsOnlyOnce("hop broken")
         .doesNotContain("after-break");
+  }
+
+  @Test
+  void anEntryThatCouldNotBeReachedIsPurpleLikeAnUnreachableStageAndSaysWhy() {
+    String html = StatusPage.render(document("cannot inject", new LastCanary(7, "c-7", NOW.minusSeconds(5), "UNREACHABLE",
+        LastCanary.FAILED + "collector at http://127.0.0.1:9/ingest refused the connection", List.of())),
+        StatusPage.Charts.NONE);
+
+    assertThat(html).contains("<li class=\"stage entry st-UNREACHABLE\" data-stage=\"entry\">")
+        .contains("injection failed: collector at http://127.0.0.1:9/ingest refused the connection");
   }
 
   @Test
