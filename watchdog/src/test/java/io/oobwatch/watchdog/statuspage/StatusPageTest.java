@@ -26,12 +26,17 @@ class StatusPageTest {
   }
 
   static StatusDocument document(String summary, LastCanary last) {
+    return document(summary, last, null, null);
+  }
+
+  static StatusDocument document(String summary, LastCanary last, PagingStatus.TestPage sms,
+      PagingStatus.TestPage call) {
     PipelineStatus p = new PipelineStatus("inference-logs", NOW, null, new CanaryStatus("30s", "1m30s", "10s", 7, 0, 2,
         "elasticsearch", 0, new CanaryStatus.DayCounts(5, 0, 2, 0, 0), last));
     AlertStatus alert = new AlertStatus(3, "inference-logs", "canary", AlertStatus.FIRING, "elasticsearch", summary,
         NOW.minusSeconds(60), null);
-    PagingStatus paging = new PagingStatus("console", 0, 0, List.of(), null, List.of(), List.of(), List.of(), null, null, null,
-        null);
+    PagingStatus paging = new PagingStatus("console", 0, 0, List.of(), null, List.of(), List.of(), List.of(), null, null, sms,
+        call);
     return new StatusDocument("wd-test", NOW, true, null, List.of(p), List.of(), List.of(), List.of(alert), paging,
         new SelfStatus("2m", null, List.of()));
   }
@@ -80,6 +85,21 @@ class StatusPageTest {
 
     assertThat(html).contains("<li class=\"stage entry st-UNREACHABLE\" data-stage=\"entry\">")
         .contains("injection failed: collector at http://127.0.0.1:9/ingest refused the connection");
+  }
+
+  @Test
+  void theLastTestPageAndCallShowUnderPagingRedWhenTheyReachedNobody() {
+    LastCanary last = new LastCanary(7, "c-7", NOW.minusSeconds(5), "OK", "accepted: offset 3", List.of());
+    String html = StatusPage.render(document("ok", last,
+        new PagingStatus.TestPage(4, "alice", "+4477…89", "sms", Instant.parse("2026-11-27T11:02:07Z"), "sent",
+            "twilio", "SM4", null, "undelivered", "30034 the sender number is not registered for A2P 10DLC", 3.0),
+        new PagingStatus.TestPage(5, "alice", "+4477…89", "call", Instant.parse("2026-11-27T11:02:07Z"), "sending",
+            null, null, null, null, null, null)), StatusPage.Charts.NONE);
+
+    assertThat(html).contains("<li class=\"test-page bad\">last test page: 11:02:07Z, SMS to alice +4477…89,"
+            + " undelivered: 30034 the sender number is not registered for A2P 10DLC</li>")
+        .contains("<li class=\"test-page\">last test call: 11:02:07Z, call to alice +4477…89, being sent</li>")
+        .doesNotContain("none sent through this daemon");
   }
 
   @Test
