@@ -362,6 +362,9 @@ public final class StatusPage {
 
   private static void heartbeats(Html h, StatusDocument doc) {
     if (doc.heartbeats().isEmpty()) {
+      // said, not left out: at night an absent section reads like a page that failed to draw it
+      h.raw("<section id=\"heartbeats\"><h2>Heartbeats</h2>").el("p", "quiet", "no heartbeats configured")
+          .raw("</section>");
       return;
     }
     h.raw("<section id=\"heartbeats\"><h2>Heartbeats</h2><div class=\"scroll\"><table><thead><tr><th>Name</th>")
@@ -389,6 +392,9 @@ public final class StatusPage {
       h.raw("<li").attr("class", d.error() == null ? "ok" : "bad").raw(">")
           .text("dead man's switch " + d.url() + ": last ping " + d.lastPing() + " " + Html.ago(d.lastPingAt(), doc.now())
               + (d.error() == null ? "" : " — " + d.error())).raw("</li>");
+    }
+    if (s.peers().isEmpty()) {
+      h.el("li", "quiet", "no peers configured");
     }
     for (SelfStatus.Peer p : s.peers()) {
       h.raw("<li").attr("class", p.answering() ? "ok" : "bad").raw(">")

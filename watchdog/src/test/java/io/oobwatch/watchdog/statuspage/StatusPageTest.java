@@ -103,6 +103,15 @@ class StatusPageTest {
   }
 
   @Test
+  void withNoHeartbeatsPeersOrDeadMansSwitchConfiguredThePageSaysSoInsteadOfLeavingSectionsOut() {
+    String html = StatusPage.render(document("lost", List.of()), StatusPage.Charts.NONE);
+
+    assertThat(html).contains("<section id=\"heartbeats\"><h2>Heartbeats</h2><p class=\"quiet\">no heartbeats configured</p>")
+        .contains("<li class=\"quiet\">no dead man&#39;s switch configured</li>")
+        .contains("<li class=\"quiet\">no peers configured</li>");
+  }
+
+  @Test
   void aTimelineRunOfEqualBucketsIsOneBarAndAnEmptyBucketBreaksIt() {
     Instant from = NOW.minus(Duration.ofHours(24)).plus(Duration.ofMinutes(10));
     List<CanaryHistory.Bucket> buckets = List.of(
