@@ -219,6 +219,7 @@ public final class Daemon implements AutoCloseable {
     try {
       d.notifier = SystemdNotifier.start(env, new SystemdNotifier.Source(
           d.status::firstRoundDone, d.status::stalled, d.status::summary));
+      d.status.systemd(d.notifier);
     } catch (RuntimeException e) {
       d.close();
       throw e;

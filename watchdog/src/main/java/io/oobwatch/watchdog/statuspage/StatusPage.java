@@ -385,6 +385,17 @@ public final class StatusPage {
     h.raw("<li").attr("class", doc.healthy() ? "ok" : "bad").raw(">")
         .text(doc.healthy() ? "evaluation loops ticking (stall bound " + s.stalledAfter() + ")"
             : "stalled: " + doc.unhealthyReason()).raw("</li>");
+    SelfStatus.Systemd sd = s.systemd();
+    if (sd == null) {
+      h.el("li", "quiet", "not run by systemd (no systemd watchdog)");
+    } else if (sd.watchdogEvery() == null) {
+      h.el("li", "quiet", "systemd notified; no systemd watchdog (the unit sets no WatchdogSec=)");
+    } else {
+      h.raw("<li").attr("class", sd.withholding() ? "bad" : "ok").raw(">")
+          .text(sd.withholding() ? "systemd watchdog: pings held back while evaluation is stalled; systemd restarts"
+              + " oobwatch after WatchdogSec=" : "systemd watchdog: WATCHDOG=1 every " + sd.watchdogEvery() + " ("
+              + sd.watchdogPings() + " sent)").raw("</li>");
+    }
     SelfStatus.DeadMansSwitch d = s.deadMansSwitch();
     if (d == null) {
       h.el("li", "quiet", "no dead man's switch configured");

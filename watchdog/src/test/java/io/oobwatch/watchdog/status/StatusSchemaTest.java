@@ -76,7 +76,8 @@ class StatusSchemaTest {
             null, "unsubscribed [twilio error 21610]", null, null, null));
     SelfStatus self = new SelfStatus("2m",
         new SelfStatus.DeadMansSwitch("https://hc-ping.com/...", "1m", T, "fail", "stalled", false, "HTTP 404"),
-        List.of(new SelfStatus.Peer("wd-us-1", "http://peer/healthz", "30s", 3, T, false, 4, T, "refused")));
+        List.of(new SelfStatus.Peer("wd-us-1", "http://peer/healthz", "30s", 3, T, false, 4, T, "refused")),
+        new SelfStatus.Systemd("15s", 42, false));
     return new StatusDocument("wd-1", T, false, "evaluation stalled",
         List.of(new PipelineStatus("inference-logs", T, "store refused", canary)), List.of(checks), heartbeats,
         List.of(new AlertStatus(1, "inference-logs", "canary", "resolved", "store", "canary lost", T, T)), paging, self);

@@ -112,6 +112,25 @@ class StatusPageTest {
   }
 
   @Test
+  void underSystemdTheSelfMonitoringSaysHowOftenTheWatchdogIsPingedAndWhenThePingsAreHeldBack() {
+    StatusDocument doc = document("lost", List.of());
+    SelfStatus pinging = doc.self().withSystemd(new SelfStatus.Systemd("15s", 42, false));
+    SelfStatus held = doc.self().withSystemd(new SelfStatus.Systemd("15s", 42, true));
+
+    assertThat(StatusPage.render(withSelf(doc, pinging), StatusPage.Charts.NONE))
+        .contains("<li class=\"ok\">systemd watchdog: WATCHDOG=1 every 15s (42 sent)</li>");
+    assertThat(StatusPage.render(withSelf(doc, held), StatusPage.Charts.NONE))
+        .contains("<li class=\"bad\">systemd watchdog: pings held back while evaluation is stalled;");
+    assertThat(StatusPage.render(doc, StatusPage.Charts.NONE))
+        .contains("<li class=\"quiet\">not run by systemd (no systemd watchdog)</li>");
+  }
+
+  static StatusDocument withSelf(StatusDocument d, SelfStatus self) {
+    return new StatusDocument(d.instance(), d.now(), d.healthy(), d.unhealthyReason(), d.pipelines(), d.checks(),
+        d.heartbeats(), d.alerts(), d.paging(), self);
+  }
+
+  @Test
   void aTimelineRunOfEqualBucketsIsOneBarAndAnEmptyBucketBreaksIt() {
     Instant from = NOW.minus(Duration.ofHours(24)).plus(Duration.ofMinutes(10));
     List<CanaryHistory.Bucket> buckets = List.of(
