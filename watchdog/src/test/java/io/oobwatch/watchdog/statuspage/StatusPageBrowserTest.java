@@ -215,6 +215,7 @@ class StatusPageBrowserTest {
     await().atMost(ONE_REFRESH).until(() -> browser.text("#paging")
         .matches("(?s).*last test page: \\d\\d:\\d\\d:\\d\\dZ, SMS to alice \\+1555…22, delivered in .*"));
     assertThat(browser.all("#paging li.test-page.ok")).hasSize(1);
+    browser.driver().executeScript("arguments[0].scrollIntoView()", browser.find("#paging"));
     assertThat(browser.screenshot("status-page-test-page")).exists();
   }
 
