@@ -93,6 +93,12 @@ final class SqliteTestPageStore implements TestPageStore {
   }
 
   @Override
+  public void prune(Instant before) {
+    db.update("DELETE FROM test_pages WHERE requested_at < ? AND id NOT IN (SELECT MAX(id) FROM test_pages GROUP BY"
+        + " channel)", ps -> ps.setLong(1, before.toEpochMilli()));
+  }
+
+  @Override
   public List<TestPage> awaitingDelivery(Instant since) {
     return db.query("SELECT " + COLUMNS + " FROM test_pages WHERE sid IS NOT NULL AND delivery IS NULL AND sent_at >= ?"
         + " ORDER BY id", ps -> ps.setLong(1, since.toEpochMilli()), SqliteTestPageStore::row);

@@ -69,10 +69,14 @@ public final class Stores implements AutoCloseable {
     return db.file();
   }
 
-  /** Deletes judged canaries and observations older than {@code before}. */
+  /**
+   * Deletes judged canaries, observations and test pages older than {@code before} (the newest test
+   * page of each channel stays: paging health shows it).
+   */
   public void prune(java.time.Instant before) {
     canaries.prune(before);
     observations.prune(before);
+    testPages.prune(before);
   }
 
   @Override

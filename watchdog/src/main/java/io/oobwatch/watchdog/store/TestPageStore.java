@@ -36,6 +36,9 @@ public interface TestPageStore {
   /** The newest test page on {@code channel} ({@link Outgoing#SMS} or {@link Outgoing#CALL}). */
   Optional<TestPage> latest(String channel);
 
+  /** Deletes test pages asked for before {@code before}, except the newest on each channel. */
+  void prune(Instant before);
+
   /** Test pages accepted since {@code since} whose final state is not known yet, oldest first. */
   List<TestPage> awaitingDelivery(Instant since);
 }
