@@ -9,6 +9,7 @@ import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PagingStatus;
 import io.oobwatch.watchdog.status.PipelineStatus;
 import io.oobwatch.watchdog.status.SelfStatus;
+import io.oobwatch.watchdog.status.SignalHistory;
 import io.oobwatch.watchdog.status.StageStatus;
 import io.oobwatch.watchdog.status.StatusDocument;
 import java.time.Duration;
@@ -128,6 +129,26 @@ class StatusPageTest {
   static StatusDocument withSelf(StatusDocument d, SelfStatus self) {
     return new StatusDocument(d.instance(), d.now(), d.healthy(), d.unhealthyReason(), d.pipelines(), d.checks(),
         d.heartbeats(), d.alerts(), d.paging(), self);
+  }
+
+  @Test
+  void eachSignalIsChartedWithItsThresholdAndVolumeAgainstYesterdayLastWeekAndTheDropLine() {
+    Instant from = NOW.minus(Duration.ofHours(24)).plus(Duration.ofMinutes(10));
+    Instant t = from.plus(Duration.ofHours(23));
+    SignalHistory history = new SignalHistory("inference-logs", "10m", from, NOW, List.of(
+        new SignalHistory.Series("freshness", "store", "s", 300.0, List.of(new SignalHistory.Point(t, 45, null, null),
+            new SignalHistory.Point(t.plus(Duration.ofMinutes(10)), 420, null, null))),
+        new SignalHistory.Series("volume", "kafka", "/min", 0.8, List.of(new SignalHistory.Point(t, 400, 500.0, 480.0),
+            new SignalHistory.Point(t.plus(Duration.ofMinutes(10)), 120, 500.0, 470.0)))));
+
+    StatusPage.Charts charts = StatusPage.draw(Map.of(), Map.of("inference-logs", history), Map.of());
+
+    assertThat(charts.signals().get("inference-logs/freshness/store"))
+        .contains("<line class=\"c-threshold\"").contains("<title>max_age 300 s</title>")
+        .contains("<polyline class=\"c-line l-value\"");
+    assertThat(charts.signals().get("inference-logs/volume/kafka"))
+        .contains("<polyline class=\"c-line l-yesterday\"").contains("<polyline class=\"c-line l-week\"")
+        .contains("drop line (80 % of yesterday)").doesNotContain("c-threshold");
   }
 
   @Test
