@@ -89,8 +89,9 @@ public final class TestPages {
     String what = Outgoing.CALL.equals(t.channel()) ? "test call" : "test SMS";
     try {
       String sid = send.run();
-      store.sent(t.id(), pager.describe(), sid, clock.instant());
-      log.info("{} to {} accepted by {}: {}", what, t.recipient(), pager.describe(), sid);
+      String via = pager.describe(sid);
+      store.sent(t.id(), via, sid, clock.instant());
+      log.info("{} to {} accepted by {}: {}", what, t.recipient(), via, sid);
     } catch (PageException e) {
       String error = e.getMessage() + (e.code() != 0 ? " [twilio error " + e.code() + "]" : "");
       store.notSent(t.id(), pager.describe(), error);

@@ -151,6 +151,25 @@ class TestPageRouteTest {
   }
 
   @Test
+  void aTestPageTheFallbackCarriedSaysSoAndWhyThePrimaryWasNotUsed() throws Exception {
+    rig.close();
+    rig = new PagingRig(dir.resolve("fallback"), EscalationTimelineTest.POLICY + "\n" + PagingFaultDrillTest.FALLBACK_TWILIO);
+    server.close();
+    server = rig.serve();
+    rig.twilio.failNext(401, 20003);
+
+    long id = JSON.readTree(request("POST", "/paging/test", API_TOKEN, "{}").body()).path("tests").get(0).path("id")
+        .asLong();
+
+    JsonNode t = testPage(id);
+    assertThat(t.path("state").asText()).isEqualTo("sent");
+    assertThat(t.path("via").asText()).startsWith("the FALLBACK twilio SMS and calls from +15550009999")
+        .contains("as the primary failed: credentials rejected (20003)");
+    assertThat(rig.fallbackTwilio.delivered()).singleElement()
+        .satisfies(m -> assertThat(m.body()).contains("test page to alice"));
+  }
+
+  @Test
   void aNameNotOnCallIs404ListingTheNamesAndABadBodyIs400() throws Exception {
     HttpResponse<String> unknown = request("POST", "/paging/test", API_TOKEN, "{\"to\": \"carol\"}");
     assertThat(unknown.statusCode()).isEqualTo(404);
