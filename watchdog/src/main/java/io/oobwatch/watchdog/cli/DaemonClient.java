@@ -12,13 +12,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Talks to a running daemon's HTTP API for the commands that change it (ack, silence). */
+/** Talks to a running daemon's HTTP API for the commands that use its token (ack, silence, page-test). */
 final class DaemonClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  /** An answer: the HTTP status and its one-line message ({@code message} or {@code error}). */
-  record Answer(int status, String message) {}
+  /**
+   * An answer: the HTTP status, its one-line message ({@code message} or {@code error}), and the
+   * body as sent.
+   */
+  record Answer(int status, String message, String body) {}
 
   private DaemonClient() {}
 
@@ -69,6 +72,6 @@ final class DaemonClient {
     } catch (IOException e) {
       // not JSON: the body as is
     }
-    return new Answer(r.statusCode(), message);
+    return new Answer(r.statusCode(), message, r.body());
   }
 }

@@ -6,6 +6,7 @@ import io.oobwatch.watchdog.status.AlertStatus;
 import io.oobwatch.watchdog.status.CanaryStatus;
 import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PagingStatus;
+import io.oobwatch.watchdog.store.Outgoing;
 import io.oobwatch.watchdog.status.PipelineStatus;
 import io.oobwatch.watchdog.status.SelfStatus;
 import io.oobwatch.watchdog.status.StageStatus;
@@ -217,6 +218,14 @@ final class StatusCommand implements Callable<Integer> {
       paging.recent().stream().filter(p -> p.sid() != null).limit(RECENT_DELIVERIES)
           .forEach(p -> out.printf("  page %-4s alert %-4s %-4s to %-10s %s%n", p.id(), p.alert(), p.channel(), p.to(),
               delivery(p)));
+      for (PagingStatus.TestPage t : java.util.Arrays.asList(paging.lastTestSms(), paging.lastTestCall())) {
+        if (t != null) {
+          out.println("  " + testPage(t));
+        }
+      }
+      if (paging.lastTestSms() == null && paging.lastTestCall() == null) {
+        out.println("  no test page sent through this daemon yet (oobwatch page-test)");
+      }
     }
     SelfStatus self = doc.self();
     SelfStatus.DeadMansSwitch dms = self == null ? null : self.deadMansSwitch();
@@ -235,15 +244,13 @@ final class StatusCommand implements Callable<Integer> {
 
   /** "delivered in 4.2s", "undelivered: 30034 the sender number is not registered for A2P 10DLC". */
   static String delivery(PagingStatus.Page p) {
-    if (p.delivery() == null) {
-      return "sent, delivery not known yet";
-    }
-    String in = p.deliverySeconds() == null ? "" : " in " + seconds(Math.round(p.deliverySeconds() * 1000));
-    return switch (p.delivery()) {
-      case "delivered", "answered" -> p.delivery() + in;
-      case "untracked" -> "sent (" + p.deliveryDetail() + ")";
-      default -> p.delivery() + ": " + p.deliveryDetail();
-    };
+    return PagingStatus.deliveryWords(p.delivery(), p.deliveryDetail(), p.deliverySeconds());
+  }
+
+  /** "last test SMS to alice (+1555…22) at 2026-11-30T14:02:11Z: delivered in 4.2s". */
+  static String testPage(PagingStatus.TestPage t) {
+    return "last test " + (Outgoing.CALL.equals(t.channel()) ? "call" : "SMS") + " to " + t.to() + " (" + t.phone()
+        + ") at " + t.requestedAt() + ": " + t.outcome();
   }
 
   private static String day(CanaryStatus.DayCounts d) {

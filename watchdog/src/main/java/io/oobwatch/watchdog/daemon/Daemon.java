@@ -13,6 +13,7 @@ import io.oobwatch.watchdog.page.WebhookPager;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.page.Pager;
 import io.oobwatch.watchdog.page.Pauses;
+import io.oobwatch.watchdog.page.TestPages;
 import io.oobwatch.watchdog.page.TwilioPager;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
@@ -20,7 +21,6 @@ import io.oobwatch.watchdog.schedule.SignalWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.self.StateAlarm;
 import io.oobwatch.watchdog.server.StatusServer;
-import io.oobwatch.watchdog.store.Outbox;
 import io.oobwatch.watchdog.store.StateStoreException;
 import io.oobwatch.watchdog.store.Stores;
 import io.oobwatch.watchdog.systemd.SystemdNotifier;
@@ -80,6 +80,12 @@ public final class Daemon implements AutoCloseable {
   /** How often the page's history reads the open 10-minute bucket again. */
   static final Duration HISTORY_REFRESH = Duration.ofSeconds(10);
   private final StateAlarm stateAlarm;
+  /** Sends test pages, one at a time, so a slow Twilio delays no evaluation. */
+  private final java.util.concurrent.ExecutorService testPageSender = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "oobwatch-test-page");
+    t.setDaemon(true);
+    return t;
+  });
   private SystemdNotifier notifier;
 
   private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen, Pauses pauses) {
@@ -98,7 +104,7 @@ public final class Daemon implements AutoCloseable {
         pagingChanged();
       });
       this.alerts = alerts;
-      this.deliveries = deliveryWatch(config, stores.outbox(), pager, clock, alerts);
+      this.deliveries = deliveryWatch(config, stores, pager, clock, alerts);
       this.self = new SelfWatch(config.instance(), config.self(), alerts, clock);
       ProbeFactory factory = new ProbeFactory(clock);
       Map<String, HealthProbe> pulls = new LinkedHashMap<>();
@@ -135,7 +141,7 @@ public final class Daemon implements AutoCloseable {
       if (address.isUnresolved()) {
         address = new InetSocketAddress(address.getHostString(), address.getPort());
       }
-      this.pagingView = new PagingView(clock, stores.alerts(), stores.outbox(), alerts, dispatcher);
+      this.pagingView = new PagingView(clock, stores.alerts(), stores.outbox(), stores.testPages(), alerts, dispatcher);
       this.canaryDays = new CanaryDays(clock, stores.canaries());
       watches.forEach(w -> canaryDays.refresh(w.name()));
       this.history = new HistoryView(clock, stores.canaries(), stores.observations(), config.pipelines());
@@ -149,7 +155,9 @@ public final class Daemon implements AutoCloseable {
           pagingView, canaryDays, metrics, history);
       try {
         this.server = StatusServer.start(address, status, heartbeats::receive,
-            new DaemonPaging(config, alerts, clock, deliveries, this::refreshPagingSoon));
+            new DaemonPaging(config, alerts, clock, deliveries,
+                new TestPages(config.instance(), stores.testPages(), pager, clock, this::sendTestPage),
+                this::refreshPagingSoon));
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
@@ -211,6 +219,7 @@ public final class Daemon implements AutoCloseable {
     try {
       d.notifier = SystemdNotifier.start(env, new SystemdNotifier.Source(
           d.status::firstRoundDone, d.status::stalled, d.status::summary));
+      d.status.systemd(d.notifier);
     } catch (RuntimeException e) {
       d.close();
       throw e;
@@ -286,6 +295,21 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
+  /**
+   * A test page is sent on a thread of its own (the HTTP I/O thread that asked must not wait for
+   * Twilio); /status shows the channel's answer right after.
+   */
+  private void sendTestPage(Runnable send) {
+    try {
+      testPageSender.execute(() -> {
+        send.run();
+        pagingView.refresh();
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down: the test page stays recorded as being sent, and is marked not sent at the next start
+    }
+  }
+
   /** Pages were queued: the next escalation tick reads the paging side again. */
   private void pagingChanged() {
     PagingView view = pagingView;
@@ -328,9 +352,9 @@ public final class Daemon implements AutoCloseable {
    * Follows each sent page to its final status; a page that reached nobody moves to its next route
    * through {@link Alerts#undelivered}.
    */
-  static DeliveryWatch deliveryWatch(Config config, Outbox outbox, Pager pager, Clock clock, Alerts alerts) {
+  static DeliveryWatch deliveryWatch(Config config, Stores stores, Pager pager, Clock clock, Alerts alerts) {
     Duration timeout = config.paging() == null ? Config.Paging.DEFAULT_DELIVERY_TIMEOUT : config.paging().deliveryTimeout();
-    return new DeliveryWatch(outbox, pager, clock, timeout, alerts::undelivered);
+    return new DeliveryWatch(stores.outbox(), stores.testPages(), pager, clock, timeout, alerts::undelivered);
   }
 
   /** Grouping, the hourly cap, call acks, and who is paged when someone cannot be reached. */
@@ -431,6 +455,12 @@ public final class Daemon implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    testPageSender.shutdownNow();
+    try {
+      testPageSender.awaitTermination(15, TimeUnit.SECONDS); // a request to the channel ends within its timeout
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     if (scheduler != null) {
       scheduler.shutdownNow();

@@ -5,6 +5,8 @@ import io.oobwatch.watchdog.alert.AckReplies;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.page.DeliveryWatch;
+import io.oobwatch.watchdog.page.TestPages;
+import io.oobwatch.watchdog.status.PagingStatus;
 import io.oobwatch.watchdog.server.PagingControl;
 import io.oobwatch.watchdog.store.Silence;
 import io.oobwatch.watchdog.page.TwilioConfig;
@@ -15,7 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The paging endpoints' view of the daemon: acknowledgement and silences through {@link Alerts}. */
+/**
+ * The paging endpoints' view of the daemon: acknowledgement and silences through {@link Alerts},
+ * test pages through {@link TestPages}.
+ */
 final class DaemonPaging implements PagingControl {
   private final Config config;
   private final Alerts alerts;
@@ -23,13 +28,19 @@ final class DaemonPaging implements PagingControl {
   private final Runnable changed;
   private final Clock clock;
   private final DeliveryWatch deliveries;
+  private final TestPages testPages;
 
-  /** @param changed told after an ack or a silence changed what /status shows (it must not block) */
-  DaemonPaging(Config config, Alerts alerts, Clock clock, DeliveryWatch deliveries, Runnable changed) {
+  /**
+   * @param changed told after an ack, a silence or a test page changed what /status shows (it must
+   *     not block)
+   */
+  DaemonPaging(Config config, Alerts alerts, Clock clock, DeliveryWatch deliveries, TestPages testPages,
+      Runnable changed) {
     this.config = config;
     this.alerts = alerts;
     this.clock = clock;
     this.deliveries = deliveries;
+    this.testPages = testPages;
     this.changed = changed;
     this.replies = new AckReplies(alerts, config.paging());
   }
@@ -121,6 +132,31 @@ final class DaemonPaging implements PagingControl {
     }
     return new SilenceChange(SilenceStatus.ENDED, "silence " + silenceId + " of " + s.subject()
         + " ended; alerts that still fire are paged again");
+  }
+
+  @Override
+  public TestPageRequest testPage(String to, boolean call, String by) {
+    List<Config.OnCall> people = config.paging() == null ? List.of() : config.paging().oncall();
+    if (people.isEmpty()) {
+      return new TestPageRequest(TestPageStatus.NO_ONCALL, "no paging.oncall in the daemon's config; nobody to send a"
+          + " test page to", List.of());
+    }
+    Config.OnCall person = to == null ? people.get(0)
+        : people.stream().filter(p -> p.name().equals(to)).findFirst().orElse(null);
+    if (person == null) {
+      return new TestPageRequest(TestPageStatus.UNKNOWN_PERSON, "\"" + to + "\" is not in the daemon's paging.oncall"
+          + " (known: " + String.join(", ", people.stream().map(Config.OnCall::name).toList()) + ")", List.of());
+    }
+    List<PagingStatus.TestPage> tests = testPages.request(person.name(), person.phone(), call, by).stream()
+        .map(PagingView::testPage).toList();
+    changed.run();
+    return new TestPageRequest(TestPageStatus.SENDING, "test " + (call ? "SMS and call" : "SMS") + " to "
+        + person.name() + " being sent by oobwatch " + config.instance(), tests);
+  }
+
+  @Override
+  public Optional<PagingStatus.TestPage> testPage(long id) {
+    return testPages.testPage(id).map(PagingView::testPage);
   }
 
   /** What an alert can be about: every pipeline, heartbeat and peer of the config, by its subject name. */

@@ -17,7 +17,9 @@ import io.oobwatch.watchdog.status.PipelineChecks;
 import io.oobwatch.watchdog.status.PipelineStatus;
 import io.oobwatch.watchdog.status.SignalHistory;
 import io.oobwatch.watchdog.status.StageStatus;
+import io.oobwatch.watchdog.status.SelfStatus;
 import io.oobwatch.watchdog.status.StatusDocument;
+import io.oobwatch.watchdog.systemd.SystemdNotifier;
 import io.oobwatch.watchdog.statuspage.StatusPage;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,6 +56,8 @@ final class DaemonStatus implements StatusSource {
   private final Instant started;
   private final HistoryView history;
   private volatile StatusPage.Charts charts = StatusPage.Charts.NONE;
+  /** systemd's notifier once it started; null before, and when not run by systemd. */
+  private volatile SystemdNotifier systemd;
 
   DaemonStatus(Config config, Clock clock, Loops loops, PagingView paging, CanaryDays days, DaemonMetrics metrics,
       HistoryView history) {
@@ -139,7 +143,19 @@ final class DaemonStatus implements StatusSource {
         loops.heartbeats().status(),
         p.alerts(),
         p.paging(),
-        loops.self().status());
+        self());
+  }
+
+  /** systemd's notifier, started after this: from now on /status shows its watchdog. */
+  void systemd(SystemdNotifier notifier) {
+    this.systemd = notifier.active() ? notifier : null;
+  }
+
+  private SelfStatus self() {
+    SelfStatus s = loops.self().status();
+    SystemdNotifier n = systemd;
+    return n == null ? s : s.withSystemd(new SelfStatus.Systemd(
+        n.watchdogEvery() == null ? null : Durations.write(n.watchdogEvery()), n.watchdogPings(), n.withholding()));
   }
 
   private PipelineStatus pipeline(PipelineWatch w) {

@@ -9,6 +9,9 @@ import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.Delivery;
 import io.oobwatch.watchdog.store.Escalating;
 import io.oobwatch.watchdog.store.OutboxEntry;
+import io.oobwatch.watchdog.store.Outgoing;
+import io.oobwatch.watchdog.store.TestPage;
+import io.oobwatch.watchdog.store.TestPageStore;
 import io.oobwatch.watchdog.store.Silence;
 import io.oobwatch.watchdog.store.AlertStore;
 import io.oobwatch.watchdog.store.Outbox;
@@ -52,21 +55,24 @@ final class PagingView {
   private final Clock clock;
   private final AlertStore store;
   private final Outbox outbox;
+  private final TestPageStore testPages;
   private final Alerts alerts;
   private final PageDispatcher dispatcher;
   private volatile Published current;
   private volatile boolean changed;
   private Instant refreshedAt = Instant.MIN;
 
-  PagingView(Clock clock, AlertStore store, Outbox outbox, Alerts alerts, PageDispatcher dispatcher) {
+  PagingView(Clock clock, AlertStore store, Outbox outbox, TestPageStore testPages, Alerts alerts,
+      PageDispatcher dispatcher) {
     this.clock = clock;
     this.store = store;
     this.outbox = outbox;
+    this.testPages = testPages;
     this.alerts = alerts;
     this.dispatcher = dispatcher;
     // until a first reading succeeds: nothing known, nothing shown
     this.current = new Published(List.of(), 0, new PagingStatus(dispatcher.pager().describe(), 0, 0, List.of(), null,
-        List.of(), List.of(), List.of(), null, null), null);
+        List.of(), List.of(), List.of(), null, null, null, null), null);
     refresh();
   }
 
@@ -84,7 +90,8 @@ final class PagingView {
   synchronized void tick() {
     Published p = current;
     boolean busy = changed || p.firing() > 0 || p.problem() != null || p.paging().pending() > 0
-        || !p.paging().escalations().isEmpty() || !p.paging().silences().isEmpty();
+        || !p.paging().escalations().isEmpty() || !p.paging().silences().isEmpty()
+        || unsettled(p.paging().lastTestSms()) || unsettled(p.paging().lastTestCall());
     if (busy || !clock.instant().isBefore(refreshedAt.plus(QUIET_REFRESH))) {
       refresh();
     }
@@ -123,7 +130,9 @@ final class PagingView {
         alerts.silences().stream().map(PagingView::silence).toList(),
         outbox.failedPages(now.minus(LOOKBACK)).stream().map(PagingView::failedPage).toList(),
         problem == null ? null : problem.text(),
-        problem == null ? null : problem.kind());
+        problem == null ? null : problem.kind(),
+        testPages.latest(Outgoing.SMS).map(PagingView::testPage).orElse(null),
+        testPages.latest(Outgoing.CALL).map(PagingView::testPage).orElse(null));
     return new Published(recent.stream().map(PagingView::alert).toList(), firing, paging, problem);
   }
 
@@ -162,6 +171,26 @@ final class PagingView {
     return new PagingStatus.Page(e.id(), e.alertId(), e.event(), e.recipient(), lower(e.state()), e.channel(),
         e.attempts(), e.sid(), e.lastError(), d == null ? null : d.state().word(), d == null ? null : d.detail(),
         seconds);
+  }
+
+  private static boolean unsettled(PagingStatus.TestPage t) {
+    return t != null && !t.settled();
+  }
+
+  /** A test page as /status and the test page endpoint show it: the phone masked. */
+  static PagingStatus.TestPage testPage(TestPage t) {
+    Delivery d = t.delivery();
+    String state = t.sending() ? PagingStatus.SENDING : t.sid() != null ? PagingStatus.SENT : PagingStatus.NOT_SENT;
+    Double seconds = d == null || t.sentAt() == null ? null
+        : Math.max(0, Duration.between(t.sentAt(), d.at()).toMillis()) / 1000.0;
+    return new PagingStatus.TestPage(t.id(), t.recipient(), masked(t.phone()), t.channel(), t.requestedAt(), state,
+        t.via(), t.sid(), t.error(), d == null ? null : d.state().word(), d == null ? null : d.detail(), seconds);
+  }
+
+  /** "+4477…89": enough to tell which number it was, not the whole number, as /status needs no token. */
+  static String masked(String phone) {
+    return phone.length() <= 8 ? "…" + phone.substring(Math.max(0, phone.length() - 2))
+        : phone.substring(0, 5) + "…" + phone.substring(phone.length() - 2);
   }
 
   private PagingStatus.Escalation escalation(Escalating e) {

@@ -5,6 +5,8 @@ import io.oobwatch.watchdog.store.Delivery;
 import io.oobwatch.watchdog.store.Outbox;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import io.oobwatch.watchdog.store.Outgoing;
+import io.oobwatch.watchdog.store.TestPage;
+import io.oobwatch.watchdog.store.TestPageStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * lookup (callbacks arrive on the HTTP server's I/O threads and must not wait for one): the store
  * records a SID's final state once ({@link Outbox#delivered}), and only that caller moves the page
  * on. {@link #check} runs on one thread at a time.
+ *
+ * <p>Test pages ({@code oobwatch page-test} through the daemon) are followed the same way; where one
+ * ended is recorded on it, and it moves nothing on.
  */
 public final class DeliveryWatch {
   private static final Logger log = LoggerFactory.getLogger(DeliveryWatch.class);
@@ -40,7 +45,11 @@ public final class DeliveryWatch {
 
   private record Poll(Instant next, Duration interval) {}
 
+  /** A message or call followed by its SID: a page's (the outbox) or a test page's. */
+  private record Followed(String sid, boolean call, String recipient, Instant sentAt) {}
+
   private final Outbox outbox;
+  private final TestPageStore testPages;
   private final Pager pager;
   private final Clock clock;
   private final Duration deliveryTimeout;
@@ -48,13 +57,15 @@ public final class DeliveryWatch {
   private final Map<String, Poll> polls = new ConcurrentHashMap<>();
 
   /**
+   * @param testPages test pages, followed alike; where one ended is recorded and moves nothing on
    * @param deliveryTimeout how long an SMS may go without a delivery receipt
    * @param reachedNobody told, for each page of a message or call that reached nobody, after its
    *     state was recorded (the row carries it); must not block
    */
-  public DeliveryWatch(Outbox outbox, Pager pager, Clock clock, Duration deliveryTimeout,
+  public DeliveryWatch(Outbox outbox, TestPageStore testPages, Pager pager, Clock clock, Duration deliveryTimeout,
       Consumer<OutboxEntry> reachedNobody) {
     this.outbox = outbox;
+    this.testPages = testPages;
     this.pager = pager;
     this.clock = clock;
     this.deliveryTimeout = deliveryTimeout;
@@ -64,25 +75,28 @@ public final class DeliveryWatch {
   /** One pass: looks up each message and call whose poll is due, and judges the timeouts. */
   public void check() {
     Instant now = clock.instant();
-    Map<String, OutboxEntry> bySid = new LinkedHashMap<>();
-    for (OutboxEntry e : outbox.awaitingDelivery(now.minus(followFor(deliveryTimeout)))) {
-      bySid.putIfAbsent(e.sid(), e);
+    Instant since = now.minus(followFor(deliveryTimeout));
+    Map<String, Followed> bySid = new LinkedHashMap<>();
+    for (OutboxEntry e : outbox.awaitingDelivery(since)) {
+      bySid.putIfAbsent(e.sid(), new Followed(e.sid(), Outgoing.CALL.equals(e.channel()), e.recipient(),
+          e.sentAt() == null ? e.createdAt() : e.sentAt()));
+    }
+    for (TestPage t : testPages.awaitingDelivery(since)) {
+      bySid.putIfAbsent(t.sid(), new Followed(t.sid(), Outgoing.CALL.equals(t.channel()), t.recipient(), t.sentAt()));
     }
     polls.keySet().retainAll(bySid.keySet());
-    for (OutboxEntry e : bySid.values()) {
-      boolean call = Outgoing.CALL.equals(e.channel());
-      Instant sentAt = e.sentAt() == null ? e.createdAt() : e.sentAt();
-      Duration limit = call ? CALL_TIMEOUT : deliveryTimeout;
-      boolean timedOut = !now.isBefore(sentAt.plus(limit));
-      Poll poll = polls.get(e.sid());
+    for (Followed f : bySid.values()) {
+      Duration limit = f.call() ? CALL_TIMEOUT : deliveryTimeout;
+      boolean timedOut = !now.isBefore(f.sentAt().plus(limit));
+      Poll poll = polls.get(f.sid());
       // at the timeout, one last lookup: the receipt may have come since the previous one
       if (poll != null && now.isBefore(poll.next()) && !timedOut) {
         continue;
       }
       Duration wait = poll == null ? FIRST_POLL : min(poll.interval().multipliedBy(2), MAX_POLL);
-      polls.put(e.sid(), new Poll(now.plus(wait), wait));
-      if (!lookUp(e, call) && timedOut) {
-        record(e.sid(), new Receipt("timeout", Delivery.State.NO_RECEIPT, 0,
+      polls.put(f.sid(), new Poll(now.plus(wait), wait));
+      if (!lookUp(f) && timedOut) {
+        record(f.sid(), new Receipt("timeout", Delivery.State.NO_RECEIPT, 0,
             "no delivery receipt within " + Durations.format(limit)));
       }
     }
@@ -98,12 +112,12 @@ public final class DeliveryWatch {
   }
 
   // true when the lookup gave a final state
-  private boolean lookUp(OutboxEntry e, boolean call) {
+  private boolean lookUp(Followed f) {
     try {
-      Receipt r = pager.receipt(e.sid(), call);
-      return r.isFinal() && record(e.sid(), r);
+      Receipt r = pager.receipt(f.sid(), f.call());
+      return r.isFinal() && record(f.sid(), r);
     } catch (PageException ex) {
-      log.warn("delivery of the {} to {} not known yet: {}", call ? "call" : "SMS", e.recipient(), ex.getMessage());
+      log.warn("delivery of the {} to {} not known yet: {}", f.call() ? "call" : "SMS", f.recipient(), ex.getMessage());
       return false;
     }
   }
@@ -126,7 +140,7 @@ public final class DeliveryWatch {
     List<OutboxEntry> rows = outbox.delivered(sid, d);
     polls.remove(sid);
     if (rows.isEmpty()) {
-      return false;
+      return testPages.delivered(sid, d).map(this::testPageEnded).isPresent();
     }
     OutboxEntry first = rows.get(0);
     String what = Outgoing.CALL.equals(first.channel()) ? "call" : "SMS";
@@ -147,6 +161,20 @@ public final class DeliveryWatch {
       }
     }
     return true;
+  }
+
+  // a test page moves nothing on: its outcome is recorded, and said in the log
+  private TestPage testPageEnded(TestPage t) {
+    String what = Outgoing.CALL.equals(t.channel()) ? "test call" : "test SMS";
+    Delivery d = t.delivery();
+    if (d.state().reachedNobody()) {
+      log.warn("{} to {} REACHED NOBODY: {}: {} ({}); real pages to {} may not arrive either", what, t.recipient(),
+          d.state().word(), d.detail(), t.sid(), t.recipient());
+    } else {
+      log.info("{} to {} {} in {} ({})", what, t.recipient(), d.state().word(),
+          Durations.format(Duration.between(t.sentAt(), d.at())), t.sid());
+    }
+    return t;
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -152,4 +152,14 @@ public final class FailoverPager implements Pager {
   public String describe() {
     return primary.describe() + "; fallback: " + fallback.describe();
   }
+
+  /** Which of the two took {@code id}; the fallback with why the primary was not used. */
+  @Override
+  public String describe(String id) {
+    if (!id.startsWith(FALLBACK)) {
+      return primary.describe();
+    }
+    String why = problem();
+    return "the FALLBACK " + fallback.describe() + (why == null ? "" : ", as the primary failed: " + why);
+  }
 }

@@ -45,4 +45,12 @@ public interface Pager {
 
   /** What this channel is, for logs and status ("twilio SMS from +1555...", "console"). */
   String describe();
+
+  /**
+   * The channel that took the message or call {@code id}, for the person checking a test page: this
+   * one ({@link #describe()}), unless a fallback in front of it carried it.
+   */
+  default String describe(String id) {
+    return describe();
+  }
 }

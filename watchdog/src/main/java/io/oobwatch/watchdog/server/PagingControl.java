@@ -1,7 +1,9 @@
 package io.oobwatch.watchdog.server;
 
+import io.oobwatch.watchdog.status.PagingStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the paging endpoints ask of the daemon. Called on a netty I/O thread; each call is a quick
@@ -19,7 +21,7 @@ public interface PagingControl {
   /** {@code http.public_url}: what Twilio signed the webhook URL against; null when not set. */
   String publicUrl();
 
-  /** The bearer token of the ack and silence endpoints; null disables them. */
+  /** The bearer token of the ack, silence and test page endpoints; null disables them. */
   String apiToken();
 
   /** The SMS answer to a text from {@code from}; acknowledges when it is an ack from someone on call. */
@@ -64,4 +66,29 @@ public interface PagingControl {
 
   /** Ends a silence now; its subject's alerts that still fire are paged again. */
   SilenceChange endSilence(long silenceId, String by);
+
+  /** The outcome of asking for a test page. */
+  enum TestPageStatus {
+    /** Recorded, and being sent: follow it by its id. */
+    SENDING,
+    /** Nobody in {@code paging.oncall} by that name. */
+    UNKNOWN_PERSON,
+    /** No {@code paging.oncall} configured: nobody to send it to. */
+    NO_ONCALL
+  }
+
+  /**
+   * @param message one line for the person who asked
+   * @param tests the SMS (and the call) as recorded, being sent; empty unless SENDING
+   */
+  record TestPageRequest(TestPageStatus status, String message, List<PagingStatus.TestPage> tests) {}
+
+  /**
+   * Sends a test SMS (and with {@code call}, places a test call) through the daemon's own pager to the
+   * on-call person {@code to} (null: the first); returns without waiting for the channel.
+   */
+  TestPageRequest testPage(String to, boolean call, String by);
+
+  /** A test page as recorded now: whether the channel took it, and where it ended. */
+  Optional<PagingStatus.TestPage> testPage(long id);
 }

@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  *       409 already over, 404 unknown):
  *       bearer token ({@code http.api_token_file}); 401 without it, 403 with a wrong one, 503 when no
  *       token is configured.
+ *   <li>{@code POST /paging/test} (JSON {@code to} (an on-call name; absent: the first), {@code
+ *       call}): the daemon sends a test SMS (and places a test call) through its own pager; 202 with
+ *       the records being sent, 404 for a name not on call, 409 when nobody is on call; {@code GET
+ *       /paging/test/{id}}: one test page as recorded now (sent? delivered?). Same bearer token.
  * </ul>
  */
 final class PagingRoutes {
@@ -57,7 +61,9 @@ final class PagingRoutes {
         .add(HttpMethod.POST, "/twilio/status", r -> status(r, paging))
         .add(HttpMethod.POST, "/alerts/{id}/ack", r -> ack(r, paging))
         .add(HttpMethod.POST, "/silences", r -> silence(r, paging))
-        .add(HttpMethod.DELETE, "/silences/{id}", r -> endSilence(r, paging));
+        .add(HttpMethod.DELETE, "/silences/{id}", r -> endSilence(r, paging))
+        .add(HttpMethod.POST, "/paging/test", r -> testPage(r, paging))
+        .add(HttpMethod.GET, "/paging/test/{id}", r -> testPageState(r, paging));
   }
 
   private static Response sms(Request r, PagingControl paging) {
@@ -208,6 +214,49 @@ final class PagingRoutes {
     });
   }
 
+  private static Response testPage(Request r, PagingControl paging) throws Exception {
+    Response refused = unauthorized(r, paging);
+    if (refused != null) {
+      return refused;
+    }
+    JsonNode body;
+    try {
+      body = r.bodyText().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.bodyText());
+    } catch (Exception e) {
+      body = null;
+    }
+    if (body == null || !body.isObject() || (body.has("to") && !body.get("to").isTextual())
+        || (body.has("call") && !body.get("call").isBoolean())) {
+      return Response.error(HttpResponseStatus.BAD_REQUEST,
+          "send JSON {\"to\": NAME, \"call\": true|false}; both are optional (default: the first on call, SMS only)");
+    }
+    String to = body.has("to") ? body.get("to").asText() : null;
+    PagingControl.TestPageRequest t = paging.testPage(to, body.path("call").asBoolean(false), "api");
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("result", t.status().name().toLowerCase(java.util.Locale.ROOT));
+    answer.put("message", t.message());
+    answer.put("tests", t.tests());
+    return Response.json(switch (t.status()) {
+      case SENDING -> HttpResponseStatus.ACCEPTED;
+      case UNKNOWN_PERSON -> HttpResponseStatus.NOT_FOUND;
+      case NO_ONCALL -> HttpResponseStatus.CONFLICT;
+    }, answer);
+  }
+
+  private static Response testPageState(Request r, PagingControl paging) throws Exception {
+    Response refused = unauthorized(r, paging);
+    if (refused != null) {
+      return refused;
+    }
+    Long id = pathId(r);
+    if (id == null) {
+      return Response.error(HttpResponseStatus.BAD_REQUEST, "test page id must be a number, e.g. /paging/test/3");
+    }
+    java.util.Optional<io.oobwatch.watchdog.status.PagingStatus.TestPage> t = paging.testPage(id);
+    return t.isPresent() ? Response.json(HttpResponseStatus.OK, t.get())
+        : Response.error(HttpResponseStatus.NOT_FOUND, "there is no test page " + id);
+  }
+
   /** {"result": "silenced" | "ended" | "already_over" | "unknown", "message": ...}. */
   private static Response silenceAnswer(PagingControl.SilenceChange c, HttpResponseStatus status) throws Exception {
     Map<String, Object> body = new LinkedHashMap<>();
@@ -233,7 +282,7 @@ final class PagingRoutes {
   private static Response unauthorized(Request r, PagingControl paging) {
     if (paging.apiToken() == null) {
       return Response.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
-          "no API token configured; set http.api_token_file to enable acknowledging and silencing over HTTP");
+          "no API token configured; set http.api_token_file to enable acknowledging, silencing and test pages over HTTP");
     }
     String header = r.headers().get("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {

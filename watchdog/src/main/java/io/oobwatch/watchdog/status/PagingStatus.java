@@ -18,6 +18,8 @@ import java.util.List;
  * @param failedLast24h pages that failed for good in the last day
  * @param problem why paging is in trouble; absent while it is not
  * @param problemKind {@code retrying} (a send failed, a retry is due) or {@code failed} (given up)
+ * @param lastTestSms the newest test SMS the daemon sent ({@code oobwatch page-test}); absent when none
+ * @param lastTestCall the newest test call the daemon placed ({@code page-test --call}); absent when none
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PagingStatus(
@@ -30,7 +32,9 @@ public record PagingStatus(
     List<SilenceStatus> silences,
     @JsonProperty("failed_last_24h") List<FailedPage> failedLast24h,
     @JsonInclude(JsonInclude.Include.NON_NULL) String problem,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String problemKind) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String problemKind,
+    @JsonInclude(JsonInclude.Include.NON_NULL) TestPage lastTestSms,
+    @JsonInclude(JsonInclude.Include.NON_NULL) TestPage lastTestCall) {
   public PagingStatus {
     recent = StatusJson.list(recent);
     escalations = StatusJson.list(escalations);
@@ -76,6 +80,74 @@ public record PagingStatus(
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record SilenceStatus(long id, String subject, Instant until, String reason, String by) {}
+
+  /** {@link TestPage#state} of a test page the channel has not answered yet. */
+  public static final String SENDING = "sending";
+  /** {@link TestPage#state} of a test page the channel accepted. */
+  public static final String SENT = "sent";
+  /** {@link TestPage#state} of a test page the channel refused, or that could not be sent. */
+  public static final String NOT_SENT = "not-sent";
+
+  /**
+   * A test page the daemon sent ({@code oobwatch page-test}), as {@code /status} and {@code GET
+   * /paging/test/{id}} show it.
+   *
+   * @param to the on-call person; phone their number, masked ("+1555…22")
+   * @param channel sms or call
+   * @param requestedAt when it was asked for
+   * @param state sending, sent or not-sent
+   * @param via the channel that took or refused it ("twilio SMS from +1555..."); absent while sending
+   * @param sid the channel's id of the message or call; absent unless sent
+   * @param error why it was not sent, with the channel's code; absent unless not-sent
+   * @param delivery where it ended, as for a page (delivered, undelivered, no-receipt, answered,
+   *     voicemail, ...); absent while not known
+   * @param deliveryDetail the delivery in words ("30034 the sender number is not registered ..."); absent while not known
+   * @param deliverySeconds from the channel accepting it to its delivery being known; absent while not known
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record TestPage(
+      long id, String to, String phone, String channel, Instant requestedAt, String state, String via, String sid,
+      String error, String delivery, String deliveryDetail, Double deliverySeconds) {
+
+    /** True once nothing more will be known: not sent, or its final delivery state recorded. */
+    public boolean settled() {
+      return NOT_SENT.equals(state) || delivery != null;
+    }
+
+    /** True when it reached the person (delivered, answered) or the channel reports no delivery. */
+    public boolean reached() {
+      return "delivered".equals(delivery) || "answered".equals(delivery) || "untracked".equals(delivery);
+    }
+
+    /** Where it stands in words: "delivered in 4.2s", "not sent: ...", "sent, delivery not known yet". */
+    public String outcome() {
+      if (NOT_SENT.equals(state)) {
+        return "not sent: " + error;
+      }
+      if (SENDING.equals(state)) {
+        return "being sent";
+      }
+      return deliveryWords(delivery, deliveryDetail, deliverySeconds);
+    }
+  }
+
+  /**
+   * A sent message's or call's delivery in words: "delivered in 4.2s", "undelivered: 30034 the
+   * sender number is not registered for A2P 10DLC", "sent, delivery not known yet".
+   */
+  public static String deliveryWords(String delivery, String detail, Double seconds) {
+    if (delivery == null) {
+      return "sent, delivery not known yet";
+    }
+    String in = seconds == null ? ""
+        : " in " + io.oobwatch.probes.canary.Durations.format(java.time.Duration.ofMillis(Math.round(seconds * 1000)));
+    return switch (delivery) {
+      case "delivered", "answered" -> delivery + in;
+      case "untracked" -> "sent (" + detail + ")";
+      default -> delivery + ": " + detail;
+    };
+  }
 
   /** A page that failed for good. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -8,15 +8,40 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * oobwatch watching itself: the stall bound, the dead man's switch and the peers.
+ * oobwatch watching itself: the stall bound, the dead man's switch, the peers and systemd's watchdog.
  *
  * @param deadMansSwitch null when none is configured
+ * @param systemd systemd's notification and watchdog; absent when oobwatch does not run under
+ *     systemd ({@code NOTIFY_SOCKET} unset)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record SelfStatus(String stalledAfter, DeadMansSwitch deadMansSwitch, List<Peer> peers) {
+public record SelfStatus(String stalledAfter, DeadMansSwitch deadMansSwitch, List<Peer> peers,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Systemd systemd) {
   public SelfStatus {
     peers = StatusJson.list(peers);
   }
+
+  /** Without systemd's part (not run by systemd, or not known where this is built). */
+  public SelfStatus(String stalledAfter, DeadMansSwitch deadMansSwitch, List<Peer> peers) {
+    this(stalledAfter, deadMansSwitch, peers, null);
+  }
+
+  /** The same, with systemd's part. */
+  public SelfStatus withSystemd(Systemd s) {
+    return new SelfStatus(stalledAfter, deadMansSwitch, peers, s);
+  }
+
+  /**
+   * systemd's side ({@code Type=notify}): {@code WATCHDOG=1} is sent only while evaluation
+   * progresses, so a stalled oobwatch is restarted by systemd after {@code WatchdogSec=}.
+   *
+   * @param watchdogEvery how often WATCHDOG=1 is sent; absent when the unit sets no WatchdogSec=
+   * @param watchdogPings how many systemd took since the start
+   * @param withholding true while the pings are held back because evaluation stalled
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Systemd(String watchdogEvery, long watchdogPings, boolean withholding) {}
 
   /**
    * The outbound ping, as of the last one.

@@ -39,6 +39,11 @@ public final class StatusJson {
     return MAPPER.treeToValue(json, StatusDocument.class);
   }
 
+  /** One of the records ({@code type}) from its JSON, as an endpoint other than /status answers it. */
+  public static <T> T read(String json, Class<T> type) throws JsonProcessingException {
+    return MAPPER.readValue(json, type);
+  }
+
   /** Any of the records (or a tree of them) as pretty-printed JSON. */
   public static String write(Object value) {
     try {

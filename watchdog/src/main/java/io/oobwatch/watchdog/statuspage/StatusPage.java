@@ -229,7 +229,10 @@ public final class StatusPage {
     LastCanary last = p.canary().last();
     h.raw("<ol class=\"chain\">");
     boolean injected = last == null || last.injectionFailure() == null;
-    h.raw("<li").attr("class", "stage entry " + (last == null ? "st-none" : injected ? "st-SEEN" : "st-LOST"))
+    // a canary that could not be injected was judged UNREACHABLE (nothing is known of the pipeline), so
+    // the entry is purple like an unreachable stage, not red like a lost canary
+    String failed = last != null && "LOST".equals(last.verdict()) ? "st-LOST" : "st-UNREACHABLE";
+    h.raw("<li").attr("class", "stage entry " + (last == null ? "st-none" : injected ? "st-SEEN" : failed))
         .attr("data-stage", "entry").raw(">").el("span", "name", "entry")
         .el("span", "detail", last == null ? "no canary judged yet"
             : injected ? "#" + last.seq() + " injected " + Html.ago(last.emittedAt(), doc.now())
@@ -359,6 +362,9 @@ public final class StatusPage {
 
   private static void heartbeats(Html h, StatusDocument doc) {
     if (doc.heartbeats().isEmpty()) {
+      // said, not left out: at night an absent section reads like a page that failed to draw it
+      h.raw("<section id=\"heartbeats\"><h2>Heartbeats</h2>").el("p", "quiet", "no heartbeats configured")
+          .raw("</section>");
       return;
     }
     h.raw("<section id=\"heartbeats\"><h2>Heartbeats</h2><div class=\"scroll\"><table><thead><tr><th>Name</th>")
@@ -379,6 +385,17 @@ public final class StatusPage {
     h.raw("<li").attr("class", doc.healthy() ? "ok" : "bad").raw(">")
         .text(doc.healthy() ? "evaluation loops ticking (stall bound " + s.stalledAfter() + ")"
             : "stalled: " + doc.unhealthyReason()).raw("</li>");
+    SelfStatus.Systemd sd = s.systemd();
+    if (sd == null) {
+      h.el("li", "quiet", "not run by systemd (no systemd watchdog)");
+    } else if (sd.watchdogEvery() == null) {
+      h.el("li", "quiet", "systemd notified; no systemd watchdog (the unit sets no WatchdogSec=)");
+    } else {
+      h.raw("<li").attr("class", sd.withholding() ? "bad" : "ok").raw(">")
+          .text(sd.withholding() ? "systemd watchdog: pings held back while evaluation is stalled; systemd restarts"
+              + " oobwatch after WatchdogSec=" : "systemd watchdog: WATCHDOG=1 every " + sd.watchdogEvery() + " ("
+              + sd.watchdogPings() + " sent)").raw("</li>");
+    }
     SelfStatus.DeadMansSwitch d = s.deadMansSwitch();
     if (d == null) {
       h.el("li", "quiet", "no dead man's switch configured");
@@ -387,6 +404,9 @@ public final class StatusPage {
           .text("dead man's switch " + d.url() + ": last ping " + d.lastPing() + " " + Html.ago(d.lastPingAt(), doc.now())
               + (d.error() == null ? "" : " — " + d.error())).raw("</li>");
     }
+    if (s.peers().isEmpty()) {
+      h.el("li", "quiet", "no peers configured");
+    }
     for (SelfStatus.Peer p : s.peers()) {
       h.raw("<li").attr("class", p.answering() ? "ok" : "bad").raw(">")
           .text("peer " + p.name() + ": " + (p.answering() ? "answering" : "not answering"
@@ -394,6 +414,16 @@ public final class StatusPage {
           .raw("</li>");
     }
     h.raw("</ul></section>");
+  }
+
+  /** "last test page: 14:02:11, SMS to alice +1555…22, delivered in 1.2s"; red when it reached nobody. */
+  private static void testPage(Html h, String what, PagingStatus.TestPage t) {
+    if (t == null) {
+      return;
+    }
+    String cls = !t.settled() ? "test-page" : t.reached() ? "test-page ok" : "test-page bad";
+    h.el("li", cls, "last test " + (what.equals("SMS") ? "page" : "call") + ": " + Html.clock(t.requestedAt()) + ", "
+        + what + " to " + t.to() + " " + t.phone() + ", " + t.outcome());
   }
 
   private static void paging(Html h, PagingStatus p) {
@@ -406,6 +436,11 @@ public final class StatusPage {
     }
     h.el("li", null, p.pending() + " pending, " + p.failed() + " failed, " + p.failedLast24h().size()
         + " failed for good in the last 24 h");
+    testPage(h, "SMS", p.lastTestSms());
+    testPage(h, "call", p.lastTestCall());
+    if (p.lastTestSms() == null && p.lastTestCall() == null) {
+      h.el("li", "test-page none", "last test page: none sent through this daemon (run oobwatch page-test)");
+    }
     for (PagingStatus.SilenceStatus s : p.silences()) {
       h.el("li", "silence", "silenced: " + s.subject() + " until " + Html.clock(s.until()) + " (" + s.reason() + ", by "
           + s.by() + ")");

@@ -97,6 +97,11 @@ final class Db implements AutoCloseable {
           + " value REAL NOT NULL, aux REAL NOT NULL, note TEXT,"
           + " PRIMARY KEY (signal, minute)) WITHOUT ROWID");
       migrateCovers(s);
+      s.execute("CREATE TABLE IF NOT EXISTS test_pages ("
+          + " id INTEGER PRIMARY KEY AUTOINCREMENT, recipient TEXT NOT NULL, phone TEXT NOT NULL, channel TEXT NOT NULL,"
+          + " requested_at INTEGER NOT NULL, requested_by TEXT NOT NULL, via TEXT, sent_at INTEGER, sid TEXT,"
+          + " error TEXT, delivery TEXT, delivery_code INTEGER, delivery_detail TEXT, delivery_at INTEGER)");
+      s.execute("CREATE INDEX IF NOT EXISTS test_pages_sid ON test_pages (sid)");
       s.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
     }
   }

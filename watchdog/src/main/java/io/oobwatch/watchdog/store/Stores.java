@@ -13,6 +13,7 @@ public final class Stores implements AutoCloseable {
   private final SqliteAlertStore alerts;
   private final ObservationStore observations;
   private final HeartbeatStore heartbeats;
+  private final TestPageStore testPages;
 
   private Stores(Db db) {
     this.db = db;
@@ -20,6 +21,7 @@ public final class Stores implements AutoCloseable {
     this.alerts = new SqliteAlertStore(db);
     this.observations = new SqliteObservationStore(db);
     this.heartbeats = new SqliteHeartbeatStore(db);
+    this.testPages = new SqliteTestPageStore(db);
   }
 
   /** Opens (creating and migrating if needed) the state in {@code stateDir}. */
@@ -52,6 +54,11 @@ public final class Stores implements AutoCloseable {
     return heartbeats;
   }
 
+  /** Test pages the daemon sent and where they ended. */
+  public TestPageStore testPages() {
+    return testPages;
+  }
+
   /** Whether writes to the state fail now (a full or broken disk): until the next write succeeds. */
   public java.util.Optional<WriteFailure> writeFailure() {
     return db.writeFailure();
@@ -62,10 +69,14 @@ public final class Stores implements AutoCloseable {
     return db.file();
   }
 
-  /** Deletes judged canaries and observations older than {@code before}. */
+  /**
+   * Deletes judged canaries, observations and test pages older than {@code before} (the newest test
+   * page of each channel stays: paging health shows it).
+   */
   public void prune(java.time.Instant before) {
     canaries.prune(before);
     observations.prune(before);
+    testPages.prune(before);
   }
 
   @Override

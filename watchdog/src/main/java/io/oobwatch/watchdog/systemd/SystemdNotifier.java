@@ -50,7 +50,8 @@ public final class SystemdNotifier implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private String lastStatus;
   private boolean sendFailed;
-  private boolean withholding;
+  private volatile boolean withholding;
+  private final java.util.concurrent.atomic.AtomicLong watchdogPings = new java.util.concurrent.atomic.AtomicLong();
 
   private SystemdNotifier(NotifySocket socket, Source source, Duration watchdogEvery) {
     this.socket = socket;
@@ -110,6 +111,21 @@ public final class SystemdNotifier implements AutoCloseable {
     return socket != null;
   }
 
+  /** How often {@code WATCHDOG=1} is sent while evaluation progresses; null when systemd asked for no watchdog. */
+  public Duration watchdogEvery() {
+    return watchdogEvery;
+  }
+
+  /** How many {@code WATCHDOG=1} systemd took so far. */
+  public long watchdogPings() {
+    return watchdogPings.get();
+  }
+
+  /** True while the pings are held back because evaluation stalled (systemd will restart oobwatch). */
+  public boolean withholding() {
+    return withholding;
+  }
+
   /** Checks readiness every few milliseconds until READY=1 is sent, then updates STATUS= from time to time. */
   private void awaitReady() {
     try {
@@ -147,7 +163,9 @@ public final class SystemdNotifier implements AutoCloseable {
     try {
       String stalled = source.stalled().get();
       if (stalled == null) {
-        send("WATCHDOG=1");
+        if (send("WATCHDOG=1")) {
+          watchdogPings.incrementAndGet();
+        }
         if (withholding) {
           withholding = false;
           log.info("evaluation progresses again: pinging the systemd watchdog again");
@@ -161,7 +179,7 @@ public final class SystemdNotifier implements AutoCloseable {
     }
   }
 
-  private void send(String message) {
+  private boolean send(String message) {
     boolean ok = socket.send(message);
     if (ok == sendFailed) {
       sendFailed = !ok;
@@ -171,6 +189,7 @@ public final class SystemdNotifier implements AutoCloseable {
         log.warn("cannot notify systemd at {}; is the socket gone?", socket.describe());
       }
     }
+    return ok;
   }
 
   private static String oneLine(String s) {

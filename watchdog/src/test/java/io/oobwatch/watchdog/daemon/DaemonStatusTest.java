@@ -58,7 +58,8 @@ class DaemonStatusTest {
     HeartbeatWatch heartbeats = new HeartbeatWatch(instance, List.of(), Map.of(),
         watched(HeartbeatStore.class, rig.store.heartbeats()), alerts, rig.clock);
     self = new SelfWatch(instance, rig.config.self(), alerts, rig.clock);
-    paging = new PagingView(rig.clock, watchedAlerts, watchedOutbox, alerts, rig.dispatcher);
+    paging = new PagingView(rig.clock, watchedAlerts, watchedOutbox,
+        watched(io.oobwatch.watchdog.store.TestPageStore.class, rig.store.testPages()), alerts, rig.dispatcher);
     status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats, self, () -> null),
         paging, new CanaryDays(rig.clock, watched(CanaryStore.class, rig.store.canaries())),
         new DaemonMetrics(rig.config, rig.clock, watchedAlerts, watchedOutbox, List.of(), heartbeats),

@@ -7,15 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.oobwatch.testkit.FakeTwilio;
-import io.oobwatch.watchdog.server.Health;
 import io.oobwatch.watchdog.server.StatusServer;
-import io.oobwatch.watchdog.server.StatusSource;
 import io.oobwatch.watchdog.status.PagingStatus;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.Delivery;
 import io.oobwatch.watchdog.store.OutboxEntry;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -117,7 +114,7 @@ class DeliveryDrillTest {
     assertThat(rig.callsTo(ALICE)).hasSize(1);
     assertThat(rig.smsTo(BOB)).hasSize(1);
 
-    PagingView view = new PagingView(rig.clock, rig.store.alerts(), rig.store.outbox(), rig.alerts, rig.dispatcher);
+    PagingView view = new PagingView(rig.clock, rig.store.alerts(), rig.store.outbox(), rig.store.testPages(), rig.alerts, rig.dispatcher);
     view.refresh();
     assertThat(view.current().paging().recent()).filteredOn(p -> p.to().equals("alice") && p.channel().equals("sms"))
         .singleElement().satisfies(p -> {
@@ -194,17 +191,7 @@ class DeliveryDrillTest {
   void signedStatusCallbacksAreRecordedWithoutALookupAndForgedOnesAreRefused() throws Exception {
     rig = new PagingRig(dir, SMS_THEN_CALL);
     rig.twilio.endMessagesTo(ALICE, FakeTwilio.SmsEnd.undelivered(30007));
-    server = StatusServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new StatusSource() {
-      @Override
-      public Health health() {
-        return new Health(true, "ok");
-      }
-
-      @Override
-      public Object status() {
-        return Map.of();
-      }
-    }, new DaemonPaging(rig.config, rig.alerts, rig.clock, rig.deliveries, () -> { }));
+    server = rig.serve();
     raiseAndSend("undelivered");
     // Twilio posted to the public URL (unreachable here); a proxy in front of oobwatch passes them on as they are
     await().atMost(Duration.ofSeconds(5)).until(() -> rig.twilio.callbacks().size() == 2);

@@ -168,7 +168,7 @@ class PagingFaultDrillTest {
         heartbeats);
     DaemonStatus status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats,
         new io.oobwatch.watchdog.self.SelfWatch(rig.config.instance(), rig.config.self(), rig.alerts, rig.clock), () -> null),
-        new PagingView(rig.clock, rig.store.alerts(), rig.store.outbox(), rig.alerts, rig.dispatcher),
+        new PagingView(rig.clock, rig.store.alerts(), rig.store.outbox(), rig.store.testPages(), rig.alerts, rig.dispatcher),
         new CanaryDays(rig.clock, rig.store.canaries()), metrics,
         new HistoryView(rig.clock, rig.store.canaries(), rig.store.observations(), List.of()));
     return asJson(status.status().paging());

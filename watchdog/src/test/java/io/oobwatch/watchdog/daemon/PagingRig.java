@@ -9,9 +9,15 @@ import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.page.DeliveryWatch;
 import io.oobwatch.watchdog.page.PageDispatcher;
 import io.oobwatch.watchdog.page.Pager;
+import io.oobwatch.watchdog.page.TestPages;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.Stores;
+import io.oobwatch.watchdog.server.Health;
+import io.oobwatch.watchdog.server.StatusServer;
+import io.oobwatch.watchdog.server.StatusSource;
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +50,8 @@ final class PagingRig implements AutoCloseable {
   final PageDispatcher dispatcher;
   final Alerts alerts;
   final DeliveryWatch deliveries;
+  /** Test pages sent at once on the caller's thread. */
+  final TestPages testPages;
 
   /**
    * @param paging the YAML under {@code paging:} after the twilio account (oncall, escalation, ...),
@@ -75,7 +83,31 @@ final class PagingRig implements AutoCloseable {
     pager = Daemon.pager(config, clock, new PrintStream(console, true));
     dispatcher = new PageDispatcher(store.outbox(), pager, clock, Daemon.dispatchSettings(config));
     alerts = new Alerts(config.instance(), store.alerts(), config.paging(), clock, () -> { });
-    deliveries = Daemon.deliveryWatch(config, store.outbox(), pager, clock, alerts);
+    deliveries = Daemon.deliveryWatch(config, store, pager, clock, alerts);
+    testPages = new TestPages(config.instance(), store.testPages(), pager, clock, Runnable::run);
+  }
+
+  /** The paging endpoints' view of this rig, as the daemon wires it. */
+  DaemonPaging paging(Runnable changed) {
+    return new DaemonPaging(config, alerts, clock, deliveries, testPages, changed);
+  }
+
+  /**
+   * The daemon's HTTP server on a free loopback port, answering the paging endpoints through this rig
+   * ({@link #paging}); its /status is empty and /healthz ok.
+   */
+  StatusServer serve() throws java.io.IOException {
+    return StatusServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new StatusSource() {
+      @Override
+      public Health health() {
+        return new Health(true, "ok");
+      }
+
+      @Override
+      public Object status() {
+        return Map.of();
+      }
+    }, paging(() -> { }));
   }
 
   /** What the daemon does every second: escalate, then send what is due. */

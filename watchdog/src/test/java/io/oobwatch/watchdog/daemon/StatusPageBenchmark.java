@@ -221,7 +221,7 @@ class StatusPageBenchmark {
               Map.of("lag", "lag 120 within 10000")))));
     }
     PagingStatus paging = new PagingStatus("twilio +15550001111", 0, 0, List.of(), null, List.of(), List.of(), List.of(),
-        null, null);
+        null, null, null, null);
     return new StatusDocument("wd-bench", now, true, null, ps, cs, List.of(), List.of(), paging,
         new SelfStatus("2m", null, List.of()));
   }

@@ -63,7 +63,7 @@ class TwilioWebhookTest {
       }
     };
     server = StatusServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), source,
-        new DaemonPaging(rig.config, rig.alerts, rig.clock, rig.deliveries, () -> { }));
+        rig.paging(() -> { }));
     alert = rig.raise("inference-logs");
     rig.tick();
   }

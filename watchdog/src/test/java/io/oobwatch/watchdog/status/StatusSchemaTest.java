@@ -69,10 +69,15 @@ class StatusSchemaTest {
             new PagingStatus.Escalation(3, "third", "firing", null, null, null, null, 1, T)),
         List.of(new PagingStatus.SilenceStatus(1, "other", T, "upgrade", "api")),
         List.of(new PagingStatus.FailedPage(3, 1, "alice", "sms", "invalid number")),
-        "page 3 to alice failed: invalid number", PagingStatus.FAILED);
+        "page 3 to alice failed: invalid number", PagingStatus.FAILED,
+        new PagingStatus.TestPage(5, "alice", "+1555…22", "sms", T, "sent", "twilio SMS from +15550001111", "SM5",
+            null, "delivered", "delivered", 2.5),
+        new PagingStatus.TestPage(6, "alice", "+1555…22", "call", T, "not-sent", "twilio SMS from +15550001111",
+            null, "unsubscribed [twilio error 21610]", null, null, null));
     SelfStatus self = new SelfStatus("2m",
         new SelfStatus.DeadMansSwitch("https://hc-ping.com/...", "1m", T, "fail", "stalled", false, "HTTP 404"),
-        List.of(new SelfStatus.Peer("wd-us-1", "http://peer/healthz", "30s", 3, T, false, 4, T, "refused")));
+        List.of(new SelfStatus.Peer("wd-us-1", "http://peer/healthz", "30s", 3, T, false, 4, T, "refused")),
+        new SelfStatus.Systemd("15s", 42, false));
     return new StatusDocument("wd-1", T, false, "evaluation stalled",
         List.of(new PipelineStatus("inference-logs", T, "store refused", canary)), List.of(checks), heartbeats,
         List.of(new AlertStatus(1, "inference-logs", "canary", "resolved", "store", "canary lost", T, T)), paging, self);

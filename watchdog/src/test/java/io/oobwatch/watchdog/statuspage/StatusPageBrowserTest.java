@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.oobwatch.testkit.ConfigYaml;
 import io.oobwatch.testkit.ConfigYaml.Canary;
 import io.oobwatch.testkit.FakeTwilio;
+import io.oobwatch.watchdog.cli.Main;
 import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.daemon.Daemon;
 import io.oobwatch.watchdog.loopback.LoopbackPipeline;
@@ -46,13 +47,14 @@ class StatusPageBrowserTest {
   FakeTwilio twilio;
   Daemon daemon;
   Browser browser;
+  Path config;
   final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() throws Exception {
     pipeline = LoopbackPipeline.start();
     twilio = FakeTwilio.start(SID, TWILIO_TOKEN);
-    Path config = ConfigYaml.instance("wd-page")
+    config = ConfigYaml.instance("wd-page")
         .apiToken("api-token", API_TOKEN)
         .canary("inference-logs", Canary.every("1s")
             .set("deadline", "2s")
@@ -201,6 +203,20 @@ class StatusPageBrowserTest {
     await().atMost(ONE_REFRESH).until(() -> browser.text("#paging").contains("silenced: inference-logs until"));
     assertThat(browser.text("#notice")).contains("inference-logs");
     assertThat(daemon.alerts().silences()).singleElement().satisfies(s -> assertThat(s.subject()).isEqualTo("inference-logs"));
+  }
+
+  @Test
+  void aTestPageSentThroughTheDaemonShowsUnderPagingWithItsDelivery() {
+    openPage(Browser.DESKTOP);
+    await().atMost(ONE_REFRESH).until(() -> browser.text("#paging").contains("last test page: none"));
+
+    assertThat(Main.run("page-test", "-c", config.toString(), "--url", base())).isZero();
+
+    await().atMost(ONE_REFRESH).until(() -> browser.text("#paging")
+        .matches("(?s).*last test page: \\d\\d:\\d\\d:\\d\\dZ, SMS to alice \\+1555…22, delivered in .*"));
+    assertThat(browser.all("#paging li.test-page.ok")).hasSize(1);
+    browser.driver().executeScript("arguments[0].scrollIntoView()", browser.find("#paging"));
+    assertThat(browser.screenshot("status-page-test-page")).exists();
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PagingStatus;
 import io.oobwatch.watchdog.status.PipelineStatus;
 import io.oobwatch.watchdog.status.SelfStatus;
+import io.oobwatch.watchdog.status.SignalHistory;
 import io.oobwatch.watchdog.status.StageStatus;
 import io.oobwatch.watchdog.status.StatusDocument;
 import java.time.Duration;
@@ -22,12 +23,21 @@ class StatusPageTest {
   static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
 
   static StatusDocument document(String summary, List<StageStatus> stages) {
-    LastCanary last = new LastCanary(7, "c-7", NOW.minusSeconds(5), "LOST", "accepted: offset 3", stages);
+    return document(summary, new LastCanary(7, "c-7", NOW.minusSeconds(5), "LOST", "accepted: offset 3", stages));
+  }
+
+  static StatusDocument document(String summary, LastCanary last) {
+    return document(summary, last, null, null);
+  }
+
+  static StatusDocument document(String summary, LastCanary last, PagingStatus.TestPage sms,
+      PagingStatus.TestPage call) {
     PipelineStatus p = new PipelineStatus("inference-logs", NOW, null, new CanaryStatus("30s", "1m30s", "10s", 7, 0, 2,
         "elasticsearch", 0, new CanaryStatus.DayCounts(5, 0, 2, 0, 0), last));
     AlertStatus alert = new AlertStatus(3, "inference-logs", "canary", AlertStatus.FIRING, "elasticsearch", summary,
         NOW.minusSeconds(60), null);
-    PagingStatus paging = new PagingStatus("console", 0, 0, List.of(), null, List.of(), List.of(), List.of(), null, null);
+    PagingStatus paging = new PagingStatus("console", 0, 0, List.of(), null, List.of(), List.of(), List.of(), null, null, sms,
+        call);
     return new StatusDocument("wd-test", NOW, true, null, List.of(p), List.of(), List.of(), List.of(alert), paging,
         new SelfStatus("2m", null, List.of()));
   }
@@ -66,6 +76,79 @@ class StatusPageTest {
         .contains("<span class=\"from\">from kafka</span>")
         .containsOnlyOnce("hop broken")
         .doesNotContain("after-break");
+  }
+
+  @Test
+  void anEntryThatCouldNotBeReachedIsPurpleLikeAnUnreachableStageAndSaysWhy() {
+    String html = StatusPage.render(document("cannot inject", new LastCanary(7, "c-7", NOW.minusSeconds(5), "UNREACHABLE",
+        LastCanary.FAILED + "collector at http://127.0.0.1:9/ingest refused the connection", List.of())),
+        StatusPage.Charts.NONE);
+
+    assertThat(html).contains("<li class=\"stage entry st-UNREACHABLE\" data-stage=\"entry\">")
+        .contains("injection failed: collector at http://127.0.0.1:9/ingest refused the connection");
+  }
+
+  @Test
+  void theLastTestPageAndCallShowUnderPagingRedWhenTheyReachedNobody() {
+    LastCanary last = new LastCanary(7, "c-7", NOW.minusSeconds(5), "OK", "accepted: offset 3", List.of());
+    String html = StatusPage.render(document("ok", last,
+        new PagingStatus.TestPage(4, "alice", "+4477…89", "sms", Instant.parse("2026-11-27T11:02:07Z"), "sent",
+            "twilio", "SM4", null, "undelivered", "30034 the sender number is not registered for A2P 10DLC", 3.0),
+        new PagingStatus.TestPage(5, "alice", "+4477…89", "call", Instant.parse("2026-11-27T11:02:07Z"), "sending",
+            null, null, null, null, null, null)), StatusPage.Charts.NONE);
+
+    assertThat(html).contains("<li class=\"test-page bad\">last test page: 11:02:07Z, SMS to alice +4477…89,"
+            + " undelivered: 30034 the sender number is not registered for A2P 10DLC</li>")
+        .contains("<li class=\"test-page\">last test call: 11:02:07Z, call to alice +4477…89, being sent</li>")
+        .doesNotContain("none sent through this daemon");
+  }
+
+  @Test
+  void withNoHeartbeatsPeersOrDeadMansSwitchConfiguredThePageSaysSoInsteadOfLeavingSectionsOut() {
+    String html = StatusPage.render(document("lost", List.of()), StatusPage.Charts.NONE);
+
+    assertThat(html).contains("<section id=\"heartbeats\"><h2>Heartbeats</h2><p class=\"quiet\">no heartbeats configured</p>")
+        .contains("<li class=\"quiet\">no dead man&#39;s switch configured</li>")
+        .contains("<li class=\"quiet\">no peers configured</li>");
+  }
+
+  @Test
+  void underSystemdTheSelfMonitoringSaysHowOftenTheWatchdogIsPingedAndWhenThePingsAreHeldBack() {
+    StatusDocument doc = document("lost", List.of());
+    SelfStatus pinging = doc.self().withSystemd(new SelfStatus.Systemd("15s", 42, false));
+    SelfStatus held = doc.self().withSystemd(new SelfStatus.Systemd("15s", 42, true));
+
+    assertThat(StatusPage.render(withSelf(doc, pinging), StatusPage.Charts.NONE))
+        .contains("<li class=\"ok\">systemd watchdog: WATCHDOG=1 every 15s (42 sent)</li>");
+    assertThat(StatusPage.render(withSelf(doc, held), StatusPage.Charts.NONE))
+        .contains("<li class=\"bad\">systemd watchdog: pings held back while evaluation is stalled;");
+    assertThat(StatusPage.render(doc, StatusPage.Charts.NONE))
+        .contains("<li class=\"quiet\">not run by systemd (no systemd watchdog)</li>");
+  }
+
+  static StatusDocument withSelf(StatusDocument d, SelfStatus self) {
+    return new StatusDocument(d.instance(), d.now(), d.healthy(), d.unhealthyReason(), d.pipelines(), d.checks(),
+        d.heartbeats(), d.alerts(), d.paging(), self);
+  }
+
+  @Test
+  void eachSignalIsChartedWithItsThresholdAndVolumeAgainstYesterdayLastWeekAndTheDropLine() {
+    Instant from = NOW.minus(Duration.ofHours(24)).plus(Duration.ofMinutes(10));
+    Instant t = from.plus(Duration.ofHours(23));
+    SignalHistory history = new SignalHistory("inference-logs", "10m", from, NOW, List.of(
+        new SignalHistory.Series("freshness", "store", "s", 300.0, List.of(new SignalHistory.Point(t, 45, null, null),
+            new SignalHistory.Point(t.plus(Duration.ofMinutes(10)), 420, null, null))),
+        new SignalHistory.Series("volume", "kafka", "/min", 0.8, List.of(new SignalHistory.Point(t, 400, 500.0, 480.0),
+            new SignalHistory.Point(t.plus(Duration.ofMinutes(10)), 120, 500.0, 470.0)))));
+
+    StatusPage.Charts charts = StatusPage.draw(Map.of(), Map.of("inference-logs", history), Map.of());
+
+    assertThat(charts.signals().get("inference-logs/freshness/store"))
+        .contains("<line class=\"c-threshold\"").contains("<title>max_age 300 s</title>")
+        .contains("<polyline class=\"c-line l-value\"");
+    assertThat(charts.signals().get("inference-logs/volume/kafka"))
+        .contains("<polyline class=\"c-line l-yesterday\"").contains("<polyline class=\"c-line l-week\"")
+        .contains("drop line (80 % of yesterday)").doesNotContain("c-threshold");
   }
 
   @Test

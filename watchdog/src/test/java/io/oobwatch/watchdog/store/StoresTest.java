@@ -127,6 +127,21 @@ class StoresTest {
   }
 
   @Test
+  void pruningDropsOldTestPagesButKeepsTheNewestOfEachChannel() {
+    try (Stores s = Stores.open(dir)) {
+      TestPage oldSms = s.testPages().add("alice", "+15550002222", Outgoing.SMS, "api", t0);
+      TestPage oldCall = s.testPages().add("alice", "+15550002222", Outgoing.CALL, "api", t0);
+      TestPage newerSms = s.testPages().add("bob", "+15550003333", Outgoing.SMS, "api", t0.plusSeconds(60));
+
+      s.prune(t0.plus(Duration.ofDays(30)));
+
+      assertThat(s.testPages().testPage(oldSms.id())).isEmpty();
+      assertThat(s.testPages().latest(Outgoing.SMS)).hasValueSatisfying(t -> assertThat(t.id()).isEqualTo(newerSms.id()));
+      assertThat(s.testPages().latest(Outgoing.CALL)).hasValueSatisfying(t -> assertThat(t.id()).isEqualTo(oldCall.id()));
+    }
+  }
+
+  @Test
   void aFiringAlertReadBackHasNoResolvedTime() {
     try (Stores s = Stores.open(dir)) {
       s.alerts().fire("p", "canary", "es", "x", t0, al -> List.of());

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.daemon.Daemon;
+import io.oobwatch.watchdog.status.SelfStatus;
+import io.oobwatch.watchdog.status.StatusJson;
 import io.oobwatch.watchdog.loopback.LoopbackPipeline;
 import io.oobwatch.watchdog.loopback.NotifyReceiver;
 import java.io.ByteArrayOutputStream;
@@ -70,6 +72,12 @@ class SdNotifyTest {
     return Map.of("NOTIFY_SOCKET", systemd.address(), "WATCHDOG_USEC", watchdogUsec);
   }
 
+  SelfStatus self() throws Exception {
+    return StatusJson.read(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + daemon.httpAddress().getPort() + "/status")).build(),
+        HttpResponse.BodyHandlers.ofString()).body()).self();
+  }
+
   static long medianGapMillis(List<NotifyReceiver.Message> ms) {
     List<Long> gaps = new ArrayList<>();
     for (int i = 1; i < ms.size(); i++) {
@@ -120,10 +128,14 @@ class SdNotifyTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(503);
     assertThat(health.body()).contains("evaluation of pipeline loopback stalled since");
+    // /status (and the status page) says the pings are held back
+    assertThat(self().systemd()).isEqualTo(new SelfStatus.Systemd("150ms", pingsWhileWedged, true));
 
     pipeline.release();
     await().atMost(Duration.ofSeconds(10)).until(() -> systemd.with("WATCHDOG=1").size() >= pingsWhileWedged + 3);
     await().atMost(Duration.ofSeconds(10)).until(() -> systemd.statuses().get(systemd.statuses().size() - 1).startsWith("1 pipeline"));
+    assertThat(self().systemd().withholding()).isFalse();
+    assertThat(self().systemd().watchdogPings()).isGreaterThanOrEqualTo(pingsWhileWedged + 3);
   }
 
   @Test
