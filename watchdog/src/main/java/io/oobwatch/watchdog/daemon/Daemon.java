@@ -101,7 +101,9 @@ public final class Daemon implements AutoCloseable {
       config.heartbeats().stream().filter(hb -> !hb.push()).forEach(hb -> pulls.put(hb.name(), factory.health(hb)));
       this.heartbeats = new HeartbeatWatch(config.instance(), config.heartbeats(), pulls, stores.heartbeats(), alerts,
           clock);
-      this.metrics = new DaemonMetrics(config, clock, stores.alerts(), stores.outbox(), watches, heartbeats);
+      this.scheduler = Scheduler.start("oobwatch", Scheduler.Settings.DAEMON);
+      this.metrics = new DaemonMetrics(config, clock, stores.alerts(), stores.outbox(), watches, heartbeats,
+          scheduler::lateness);
       for (Config.Pipeline p : config.pipelines()) {
         if (p.canary() != null) {
           ProbeFactory.Tracked tracked = factory.tracker(p);
@@ -115,7 +117,6 @@ public final class Daemon implements AutoCloseable {
           signalWatches.add(sw);
         }
       }
-      this.scheduler = Scheduler.start("oobwatch", Scheduler.Settings.DAEMON);
       InetSocketAddress address = listen == null ? config.http().listen() : listen;
       if (address.isUnresolved()) {
         address = new InetSocketAddress(address.getHostString(), address.getPort());

@@ -47,8 +47,8 @@ public final class Scheduler implements AutoCloseable {
   static final Duration RETRY = Duration.ofSeconds(1);
   /** A spare worker ends after this many times {@code stuckAfter} with nothing due. */
   static final int SPARE_IDLE = 25;
-  /** Upper bounds (ms) of the lateness histogram's buckets; the last bucket is everything above. */
-  static final long[] LATENESS_BUCKETS_MS = {5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000};
+  /** Upper bounds (seconds) of the lateness histogram's buckets; one more bucket holds everything above. */
+  public static final double[] LATENESS_BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
   /** One run of a job; returns how long until its next run, or null when it is done. */
   @FunctionalInterface
@@ -81,13 +81,17 @@ public final class Scheduler implements AutoCloseable {
   /**
    * Runs started, and how late they started against when they were due.
    *
-   * @param buckets per bound of {@link #LATENESS_BUCKETS_MS}, runs that started at most that late
-   *     (cumulative), then all runs
+   * @param counts runs per bucket of {@link #LATENESS_BUCKETS} (not cumulative), then the runs later
+   *     than the largest bound
    */
-  public record Lateness(long runs, long[] buckets, double sumSeconds, long maxMillis) {
-    /** The bucket bounds (ms) the counts are cumulated over. */
-    public static long[] boundsMillis() {
-      return LATENESS_BUCKETS_MS.clone();
+  public record Lateness(long[] counts, double sumSeconds, Duration max) {
+    /** No run yet. */
+    public static Lateness none() {
+      return new Lateness(new long[LATENESS_BUCKETS.length + 1], 0, Duration.ZERO);
+    }
+
+    public long runs() {
+      return java.util.Arrays.stream(counts).sum();
     }
   }
 
@@ -137,7 +141,7 @@ public final class Scheduler implements AutoCloseable {
   private long seq;
   private boolean closed;
 
-  private final AtomicLongArray lateBuckets = new AtomicLongArray(LATENESS_BUCKETS_MS.length + 1);
+  private final AtomicLongArray lateBuckets = new AtomicLongArray(LATENESS_BUCKETS.length + 1);
   private final java.util.concurrent.atomic.AtomicLong lateNanos = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong lateMax = new java.util.concurrent.atomic.AtomicLong();
 
@@ -365,15 +369,14 @@ public final class Scheduler implements AutoCloseable {
   }
 
   private void countLateness(long lateNs) {
-    long ms = Math.max(0, lateNs) / 1_000_000;
-    for (int i = 0; i < LATENESS_BUCKETS_MS.length; i++) {
-      if (ms <= LATENESS_BUCKETS_MS[i]) {
-        lateBuckets.incrementAndGet(i);
-      }
+    long ns = Math.max(0, lateNs);
+    int i = 0;
+    while (i < LATENESS_BUCKETS.length && ns > LATENESS_BUCKETS[i] * 1e9) {
+      i++;
     }
-    lateBuckets.incrementAndGet(LATENESS_BUCKETS_MS.length);
-    lateNanos.addAndGet(Math.max(0, lateNs));
-    lateMax.accumulateAndGet(ms, Math::max);
+    lateBuckets.incrementAndGet(i);
+    lateNanos.addAndGet(ns);
+    lateMax.accumulateAndGet(ns, Math::max);
   }
 
   /** The runs started so far and how late they started. */
@@ -382,7 +385,7 @@ public final class Scheduler implements AutoCloseable {
     for (int i = 0; i < b.length; i++) {
       b[i] = lateBuckets.get(i);
     }
-    return new Lateness(b[b.length - 1], b, lateNanos.get() / 1e9, lateMax.get());
+    return new Lateness(b, lateNanos.get() / 1e9, Duration.ofNanos(lateMax.get()));
   }
 
   /** Threads now running jobs or waiting for one (steady and spare workers; not the timer). */

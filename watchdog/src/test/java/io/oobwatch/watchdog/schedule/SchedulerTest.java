@@ -60,6 +60,11 @@ class SchedulerTest {
     nanos.addAndGet(Duration.ofSeconds(5).toNanos());
     await().atMost(Duration.ofSeconds(2)).until(() -> ranAt.size() == 3);
     assertThat(ranAt.get(2)).isEqualTo(Duration.ofSeconds(40).toNanos());
+    // the run after the jump started 25 s after it was due: drift the metrics show
+    Scheduler.Lateness late = scheduler.lateness();
+    assertThat(late.max()).isEqualTo(Duration.ofSeconds(25));
+    assertThat(late.counts()[Scheduler.LATENESS_BUCKETS.length]).isEqualTo(1);
+    assertThat(late.runs()).isEqualTo(3);
   }
 
   @Test
