@@ -97,8 +97,9 @@ class SchedulerTest {
         () -> ticks.add(System.nanoTime() - start));
     await().atMost(Duration.ofSeconds(5)).until(() -> ticks.size() >= 10);
     assertThat(scheduler.workers()).as("spare workers took over").isGreaterThan(SMALL.workers());
-    // the 10th run is due at 50 + 9 × 100 ms; spares start within the stuck threshold
-    assertThat(Duration.ofNanos(ticks.get(9))).isLessThan(Duration.ofMillis(950 + 100 + 150));
+    // the 10th run is due at 50 + 9 × 100 ms; without spares it would never come (the hanging jobs
+    // hold both workers until the test ends); a margin for a loaded machine
+    assertThat(Duration.ofNanos(ticks.get(9))).isLessThan(Duration.ofMillis(2000));
     Scheduler.Lateness late = scheduler.lateness();
     assertThat(late.runs()).isGreaterThanOrEqualTo(14);
     release.countDown();
