@@ -1,5 +1,9 @@
 package io.oobwatch.probes;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * One hop of the pipeline where a canary can be looked for (a Kafka topic, an index, an HTTP query).
  *
@@ -19,6 +23,29 @@ public interface Stage extends AutoCloseable {
 
   /** Looks once for the canary. */
   Lookup lookup(CanaryRecord canary);
+
+  /**
+   * Looks once for every canary in flight: one query to the store where its API allows it (a
+   * {@code terms} query, one scan of a topic), so the load on the store does not grow with the
+   * number of canaries in flight. Same contract as {@link #lookup}, per canary; the answer has one
+   * entry per canary given, by {@link CanaryRecord#id()}.
+   *
+   * <p>Default: one {@link #lookup} per canary, oldest first; once the stage could not be queried
+   * (unreachable, rate-limited) the others get the same answer without asking again, so a hanging
+   * store costs one timeout per poll, not one per canary.
+   */
+  default Map<String, Lookup> lookupAll(List<CanaryRecord> canaries) {
+    Map<String, Lookup> out = new LinkedHashMap<>();
+    Lookup couldNot = null;
+    for (CanaryRecord c : canaries) {
+      Lookup l = couldNot != null ? couldNot : lookup(c);
+      if (l.status() == Lookup.Status.UNREACHABLE || l.status() == Lookup.Status.RATE_LIMITED) {
+        couldNot = l;
+      }
+      out.put(c.id(), l);
+    }
+    return out;
+  }
 
   /** The canary is finished with (found everywhere or past its deadline); drop state kept for it. */
   default void forget(CanaryRecord canary) {}

@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * metadata}]}, 204) and {@code GET /loki/api/v1/query_range} ({@code query}, {@code start}/{@code
  * end} in nanoseconds, {@code limit}, {@code direction}; the {@code streams} result with structured
  * metadata shown among the stream's labels, as Loki does without categorize-labels). Queries are
- * parsed as a LogQL subset (a stream selector with {@code = != =~ !~} matchers, then {@code |=} and
- * {@code !=} line filters and {@code | key="value"} label filters); anything else is Loki's 400
+ * parsed as a LogQL subset (a stream selector with {@code = != =~ !~} matchers, then {@code |=},
+ * {@code !=} and {@code |~} (regular expression, found anywhere in the line) line filters and
+ * {@code | key="value"} / {@code | key=~"regex"} label filters); anything else is Loki's 400
  * "parse error". The query limits are Loki's defaults: {@code max_query_length} 721h and {@code
  * max_entries_limit_per_query} 5000, answered with Loki's 400 texts. Tenants ({@code
  * X-Scope-OrgID}) are kept apart; credentials are checked as the gateway in front of Loki would
@@ -240,7 +241,9 @@ public final class FakeLoki implements AutoCloseable {
   }
 
   /** The LogQL subset: a stream selector, then line filters and label filters. */
-  record Query(List<Matcher> selector, List<Matcher> labelFilters, List<String> contains, List<String> excludes) {
+  record Query(
+      List<Matcher> selector, List<Matcher> labelFilters, List<String> contains, List<String> excludes,
+      List<Pattern> found) {
     record Matcher(String name, String op, String value) {
       boolean test(Map<String, String> labels) {
         String v = labels.getOrDefault(name, "");
@@ -263,7 +266,8 @@ public final class FakeLoki implements AutoCloseable {
       return selector.stream().allMatch(m -> m.test(e.stream()))
           && labelFilters.stream().allMatch(m -> m.test(all))
           && contains.stream().allMatch(e.line()::contains)
-          && excludes.stream().noneMatch(e.line()::contains);
+          && excludes.stream().noneMatch(e.line()::contains)
+          && found.stream().allMatch(p -> p.matcher(e.line()).find());
     }
 
     static Query parse(String q) {
@@ -284,9 +288,12 @@ public final class FakeLoki implements AutoCloseable {
       List<Matcher> labels = new ArrayList<>();
       List<String> contains = new ArrayList<>();
       List<String> excludes = new ArrayList<>();
+      List<Pattern> found = new ArrayList<>();
       while (!l.atEnd()) {
         if (l.accept("|=")) {
           contains.add(l.string());
+        } else if (l.accept("|~")) {
+          found.add(Pattern.compile(l.string()));
         } else if (l.accept("!=")) {
           excludes.add(l.string());
         } else if (l.accept("|")) {
@@ -297,7 +304,7 @@ public final class FakeLoki implements AutoCloseable {
           throw l.unexpected();
         }
       }
-      return new Query(selector, labels, contains, excludes);
+      return new Query(selector, labels, contains, excludes, found);
     }
   }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,26 +92,33 @@ public final class CanaryTracker implements AutoCloseable {
    * canaries that are now judged (seen everywhere, or past their deadline), oldest first.
    */
   public List<CanaryOutcome> poll() {
-    List<CanaryOutcome> finished = new ArrayList<>();
-    // A stage that could not be queried (or is rate-limited) is not asked again in the same round:
-    // a hanging store would otherwise cost one timeout per canary in flight and delay the next one.
-    Lookup[] unreachable = new Lookup[stages.size()];
-    Iterator<InFlight> it = inFlight.values().iterator();
-    while (it.hasNext()) {
-      InFlight f = it.next();
-      for (int i = 0; i < stages.size(); i++) {
+    // one question per stage covers every canary in flight that the stage has not shown yet
+    for (int i = 0; i < stages.size(); i++) {
+      List<CanaryRecord> looking = new ArrayList<>();
+      for (InFlight f : inFlight.values()) {
         if (f.seen[i] == null) {
-          Lookup l = unreachable[i] != null ? unreachable[i] : stages.get(i).lookup(f.canary);
-          if (l.status() == Lookup.Status.UNREACHABLE || l.status() == Lookup.Status.RATE_LIMITED) {
-            unreachable[i] = l;
-          }
+          looking.add(f.canary);
+        }
+      }
+      if (looking.isEmpty()) {
+        continue;
+      }
+      Map<String, Lookup> answers = lookupAll(stages.get(i), looking);
+      for (InFlight f : inFlight.values()) {
+        if (f.seen[i] == null) {
+          Lookup l = answers.get(f.canary.id());
           f.last[i] = l;
           if (l.status() == Lookup.Status.FOUND) {
             f.seen[i] = l;
           }
         }
       }
-      Instant now = clock.instant();
+    }
+    List<CanaryOutcome> finished = new ArrayList<>();
+    Instant now = clock.instant();
+    Iterator<InFlight> it = inFlight.values().iterator();
+    while (it.hasNext()) {
+      InFlight f = it.next();
       boolean allSeen = true;
       for (Lookup s : f.seen) {
         allSeen &= s != null;
@@ -122,6 +130,26 @@ public final class CanaryTracker implements AutoCloseable {
       }
     }
     return finished;
+  }
+
+  /**
+   * The stage's answers, one per canary asked about; a stage that breaks the contract (throws,
+   * leaves a canary out) is unreachable with the reason, never an exception out of the poll.
+   */
+  private static Map<String, Lookup> lookupAll(Stage stage, List<CanaryRecord> canaries) {
+    Map<String, Lookup> complete = new HashMap<>();
+    Lookup none;
+    try {
+      complete.putAll(stage.lookupAll(canaries));
+      none = Lookup.unreachable(stage.name() + " gave no answer for this canary");
+    } catch (RuntimeException e) {
+      // a bug in a stage must not take the watchdog down; the SRE still gets a reason
+      none = Lookup.unreachable(stage.name() + " lookup failed: " + e.getClass().getSimpleName());
+    }
+    for (CanaryRecord c : canaries) {
+      complete.putIfAbsent(c.id(), none);
+    }
+    return complete;
   }
 
   /** Canaries injected and not yet judged. */

@@ -10,6 +10,11 @@ import io.oobwatch.probes.http.HttpCall;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,6 +45,8 @@ public final class ElasticsearchStage implements Stage {
   private final EsClient es;
   private final Clock clock;
   private final URI searchUri;
+  /** Hits asked for per canary in one batch: a pipeline that duplicates more is rare, and still shown as a duplicate. */
+  static final int BATCH_COPIES = 4;
 
   /**
    * @param http a shared client; this stage does not close it
@@ -65,6 +72,65 @@ public final class ElasticsearchStage implements Stage {
       // a bug here must not take the watchdog down; the SRE still gets a reason
       return Lookup.unreachable(es.who + " lookup failed: " + e.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * Every canary in flight in one {@code _search}: the same three matches with {@code terms} and
+   * one {@code match_phrase} per id, returning each hit's {@code canary.id} (a copy found twice is
+   * two hits, as in {@link #lookup}). One canary is asked as {@link #lookup} asks it.
+   */
+  @Override
+  public Map<String, Lookup> lookupAll(List<CanaryRecord> canaries) {
+    if (canaries.size() == 1) {
+      return Map.of(canaries.get(0).id(), lookup(canaries.get(0)));
+    }
+    List<String> ids = canaries.stream().map(CanaryRecord::id).toList();
+    Lookup all;
+    try {
+      HttpCall.Result r = es.post(searchUri, query(ids));
+      all = r.answered() ? null : Lookup.unreachable(r.failure());
+      if (all == null) {
+        return batchHits(ids, r);
+      }
+    } catch (RuntimeException e) {
+      all = Lookup.unreachable(es.who + " lookup failed: " + e.getClass().getSimpleName());
+    }
+    Map<String, Lookup> out = new LinkedHashMap<>();
+    for (String id : ids) {
+      out.put(id, all);
+    }
+    return out;
+  }
+
+  private Map<String, Lookup> batchHits(List<String> ids, HttpCall.Result r) {
+    JsonNode body = EsClient.parse(r.body());
+    int status = r.status();
+    Lookup notFound;
+    Map<String, Integer> counts = new HashMap<>();
+    if (EsClient.nothingMatched(status, body)) {
+      notFound = Lookup.notFound("no index matches " + es.cfg.index());
+    } else if (status != 200) {
+      notFound = Lookup.unreachable(es.failure(status, body));
+    } else if (body == null) {
+      notFound = Lookup.unreachable(es.who + " answered HTTP 200 with a body that is not JSON");
+    } else {
+      for (JsonNode hit : body.path("hits").path("hits")) {
+        JsonNode src = hit.path("_source");
+        JsonNode id = src.path("canary").path("id");
+        String key = id.isTextual() ? id.asText() : src.path("canary.id").asText("");
+        counts.merge(key, 1, Integer::sum);
+      }
+      // no hit while a shard failed: the canary may sit on that shard, so the stage cannot say
+      String incomplete = es.incomplete(body);
+      notFound = incomplete != null ? Lookup.unreachable(incomplete) : Lookup.notFound("not in index " + es.cfg.index());
+    }
+    Instant now = clock.instant();
+    Map<String, Lookup> out = new LinkedHashMap<>();
+    for (String id : ids) {
+      Integer n = counts.get(id);
+      out.put(id, n == null ? notFound : Lookup.found(n, now));
+    }
+    return out;
   }
 
   private Lookup search(String id) {
@@ -103,6 +169,26 @@ public final class ElasticsearchStage implements Stage {
       return Lookup.unreachable(incomplete);
     }
     return Lookup.notFound("not in index " + es.cfg.index());
+  }
+
+  /** Hits for any of {@code ids}, each with its {@code canary.id}; room for a few copies of each. */
+  static String query(List<String> ids) {
+    ObjectNode q = EsClient.JSON.createObjectNode();
+    q.put("size", Math.min(ids.size() * BATCH_COPIES, 10_000));
+    q.putArray("_source").add("canary.id");
+    ObjectNode bool = q.putObject("query").putObject("bool");
+    ArrayNode should = bool.putArray("should");
+    ArrayNode keyword = should.addObject().putObject("terms").putArray("canary.id.keyword");
+    ArrayNode plain = should.addObject().putObject("terms").putArray("canary.id");
+    for (String id : ids) {
+      keyword.add(id);
+      plain.add(id);
+    }
+    for (String id : ids) {
+      should.addObject().putObject("match_phrase").put("canary.id", id);
+    }
+    bool.put("minimum_should_match", 1);
+    return q.toString();
   }
 
   static String query(String id) {

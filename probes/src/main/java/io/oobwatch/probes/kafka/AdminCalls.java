@@ -1,5 +1,6 @@
 package io.oobwatch.probes.kafka;
 
+import io.oobwatch.probes.SharedClients;
 import io.oobwatch.probes.canary.Durations;
 import java.time.Duration;
 import java.util.Collection;
@@ -35,17 +36,36 @@ final class AdminCalls implements AutoCloseable {
     }
   }
 
+  /** What makes two admin clients the same: the cluster, the client settings (credentials) and the timeout. */
+  record Key(String bootstrap, Map<String, String> clientProperties, Duration timeout) {}
+
+  /** An admin client as shared: closed within the timeout when its last holder lets go. */
+  record Shared(Admin admin, Duration timeout) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        admin.close(timeout);
+      } catch (RuntimeException e) {
+        // best effort: the admin client holds nothing on the cluster
+      }
+    }
+  }
+
+  /** The client id of a shared admin client: it serves the probes of every pipeline on the cluster. */
+  static final String CLIENT_ID = "oobwatch";
+
   private final String bootstrap;
   private final Map<String, String> clientProperties;
   private final Duration timeout;
-  private final String clientId;
-  private Admin admin;
+  private final SharedClients shared;
+  private SharedClients.Lease<Shared> lease;
 
-  AdminCalls(String bootstrap, Map<String, String> clientProperties, Duration timeout, String clientId) {
+  /** @param shared where probes of the same cluster and credentials share one admin client */
+  AdminCalls(String bootstrap, Map<String, String> clientProperties, Duration timeout, SharedClients shared) {
     this.bootstrap = bootstrap;
     this.clientProperties = clientProperties;
     this.timeout = timeout;
-    this.clientId = clientId;
+    this.shared = shared;
   }
 
   /** The partitions of a topic; a missing topic is a problem ("topic X does not exist"). */
@@ -67,22 +87,23 @@ final class AdminCalls implements AutoCloseable {
   }
 
   Admin admin() throws Problem {
-    if (admin == null) {
+    if (lease == null) {
       Properties p = new Properties();
       p.putAll(clientProperties);
       int ms = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
       p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+      p.put(AdminClientConfig.CLIENT_ID_CONFIG, CLIENT_ID);
       p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(ms));
       p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(ms));
       p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
       try {
-        admin = Admin.create(p);
+        lease = shared.lease(new Key(bootstrap, Map.copyOf(clientProperties), timeout),
+            () -> new Shared(Admin.create(p), timeout));
       } catch (RuntimeException e) {
         throw new Problem("kafka at " + bootstrap + ": cannot create a client: " + Causes.of(e));
       }
     }
-    return admin;
+    return lease.client().admin();
   }
 
   /** Waits for a call's answer at most the timeout; anything else becomes a {@link Problem}. */
@@ -113,15 +134,12 @@ final class AdminCalls implements AutoCloseable {
     return "kafka at " + bootstrap + " not answering within " + Durations.format(timeout);
   }
 
+  /** Lets go of the shared admin client; the last probe holding it closes it. */
   @Override
   public void close() {
-    if (admin != null) {
-      try {
-        admin.close(timeout);
-      } catch (RuntimeException e) {
-        // best effort: the admin client holds nothing on the cluster
-      }
-      admin = null;
+    if (lease != null) {
+      lease.close();
+      lease = null;
     }
   }
 }

@@ -74,7 +74,7 @@ public record KafkaConfig(String bootstrap, String topic, Map<String, String> cl
 
   @Override
   public Probe volume(ProbeContext ctx) {
-    return new KafkaEndOffsets(this, ctx.clock());
+    return new KafkaEndOffsets(this, ctx.clock(), ctx.shared());
   }
 
   /** The end offsets' growth needs two readings. */

@@ -2,6 +2,7 @@ package io.oobwatch.probes.kafka;
 
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Probe;
+import io.oobwatch.probes.SharedClients;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +24,16 @@ public final class KafkaEndOffsets implements Probe {
   private Instant previousAt;
   private long previousSum;
 
+  /** A probe with an admin client of its own. */
   public KafkaEndOffsets(KafkaConfig cfg, Clock clock) {
+    this(cfg, clock, new SharedClients());
+  }
+
+  /** @param shared where the probes of one cluster and its credentials share an admin client */
+  public KafkaEndOffsets(KafkaConfig cfg, Clock clock, SharedClients shared) {
     this.cfg = Objects.requireNonNull(cfg, "cfg");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.admin = new AdminCalls(cfg.bootstrap(), cfg.clientProperties(), cfg.timeout(), "oobwatch-volume-" + cfg.topic());
+    this.admin = new AdminCalls(cfg.bootstrap(), cfg.clientProperties(), cfg.timeout(), shared);
   }
 
   @Override

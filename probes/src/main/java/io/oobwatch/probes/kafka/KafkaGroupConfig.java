@@ -28,7 +28,7 @@ public record KafkaGroupConfig(
 
   @Override
   public Probe consumerLag(ProbeContext ctx) {
-    return new KafkaGroupLag(this, ctx.clock());
+    return new KafkaGroupLag(this, ctx.clock(), ctx.shared());
   }
 
   @Override

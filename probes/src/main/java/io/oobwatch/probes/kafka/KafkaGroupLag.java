@@ -2,6 +2,7 @@ package io.oobwatch.probes.kafka;
 
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Probe;
+import io.oobwatch.probes.SharedClients;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -28,10 +29,16 @@ public final class KafkaGroupLag implements Probe {
   private final Clock clock;
   private final AdminCalls admin;
 
+  /** A probe with an admin client of its own. */
   public KafkaGroupLag(KafkaGroupConfig cfg, Clock clock) {
+    this(cfg, clock, new SharedClients());
+  }
+
+  /** @param shared where the probes of one cluster and its credentials share an admin client */
+  public KafkaGroupLag(KafkaGroupConfig cfg, Clock clock, SharedClients shared) {
     this.cfg = Objects.requireNonNull(cfg, "cfg");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.admin = new AdminCalls(cfg.bootstrap(), cfg.clientProperties(), cfg.timeout(), "oobwatch-lag-" + cfg.group());
+    this.admin = new AdminCalls(cfg.bootstrap(), cfg.clientProperties(), cfg.timeout(), shared);
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -99,26 +100,40 @@ public final class KafkaStage implements Stage {
 
   @Override
   public Lookup lookup(CanaryRecord canary) {
-    Sighting s = outstanding.computeIfAbsent(canary.id(), id -> new Sighting(id, canary.emittedAt()));
-    if (s.count > 0) {
-      return Lookup.found(s.count, s.firstSeen);
+    return lookupAll(List.of(canary)).get(canary.id());
+  }
+
+  /** One scan of the topic for every canary asked about: the scan notes every outstanding canary it passes. */
+  @Override
+  public Map<String, Lookup> lookupAll(List<CanaryRecord> canaries) {
+    List<Sighting> asked = new ArrayList<>();
+    for (CanaryRecord c : canaries) {
+      asked.add(outstanding.computeIfAbsent(c.id(), id -> new Sighting(id, c.emittedAt())));
     }
-    try {
-      if (!positioned) {
-        position(null);
+    Lookup notSeen = null;
+    if (asked.stream().anyMatch(s -> s.count == 0)) {
+      try {
+        if (!positioned) {
+          position(null);
+        }
+        scan();
+      } catch (Problem p) {
+        notSeen = Lookup.unreachable(p.getMessage());
+      } catch (TimeoutException e) {
+        notSeen = Lookup.unreachable(notAnswering());
+      } catch (KafkaException e) {
+        notSeen = Lookup.unreachable("kafka at " + cfg.bootstrap() + " failed reading topic " + cfg.topic() + ": "
+            + Causes.of(e));
       }
-      scan();
-      if (s.count > 0) {
-        return Lookup.found(s.count, s.firstSeen);
+      if (notSeen == null && asked.stream().anyMatch(s -> s.count == 0)) {
+        notSeen = Lookup.notFound(progress());
       }
-      return Lookup.notFound(progress());
-    } catch (Problem p) {
-      return Lookup.unreachable(p.getMessage());
-    } catch (TimeoutException e) {
-      return Lookup.unreachable(notAnswering());
-    } catch (KafkaException e) {
-      return Lookup.unreachable("kafka at " + cfg.bootstrap() + " failed reading topic " + cfg.topic() + ": " + Causes.of(e));
     }
+    Map<String, Lookup> out = new LinkedHashMap<>();
+    for (Sighting s : asked) {
+      out.put(s.id, s.count > 0 ? Lookup.found(s.count, s.firstSeen) : notSeen);
+    }
+    return out;
   }
 
   @Override

@@ -8,6 +8,10 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -25,6 +29,10 @@ final class LokiStage implements Stage {
   static final int LIMIT = 20;
   /** Lines are timestamped by whoever shipped them: allow for clock skew either side. */
   static final Duration SKEW = Duration.ofMinutes(5);
+  /** Loki's default max_entries_limit_per_query. */
+  static final int MAX_LINES = 5000;
+  /** Ids that can stand in a regular expression as they are. */
+  private static final java.util.regex.Pattern PLAIN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]+");
 
   private final String name;
   private final LokiStageConfig cfg;
@@ -47,30 +55,59 @@ final class LokiStage implements Stage {
   public Lookup lookup(CanaryRecord canary) {
     Instant now = clock.instant();
     LokiApi.Reply r = api.queryRange(cfg.query(canary.id()), canary.emittedAt().minus(SKEW), now.plus(SKEW), LIMIT, now);
-    switch (r.outcome()) {
-      case LIMITED:
-        return Lookup.notFound(r.reason());
-      case REJECTED:
-      case FAILED:
-        return Lookup.unreachable(r.reason());
-      default:
-        break;
+    return answers(r, List.of(canary.id())).get(canary.id());
+  }
+
+  /**
+   * Every canary in flight in one {@code query_range}: the ids as alternatives of one regular
+   * expression, from a little before the oldest was emitted, {@value #LIMIT} lines per canary.
+   * Ids that are not plain UUID-like words (letters, digits, '-') are asked one by one.
+   */
+  @Override
+  public Map<String, Lookup> lookupAll(List<CanaryRecord> canaries) {
+    if (canaries.size() == 1 || !canaries.stream().allMatch(c -> PLAIN_ID.matcher(c.id()).matches())) {
+      return Stage.super.lookupAll(canaries);
     }
-    JsonNode data = r.body().path("data");
-    if (!"success".equals(r.body().path("status").asText()) || !"streams".equals(data.path("resultType").asText())) {
-      return Lookup.unreachable(api.who + " answered the query without a streams result");
+    Instant now = clock.instant();
+    Instant oldest = canaries.stream().map(CanaryRecord::emittedAt).min(Instant::compareTo).orElse(now);
+    List<String> ids = canaries.stream().map(CanaryRecord::id).toList();
+    LokiApi.Reply r = api.queryRange(cfg.query(ids), oldest.minus(SKEW), now.plus(SKEW),
+        Math.min(LIMIT * ids.size(), MAX_LINES), now);
+    return answers(r, ids);
+  }
+
+  private Map<String, Lookup> answers(LokiApi.Reply r, List<String> ids) {
+    Lookup all = switch (r.outcome()) {
+      case LIMITED -> Lookup.notFound(r.reason());
+      case REJECTED, FAILED -> Lookup.unreachable(r.reason());
+      default -> null;
+    };
+    JsonNode data = all == null ? r.body().path("data") : null;
+    if (all == null
+        && (!"success".equals(r.body().path("status").asText()) || !"streams".equals(data.path("resultType").asText()))) {
+      all = Lookup.unreachable(api.who + " answered the query without a streams result");
     }
-    int copies = 0;
+    Map<String, Lookup> out = new LinkedHashMap<>();
+    if (all != null) {
+      for (String id : ids) {
+        out.put(id, all);
+      }
+      return out;
+    }
+    Map<String, Integer> copies = new HashMap<>();
     for (JsonNode stream : data.path("result")) {
       for (JsonNode entry : stream.path("values")) {
-        if (holds(stream.path("stream"), entry, canary.id())) {
-          copies++;
+        for (String id : ids) {
+          if (holds(stream.path("stream"), entry, id)) {
+            copies.merge(id, 1, Integer::sum);
+          }
         }
       }
     }
-    return copies > 0
-        ? Lookup.found(copies, clock.instant())
-        : Lookup.notFound("not in " + cfg.where() + " (" + api.who + ")");
+    Instant seen = clock.instant();
+    Lookup missing = Lookup.notFound("not in " + cfg.where() + " (" + api.who + ")");
+    ids.forEach(id -> out.put(id, copies.containsKey(id) ? Lookup.found(copies.get(id), seen) : missing));
+    return out;
   }
 
   /**

@@ -35,6 +35,16 @@ public record LokiStageConfig(LokiConfig loki, String selector, Match match) imp
     return selector + (match == Match.LINE ? " |= \"" + canaryId + "\"" : " | canary_id=\"" + canaryId + "\"");
   }
 
+  /**
+   * One query for any of {@code ids}: a regular expression of the alternatives, as a line filter
+   * ({@code |~}) or a label filter ({@code =~}). The ids must hold no regular-expression syntax
+   * (canary ids are UUIDs: see {@link LokiStage#lookupAll}).
+   */
+  String query(java.util.List<String> ids) {
+    String any = String.join("|", ids);
+    return selector + (match == Match.LINE ? " |~ \"" + any + "\"" : " | canary_id=~\"" + any + "\"");
+  }
+
   @Override
   public Stage open(String name, ProbeContext ctx) {
     return new LokiStage(name, this, ctx.http(), ctx.clock());

@@ -236,4 +236,58 @@ class CanaryTrackerTest {
     tracker.poll();
     assertThat(es.lookups.get()).isEqualTo(1);
   }
+
+  /** A store answering many canaries in one query; it records the canaries of each query. */
+  static final class BatchStage implements Stage {
+    final List<List<String>> queries = new java.util.ArrayList<>();
+    final java.util.Set<String> holds = new java.util.HashSet<>();
+
+    @Override
+    public String name() {
+      return "opensearch";
+    }
+
+    @Override
+    public Lookup lookup(CanaryRecord canary) {
+      throw new AssertionError("asked one canary at a time");
+    }
+
+    @Override
+    public Map<String, Lookup> lookupAll(List<CanaryRecord> canaries) {
+      queries.add(canaries.stream().map(CanaryRecord::id).toList());
+      Map<String, Lookup> out = new HashMap<>();
+      // leaves out what it does not hold, as a stage breaking the contract would
+      canaries.stream().filter(c -> holds.contains(c.id())).forEach(c -> out.put(c.id(), Lookup.found(1, clock.instant())));
+      return out;
+    }
+
+    final TestClock clock;
+
+    BatchStage(TestClock clock) {
+      this.clock = clock;
+    }
+  }
+
+  @Test
+  void onePollAsksEachStageOnceForEveryCanaryInFlightThatItHasNotShownYet() {
+    BatchStage store = new BatchStage(clock);
+    CanaryTracker batched =
+        new CanaryTracker("inference-logs", injector, List.of(store), Duration.ofSeconds(90), Duration.ofSeconds(30), clock);
+    CanaryRecord a = canary(1);
+    CanaryRecord b = canary(2);
+    CanaryRecord c = canary(3);
+    batched.launch(a);
+    batched.launch(b);
+    batched.launch(c);
+    store.holds.add(a.id());
+
+    assertThat(batched.poll()).extracting(CanaryOutcome::seq).containsExactly(1L);
+    clock.advance(Duration.ofSeconds(91));
+    List<CanaryOutcome> judged = batched.poll();
+
+    assertThat(store.queries).containsExactly(List.of(a.id(), b.id(), c.id()), List.of(b.id(), c.id()));
+    assertThat(judged).extracting(o -> o.stages().get(0).status())
+        .containsExactly(StageResult.Status.UNREACHABLE, StageResult.Status.UNREACHABLE);
+    assertThat(judged.get(0).stages().get(0).reason()).isEqualTo("opensearch gave no answer for this canary");
+  }
 }

@@ -168,6 +168,40 @@ class ElasticsearchStageProtocolTest {
   }
 
   @Test
+  void canariesInFlightAreAskedForInOneSearchAndAShardFailureLeavesOnlyTheUnseenUnreachable() throws Exception {
+    CanaryRecord seen = CanaryRecord.create(2, NOW, "inference", "oob-1", Map.of());
+    es = LoopbackHttp.start(req -> Reply.json(200,
+        "{\"took\":1,\"timed_out\":false,\"_shards\":{\"total\":3,\"successful\":2,\"skipped\":0,\"failed\":1},"
+            + "\"hits\":{\"total\":{\"value\":1,\"relation\":\"eq\"},\"hits\":[{\"_index\":\"inference-logs-1\","
+            + "\"_id\":\"x\",\"_score\":1.0,\"_source\":{\"canary\":{\"id\":\"" + seen.id() + "\"}}}]}}"));
+
+    Map<String, Lookup> found = stage(null, null, null, Duration.ofSeconds(5)).lookupAll(java.util.List.of(canary, seen));
+
+    assertThat(es.requests()).hasSize(1);
+    var query = new ObjectMapper().readTree(es.requests().get(0).body());
+    assertThat(query.path("query").path("bool").path("should").get(0).path("terms").path("canary.id.keyword"))
+        .extracting(n -> n.asText()).containsExactly(canary.id(), seen.id());
+    assertThat(query.path("_source").get(0).asText()).isEqualTo("canary.id");
+    assertThat(found.get(seen.id())).isEqualTo(Lookup.found(1, NOW));
+    assertThat(found.get(canary.id()).status()).isEqualTo(Status.UNREACHABLE);
+    assertThat(found.get(canary.id()).reason()).isEqualTo(
+        "elasticsearch at " + es.url() + " searched inference-logs-* but 1 of 3 shards failed");
+  }
+
+  @Test
+  void aBatchToAClusterThatNeverAnswersCostsOneTimeoutForEveryCanary() {
+    es = LoopbackHttp.start(req -> Reply.NEVER);
+    CanaryRecord other = CanaryRecord.create(2, NOW, "inference", "oob-1", Map.of());
+
+    Map<String, Lookup> found =
+        stage(null, null, null, Duration.ofMillis(300)).lookupAll(java.util.List.of(canary, other));
+
+    assertThat(es.requests()).hasSize(1);
+    assertThat(found.values()).extracting(Lookup::reason)
+        .containsOnly("elasticsearch at " + es.url() + " did not answer within 0.3s");
+  }
+
+  @Test
   void aClusterThatNeverAnswersIsUnreachableWithinTheTimeout() {
     es = LoopbackHttp.start(req -> Reply.NEVER);
     ElasticsearchStage stage = stage(null, null, null, Duration.ofMillis(300));

@@ -107,6 +107,42 @@ class ElasticsearchStageTest {
   }
 
   @Test
+  void oneSearchAnswersForEveryCanaryInFlightWithItsOwnCount() {
+    CanaryRecord twice = canary();
+    CanaryRecord once = canary();
+    CanaryRecord dotted = canary();
+    CanaryRecord never = canary();
+    ship("inference-logs-2026.11.28", twice);
+    ship(DAILY_INDEX, twice);
+    ship(DAILY_INDEX, once);
+    // a shipper that kept the dotted key as it came: "canary.id" in _source, not canary: {id}
+    os.index(DAILY_INDEX, "{\"synthetic\":true,\"canary.id\":\"" + dotted.id() + "\"}");
+    // a record whose id only contains a canary's id matches the phrase, but is not that canary
+    os.index(DAILY_INDEX, "{\"synthetic\":true,\"canary\":{\"id\":\"retry-" + once.id() + "\"}}");
+    os.refresh(DAILY_INDEX);
+
+    Map<String, Lookup> found =
+        stage("inference-logs-*").lookupAll(java.util.List.of(twice, once, dotted, never));
+
+    assertThat(found).containsOnlyKeys(twice.id(), once.id(), dotted.id(), never.id());
+    assertThat(found.get(twice.id())).isEqualTo(Lookup.found(2, NOW));
+    assertThat(found.get(once.id())).isEqualTo(Lookup.found(1, NOW));
+    assertThat(found.get(dotted.id())).isEqualTo(Lookup.found(1, NOW));
+    assertThat(found.get(never.id()).status()).isEqualTo(Status.NOT_FOUND);
+    assertThat(found.get(never.id()).reason()).isEqualTo("not in index inference-logs-*");
+  }
+
+  @Test
+  void aBatchOverAPatternMatchingNoIndexIsNotFoundForEachCanary() {
+    CanaryRecord a = canary();
+    CanaryRecord b = canary();
+
+    Map<String, Lookup> found = stage("nobody-wrote-here-*").lookupAll(java.util.List.of(a, b));
+
+    assertThat(found.values()).extracting(Lookup::reason).containsOnly("no index matches nobody-wrote-here-*");
+  }
+
+  @Test
   void aStoppedNodeIsUnreachableAndTheCanaryIsFoundAgainAfterRestart() {
     CanaryRecord canary = canary();
     ship(DAILY_INDEX, canary);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Observation.Kind;
+import io.oobwatch.probes.SharedClients;
 import io.oobwatch.testkit.KafkaBroker;
 import io.oobwatch.testkit.TestClock;
 import java.time.Duration;
@@ -95,6 +96,35 @@ class KafkaSignalsTest {
       assertThat(dead.kind()).isEqualTo(Kind.NONE);
       assertThat(dead.note()).isEqualTo("consumer group connector does not exist (Dead)");
     }
+  }
+
+  @Test
+  void probesOfPipelinesOnTheSameClusterShareOneAdminClientUntilTheLastOneCloses() {
+    kafka.createTopic("shared", 1);
+    produce("shared", 5);
+    SharedClients shared = new SharedClients();
+    KafkaGroupConfig lagCfg = new KafkaGroupConfig(kafka.bootstrap(), "nobody", "shared", Map.of(), TIMEOUT);
+    KafkaGroupLag lag = new KafkaGroupLag(lagCfg, clock, shared);
+    KafkaEndOffsets volume = new KafkaEndOffsets(new KafkaConfig(kafka.bootstrap(), "shared", TIMEOUT), clock, shared);
+    KafkaGroupConfig elsewhere = new KafkaGroupConfig("127.0.0.1:1", "g", null, Map.of(), Duration.ofSeconds(1));
+    KafkaGroupLag other = new KafkaGroupLag(elsewhere, clock, shared);
+
+    assertThat(lag.observe().kind()).isEqualTo(Kind.NONE);
+    assertThat(volume.observe().kind()).isEqualTo(Kind.NONE);
+    assertThat(shared.open()).as("one admin client for the cluster").isEqualTo(1);
+    other.observe();
+    assertThat(shared.open()).as("another cluster has its own").isEqualTo(2);
+
+    lag.close();
+    produce("shared", 30);
+    clock.advance(Duration.ofSeconds(30));
+    Observation stillReading = volume.observe();
+    other.close();
+    volume.close();
+
+    assertThat(stillReading.kind()).isEqualTo(Kind.VALUE);
+    assertThat(stillReading.value()).isEqualTo(60.0);
+    assertThat(shared.open()).isZero();
   }
 
   @Test

@@ -91,6 +91,30 @@ class KafkaStageTest {
   }
 
   @Test
+  void everyCanaryInFlightIsAnsweredFromOneScan() {
+    KafkaConfig cfg = topic("batch", 2);
+    try (KafkaStage stage = new KafkaStage("kafka", cfg, CLOCK);
+        KafkaInjector injector = new KafkaInjector(cfg, CLOCK)) {
+      CanaryRecord first = canary();
+      CanaryRecord second = canary();
+      CanaryRecord never = canary();
+      stage.arm(first);
+      stage.arm(second);
+      stage.arm(never);
+      assertThat(injector.inject(first).ok()).isTrue();
+      assertThat(injector.inject(second).ok()).isTrue();
+
+      Map<String, Lookup> found = await().until(() -> stage.lookupAll(List.of(first, second, never)),
+          m -> m.get(first.id()).status() == Lookup.Status.FOUND && m.get(second.id()).status() == Lookup.Status.FOUND);
+
+      assertThat(found).containsOnlyKeys(first.id(), second.id(), never.id());
+      assertThat(found.get(first.id()).count()).isEqualTo(1);
+      assertThat(found.get(second.id()).count()).isEqualTo(1);
+      assertThat(found.get(never.id()).status()).isEqualTo(Lookup.Status.NOT_FOUND);
+    }
+  }
+
+  @Test
   void aCanaryProducedTwiceIsCountedTwice() {
     KafkaConfig cfg = topic("twice", 2);
     try (KafkaStage stage = new KafkaStage("kafka", cfg, CLOCK);

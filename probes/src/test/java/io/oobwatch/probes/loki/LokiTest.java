@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,35 @@ class LokiTest {
         .containsEntry("end", Long.toString(LokiApi.nanos(clock.instant().plus(Duration.ofMinutes(5)))));
     assertThat(params(loki.requests().get(2).rawQuery()))
         .containsEntry("query", SELECTOR + " | canary_id=\"" + c.id() + "\"");
+  }
+
+  @Test
+  void canariesInFlightAreAskedForInOneQueryByLineAndByMetadata() {
+    CanaryRecord first = canary();
+    clock.advance(Duration.ofSeconds(10));
+    CanaryRecord second = CanaryRecord.create(2, clock.instant(), "inference-logs", "wd-1", Map.of());
+    CanaryRecord never = CanaryRecord.create(3, clock.instant(), "inference-logs", "wd-1", Map.of());
+    push(first);
+    push(second);
+    push(second);
+    clock.advance(Duration.ofSeconds(2));
+    int before = loki.requests().size();
+
+    Map<String, Lookup> byLine = stage(LokiStageConfig.Match.LINE).lookupAll(List.of(first, second, never));
+    Map<String, Lookup> byMetadata = stage(LokiStageConfig.Match.METADATA).lookupAll(List.of(first, second, never));
+
+    for (Map<String, Lookup> found : List.of(byLine, byMetadata)) {
+      assertThat(found.get(first.id()).count()).isEqualTo(1);
+      assertThat(found.get(second.id()).count()).isEqualTo(2);
+      assertThat(found.get(never.id()).status()).isEqualTo(Lookup.Status.NOT_FOUND);
+    }
+    assertThat(loki.requests()).hasSize(before + 2);
+    String any = first.id() + "|" + second.id() + "|" + never.id();
+    assertThat(params(loki.requests().get(before).rawQuery()))
+        .containsEntry("query", SELECTOR + " |~ \"" + any + "\"").containsEntry("limit", "60")
+        .containsEntry("start", Long.toString(LokiApi.nanos(first.emittedAt().minus(Duration.ofMinutes(5)))));
+    assertThat(params(loki.requests().get(before + 1).rawQuery()))
+        .containsEntry("query", SELECTOR + " | canary_id=~\"" + any + "\"");
   }
 
   @Test

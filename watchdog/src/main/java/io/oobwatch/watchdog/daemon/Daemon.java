@@ -17,6 +17,7 @@ import io.oobwatch.watchdog.page.TestPages;
 import io.oobwatch.watchdog.page.TwilioPager;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
+import io.oobwatch.watchdog.schedule.Scheduler;
 import io.oobwatch.watchdog.schedule.SignalWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.self.StateAlarm;
@@ -36,17 +37,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running watchdog, and the one place that wires its object graph with plain constructors:
  * stores → pager → dispatcher → alerts → one watch per pipeline (probes from the factory) → status
- * server → self-monitoring (dead man's switch, peers) → systemd notification. Each pipeline is
- * ticked on its own thread, so a slow store in one pipeline does not delay another.
+ * server → self-monitoring (dead man's switch, peers) → systemd notification. One {@link Scheduler}
+ * runs every loop (pipelines, signals, heartbeats, escalation, housekeeping) on a few workers; a
+ * slow store in one pipeline does not delay another (see its spare workers).
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
@@ -62,12 +62,11 @@ public final class Daemon implements AutoCloseable {
   /** Freshness, volume and consumer-lag checks: one watch per pipeline that has any. */
   private final List<SignalWatch> signalWatches = new ArrayList<>();
   private final List<AutoCloseable> probes = new ArrayList<>();
-  private final ScheduledExecutorService scheduler;
+  private final Scheduler scheduler;
   private final Alerts alerts;
   private final StatusServer server;
   private final HeartbeatWatch heartbeats;
   private final DaemonMetrics metrics;
-  private final ScheduledExecutorService heartbeatScheduler;
   /** How often heartbeats are judged: the resolution of "missing for every + grace". */
   static final Duration HEARTBEAT_TICK = Duration.ofSeconds(1);
   private final SelfWatch self;
@@ -76,7 +75,6 @@ public final class Daemon implements AutoCloseable {
   private final CanaryDays canaryDays;
   /** The status page's 24-hour history, read on its own thread so no store read blocks the HTTP server. */
   private final HistoryView history;
-  private final ScheduledExecutorService historyScheduler;
   /** How often the page's history reads the open 10-minute bucket again. */
   static final Duration HISTORY_REFRESH = Duration.ofSeconds(10);
   private final StateAlarm stateAlarm;
@@ -111,7 +109,9 @@ public final class Daemon implements AutoCloseable {
       config.heartbeats().stream().filter(hb -> !hb.push()).forEach(hb -> pulls.put(hb.name(), factory.health(hb)));
       this.heartbeats = new HeartbeatWatch(config.instance(), config.heartbeats(), pulls, stores.heartbeats(), alerts,
           clock);
-      this.metrics = new DaemonMetrics(config, clock, stores.alerts(), stores.outbox(), watches, heartbeats);
+      this.scheduler = Scheduler.start("oobwatch", Scheduler.Settings.DAEMON);
+      this.metrics = new DaemonMetrics(config, clock, stores.alerts(), stores.outbox(), watches, heartbeats,
+          scheduler::lateness);
       for (Config.Pipeline p : config.pipelines()) {
         if (p.canary() != null) {
           ProbeFactory.Tracked tracked = factory.tracker(p);
@@ -125,18 +125,6 @@ public final class Daemon implements AutoCloseable {
           signalWatches.add(sw);
         }
       }
-      AtomicInteger n = new AtomicInteger();
-      AtomicInteger h = new AtomicInteger();
-      this.heartbeatScheduler = Executors.newScheduledThreadPool(1 + Math.min(pulls.size(), 4), r -> {
-        Thread t = new Thread(r, "oobwatch-heartbeat-" + h.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
-      this.scheduler = Executors.newScheduledThreadPool(watches.size() + signalWatches.size() + 2, r -> {
-        Thread t = new Thread(r, "oobwatch-eval-" + n.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
       InetSocketAddress address = listen == null ? config.http().listen() : listen;
       if (address.isUnresolved()) {
         address = new InetSocketAddress(address.getHostString(), address.getPort());
@@ -145,11 +133,6 @@ public final class Daemon implements AutoCloseable {
       this.canaryDays = new CanaryDays(clock, stores.canaries());
       watches.forEach(w -> canaryDays.refresh(w.name()));
       this.history = new HistoryView(clock, stores.canaries(), stores.observations(), config.pipelines());
-      this.historyScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "oobwatch-history");
-        t.setDaemon(true);
-        return t;
-      });
       this.status = new DaemonStatus(config, clock, new DaemonStatus.Loops(watches, signalWatches, heartbeats, self,
           stateAlarm::trouble),
           pagingView, canaryDays, metrics, history);
@@ -191,30 +174,36 @@ public final class Daemon implements AutoCloseable {
     d.alerts.retire(d.watched());
     d.dispatcher.holdWhile(d.alerts::inRound);
     d.dispatcher.start();
-    for (PipelineWatch w : d.watches) {
-      d.scheduler.execute(() -> d.loop(w));
+    // each family of schedules is spread over its period (at most a minute), so that 200 pipelines
+    // or 1,000 heartbeats do not all fall due at the same instant; the first of each starts at once
+    Scheduler s = d.scheduler;
+    for (int i = 0; i < d.watches.size(); i++) {
+      PipelineWatch w = d.watches.get(i);
+      s.schedule("pipeline " + w.name(), Scheduler.spread(i, d.watches.size(), w.canary().every()), () -> d.loop(w));
     }
-    for (SignalWatch w : d.signalWatches) {
-      d.scheduler.scheduleWithFixedDelay(() -> {
+    for (int i = 0; i < d.signalWatches.size(); i++) {
+      SignalWatch w = d.signalWatches.get(i);
+      s.atFixedRate("signals of " + w.name(), Scheduler.spread(i, d.signalWatches.size(), w.every()), w.every(), () -> {
         w.tick();
         d.pagingView.refresh();
-      }, 0, w.every().toMillis(), TimeUnit.MILLISECONDS);
+      });
     }
-    d.scheduler.scheduleWithFixedDelay(() -> d.stores.prune(clock.instant().minus(HISTORY)), 1, 60, TimeUnit.MINUTES);
+    s.atFixedRate("prune", Duration.ofMinutes(1), Duration.ofHours(1), () -> d.stores.prune(clock.instant().minus(HISTORY)));
     // heartbeats: judged every second (a push turns missing by time alone; the first pass, at once,
     // pages what became overdue while oobwatch was down), each pull probed every `every`
     if (!config.heartbeats().isEmpty()) {
-      d.heartbeatScheduler.scheduleWithFixedDelay(d.heartbeats::evaluate, 0, HEARTBEAT_TICK.toMillis(),
-          TimeUnit.MILLISECONDS);
+      s.atFixedRate("heartbeats", Duration.ZERO, HEARTBEAT_TICK, d.heartbeats::evaluate);
     }
-    for (Config.Heartbeat hb : d.heartbeats.pulls()) {
-      d.heartbeatScheduler.scheduleAtFixedRate(() -> d.heartbeats.probe(hb.name()), 0, hb.every().toMillis(),
-          TimeUnit.MILLISECONDS);
+    List<Config.Heartbeat> pulls = d.heartbeats.pulls();
+    for (int i = 0; i < pulls.size(); i++) {
+      Config.Heartbeat hb = pulls.get(i);
+      s.atFixedRate("heartbeat " + hb.name(), Scheduler.spread(i, pulls.size(), hb.every()), hb.every(),
+          () -> d.heartbeats.probe(hb.name()));
     }
-    d.scheduler.scheduleWithFixedDelay(d::escalate, 0, 1, TimeUnit.SECONDS);
-    d.scheduler.scheduleWithFixedDelay(d::checkDeliveries, 1, 1, TimeUnit.SECONDS);
-    d.historyScheduler.scheduleWithFixedDelay(d::refreshHistory, 0, HISTORY_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
-    d.scheduler.scheduleWithFixedDelay(d.stateAlarm::check, 0, 1, TimeUnit.SECONDS);
+    s.atFixedRate("escalation", Duration.ZERO, Duration.ofSeconds(1), d::escalate);
+    s.atFixedRate("deliveries", Duration.ofSeconds(1), Duration.ofSeconds(1), d::checkDeliveries);
+    s.atFixedRate("status history", Duration.ZERO, HISTORY_REFRESH, d::refreshHistory);
+    s.atFixedRate("state alarm", Duration.ZERO, Duration.ofSeconds(1), d.stateAlarm::check);
     d.self.start(d.status::degraded);
     try {
       d.notifier = SystemdNotifier.start(env, new SystemdNotifier.Source(
@@ -245,26 +234,17 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
-   * One tick of a pipeline, then the next one scheduled when the pipeline has work: every poll
-   * while canaries are in flight, else when the next canary is due (see PipelineWatch#nextTickIn).
+   * One tick of a pipeline; returns when the next one is due: every poll while canaries are in
+   * flight, else when the next canary is due (see PipelineWatch#nextTickIn).
    */
-  private void loop(PipelineWatch w) {
-    try {
-      CanaryOutcome judgedBefore = w.snapshot().last();
-      w.tick();
-      if (w.snapshot().last() != judgedBefore) {
-        canaryDays.refresh(w.name());
-        pagingView.refresh();
-      }
-    } finally {
-      if (!scheduler.isShutdown()) {
-        try {
-          scheduler.schedule(() -> loop(w), w.nextTickIn().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-          // shutting down
-        }
-      }
+  private Duration loop(PipelineWatch w) {
+    CanaryOutcome judgedBefore = w.snapshot().last();
+    w.tick();
+    if (w.snapshot().last() != judgedBefore) {
+      canaryDays.refresh(w.name());
+      pagingView.refresh();
     }
+    return w.nextTickIn();
   }
 
   private void refreshHistory() {
@@ -320,11 +300,7 @@ public final class Daemon implements AutoCloseable {
 
   /** After an ack or a silence through the API: /status shows it at once, not after the next pass. */
   private void refreshPagingSoon() {
-    try {
-      scheduler.execute(pagingView::refresh);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // shutting down
-    }
+    scheduler.execute("paging view", pagingView::refresh);
   }
 
   /**
@@ -440,22 +416,6 @@ public final class Daemon implements AutoCloseable {
     if (self != null) {
       self.close();
     }
-    if (heartbeatScheduler != null) {
-      heartbeatScheduler.shutdownNow();
-      try {
-        heartbeatScheduler.awaitTermination(5, TimeUnit.SECONDS); // a probe ends within its timeout
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (historyScheduler != null) {
-      historyScheduler.shutdownNow();
-      try {
-        historyScheduler.awaitTermination(5, TimeUnit.SECONDS); // a read in progress ends before the store closes
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
     testPageSender.shutdownNow();
     try {
       testPageSender.awaitTermination(15, TimeUnit.SECONDS); // a request to the channel ends within its timeout
@@ -463,12 +423,8 @@ public final class Daemon implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (scheduler != null) {
-      scheduler.shutdownNow();
-      try {
-        scheduler.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      // a probe ends within its timeout, a store read before the store closes
+      scheduler.close(Duration.ofSeconds(10));
     }
     if (server != null) {
       server.close();

@@ -7,6 +7,7 @@ import io.oobwatch.watchdog.page.DeliveryWatch;
 import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
+import io.oobwatch.watchdog.schedule.Scheduler;
 import io.oobwatch.watchdog.server.Exposition;
 import io.oobwatch.watchdog.server.Exposition.Type;
 import io.oobwatch.watchdog.store.Alert;
@@ -40,10 +41,13 @@ final class DaemonMetrics {
   private final Duration followFor;
   private final Map<String, Map<CanaryOutcome.Verdict, Long>> outcomes = new TreeMap<>();
   private final Map<String, Map<String, Histogram>> latency = new TreeMap<>();
+  /** How late the scheduler's runs started. */
+  private final java.util.function.Supplier<Scheduler.Lateness> lateness;
 
   DaemonMetrics(Config config, Clock clock, AlertStore alertStore, Outbox outbox, List<PipelineWatch> watches,
-      HeartbeatWatch heartbeats) {
+      HeartbeatWatch heartbeats, java.util.function.Supplier<Scheduler.Lateness> lateness) {
     this.clock = clock;
+    this.lateness = lateness;
     this.alertStore = alertStore;
     this.outbox = outbox;
     this.watches = watches;
@@ -86,6 +90,10 @@ final class DaemonMetrics {
     canaries(e);
     alertsAndPages(e, now);
     heartbeats(e, now);
+    Scheduler.Lateness late = lateness.get();
+    e.family("oobwatch_schedule_lateness_seconds", Type.HISTOGRAM,
+        "How late each scheduled run (pipeline tick, signal round, heartbeat probe, ...) started against when it was due.")
+        .histogram(Scheduler.LATENESS_BUCKETS, late.counts(), late.sumSeconds());
     return e.text();
   }
 

@@ -96,6 +96,8 @@ public final class HeartbeatWatch {
   private final Set<String> open = new HashSet<>();
   private volatile Instant lastEvaluation;
   private volatile List<HeartbeatStatus> published = List.of();
+  /** What {@link #published} is copied from, in config order; guarded by the lock. */
+  private final Map<String, HeartbeatStatus> current = new LinkedHashMap<>();
 
   /**
    * @param probes the probe of each pull heartbeat, by name
@@ -157,7 +159,7 @@ public final class HeartbeatWatch {
         case FAIL -> new HeartbeatRule.Fail(now, reason(body));
       };
       observe(w, o, now);
-      publish();
+      publish(w);
     }
     log.info("heartbeat {}: {}", name, signal);
     return Receipt.RECORDED;
@@ -174,7 +176,7 @@ public final class HeartbeatWatch {
       synchronized (this) {
         w.lastProbe = r;
         observe(w, new HeartbeatRule.Probe(clock.instant(), r.ok(), r.reason()), clock.instant());
-        publish();
+        publish(w);
       }
       if (!r.ok()) {
         log.info("heartbeat {}: probe failed: {}", name, r.reason());
@@ -218,12 +220,16 @@ public final class HeartbeatWatch {
     Instant now = clock.instant();
     List<View> out = new ArrayList<>();
     for (Watched w : watched.values()) {
-      Long alertId = open.contains(w.hb.name())
-          ? alerts.openAlert(w.hb.name(), Rule.HEARTBEAT).map(Alert::id).orElse(null) : null;
-      out.add(new View(w.hb, w.state, w.rule.problem(w.state, now), alertId, w.rule.nextDue(w.state),
-          w.rule.overdueAt(w.state), w.lastProbe));
+      out.add(view(w, now));
     }
     return out;
+  }
+
+  private View view(Watched w, Instant now) {
+    Long alertId = open.contains(w.hb.name())
+        ? alerts.openAlert(w.hb.name(), Rule.HEARTBEAT).map(Alert::id).orElse(null) : null;
+    return new View(w.hb, w.state, w.rule.problem(w.state, now), alertId, w.rule.nextDue(w.state),
+        w.rule.overdueAt(w.state), w.lastProbe);
   }
 
   /**
@@ -234,13 +240,22 @@ public final class HeartbeatWatch {
     return published;
   }
 
-  /** Publishes what {@link #status()} answers. Caller holds the lock. */
+  /** Publishes what {@link #status()} answers, every heartbeat anew. Caller holds the lock. */
   private void publish() {
-    List<HeartbeatStatus> out = new ArrayList<>();
-    for (View v : views()) {
-      out.add(status(v));
+    Instant now = clock.instant();
+    for (Watched w : watched.values()) {
+      current.put(w.hb.name(), status(view(w, now)));
     }
-    published = List.copyOf(out);
+    published = List.copyOf(current.values());
+  }
+
+  /**
+   * Publishes one heartbeat anew after a push or a probe, the others as they were: with a thousand
+   * heartbeats, a probe does not rebuild a thousand views. Caller holds the lock.
+   */
+  private void publish(Watched w) {
+    current.put(w.hb.name(), status(view(w, clock.instant())));
+    published = List.copyOf(current.values());
   }
 
   private static HeartbeatStatus status(View v) {

@@ -62,7 +62,8 @@ class DaemonStatusTest {
         watched(io.oobwatch.watchdog.store.TestPageStore.class, rig.store.testPages()), alerts, rig.dispatcher);
     status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats, self, () -> null),
         paging, new CanaryDays(rig.clock, watched(CanaryStore.class, rig.store.canaries())),
-        new DaemonMetrics(rig.config, rig.clock, watchedAlerts, watchedOutbox, List.of(), heartbeats),
+        new DaemonMetrics(rig.config, rig.clock, watchedAlerts, watchedOutbox, List.of(), heartbeats,
+            io.oobwatch.watchdog.schedule.Scheduler.Lateness::none),
         new HistoryView(rig.clock, watched(CanaryStore.class, rig.store.canaries()),
             watched(io.oobwatch.watchdog.store.ObservationStore.class, rig.store.observations()), List.of()));
   }

@@ -125,6 +125,11 @@ class MetricsTest {
     assertThat(m.value("oobwatch_heartbeat_age_seconds", "heartbeat", "inference-api", "kind", "pull"))
         .isGreaterThanOrEqualTo(0).isLessThan(60);
     assertThat(m.value("oobwatch_heartbeat_probe_failures", "heartbeat", "inference-api")).isZero();
+    // every scheduled run counted: the pipeline's ticks, the heartbeat probes, escalation passes...
+    double runs = m.value("oobwatch_schedule_lateness_seconds_count");
+    assertThat(runs).isGreaterThanOrEqualTo(seen);
+    assertThat(m.value("oobwatch_schedule_lateness_seconds_bucket", "le", "+Inf")).isEqualTo(runs);
+    assertThat(m.types).containsEntry("oobwatch_schedule_lateness_seconds", "histogram");
   }
 
   PrometheusText scrape() throws Exception {
