@@ -2,6 +2,7 @@ package io.oobwatch.probes.kinds;
 
 import io.oobwatch.probes.Kind;
 import io.oobwatch.probes.Use;
+import io.oobwatch.probes.bigquery.BigQueryKind;
 import io.oobwatch.probes.datadog.DatadogKind;
 import io.oobwatch.probes.elasticsearch.ElasticsearchKind;
 import io.oobwatch.probes.file.FileKind;
@@ -24,7 +25,8 @@ public final class Kinds {
       PrometheusKind.KIND,
       DatadogKind.KIND,
       FileKind.KIND,
-      LokiKind.KIND);
+      LokiKind.KIND,
+      BigQueryKind.KIND);
 
   private Kinds() {}
 
