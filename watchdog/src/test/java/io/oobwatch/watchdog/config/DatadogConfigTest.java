@@ -16,14 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DatadogConfigTest {
   @TempDir Path dir;
 
-  /** The first yaml block after the README's "## Datadog" heading. */
-  static String readmeExample() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    int section = readme.indexOf("\n## Datadog\n");
-    int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
-    return readme.substring(start, readme.indexOf("```\n", start));
-  }
-
   @Test
   void theReadmesKafkaElasticsearchAndDatadogExampleIsValid() throws Exception {
     for (String key : List.of("dd-api-key", "dd-app-key", "es-api-key")) {
@@ -31,7 +23,7 @@ class DatadogConfigTest {
     }
     Map<String, String> env = Map.of("OOBWATCH_CREDENTIALS", dir + "/");
 
-    Config config = new ConfigLoader(env::get).parse("README.md", dir, readmeExample());
+    Config config = new ConfigLoader(env::get).parse("README.md", dir, ReadmeExamples.after("## Datadog\n"));
 
     Config.Pipeline p = config.pipelines().get(0);
     Config.StageSpec datadog = p.canary().stages().get(2);

@@ -57,18 +57,11 @@ class LokiPipelineTest {
     twilio = FakeTwilio.start(SID, TOKEN);
     Files.writeString(dir.resolve("loki-password"), "loki-pass-42\n");
     Path config = ConfigYaml.instance("wd-test")
-        .canary("inference-logs", Canary.every("1s")
-            .set("deadline", "3s")
-            .set("slo", "2s")
-            .set("poll", "250ms")
-            .set("losses_to_fire", "2")
-            .set("passes_to_resolve", "2")
+        .canary("inference-logs", Canary.quick("3s", "2s")
             .inject(ConfigYaml.http(collector.url("/ingest"), "2s"))
             .stage("loki: { url: \"" + loki.url() + "\", tenant: team-a, username: oobwatch, password_file: loki-password,"
                 + " selector: '{service=\"inference\"}', timeout: 2s }"))
-        .sms(twilio, "+15550001111")
-        .oncall("alice", "+15550002222")
-        .escalation("0s", "alice")
+        .smsAliceAtOnce(twilio)
         .writeTo(dir);
     daemon = Daemon.start(new ConfigLoader().load(config), Clock.systemUTC(),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
