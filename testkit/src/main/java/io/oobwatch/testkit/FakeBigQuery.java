@@ -221,12 +221,12 @@ public final class FakeBigQuery implements AutoCloseable {
     incompleteFirst = times;
   }
 
-  /** While on, the token endpoint refuses every assertion (a deleted key) with {@code invalid_grant}. */
+  /**
+   * While on, the token endpoint refuses every assertion (a deleted key) with {@code invalid_grant};
+   * access tokens already issued stay good, as Google's do until they expire.
+   */
   public void rejectTokens(boolean on) {
     rejectingTokens = on;
-    if (on) {
-      tokens.clear();
-    }
   }
 
   /**

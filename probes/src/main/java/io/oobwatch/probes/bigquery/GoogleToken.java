@@ -62,11 +62,19 @@ final class GoogleToken {
     this.who = "google's token endpoint " + HttpCall.redact(account.tokenUri());
   }
 
-  /** A token valid at {@code now} for a while, from the cache or freshly exchanged. */
+  /**
+   * A token valid at {@code now} for a while, from the cache or freshly exchanged. While a renewal
+   * fails, the cached token serves until it really expires.
+   */
   synchronized Grant get(Instant now) {
     if (token != null && now.isBefore(expires.minus(RENEW_BEFORE))) {
       return new Grant(token, false, "");
     }
+    Grant renewed = exchange(now);
+    return !renewed.ok() && token != null && now.isBefore(expires) ? new Grant(token, false, "") : renewed;
+  }
+
+  private Grant exchange(Instant now) {
     String form = "grant_type=" + URLEncoder.encode(GRANT_TYPE, StandardCharsets.UTF_8)
         + "&assertion=" + URLEncoder.encode(assertion(now), StandardCharsets.UTF_8);
     HttpRequest req = HttpRequest.newBuilder(HttpCall.uri(account.tokenUri())).timeout(timeout)

@@ -147,6 +147,22 @@ class BigQueryTest {
   }
 
   @Test
+  void theTokenIsRenewedFiveMinutesBeforeItExpiresAndServesWhileARenewalFails() {
+    Stage s = stage();
+    lookAfter(s, false, 10);
+    fake.rejectTokens(true); // from now on the endpoint refuses; the issued token still works
+    clock.advance(Duration.ofMinutes(56)); // inside the renewal window: a renewal is tried, and fails
+    Lookup whileRenewing = lookAfter(s, false, 10);
+    fake.rejectTokens(false);
+    clock.advance(Duration.ofSeconds(10));
+    lookAfter(s, false, 10);
+
+    assertThat(whileRenewing.status()).as(whileRenewing.reason()).isEqualTo(Lookup.Status.NOT_FOUND);
+    assertThat(fake.requests().stream().filter(r -> r.path().equals(FakeBigQuery.TOKEN_PATH)).count()).isEqualTo(3);
+    assertThat(fake.tokensIssued()).isEqualTo(2);
+  }
+
+  @Test
   void rowsHeldBackAreNotFoundNamingTheTableAndHowLongAfterEmission() {
     fake.holdBack(true);
 
