@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param seenAt when the stage was first seen to hold the canary, on oobwatch's clock; null unless
  *     found
  * @param reason for not-found, unreachable and rate-limited, what was seen, in words for the person paged
+ * @param bytes what the query this answer came from cost, for a store that bills by bytes read; null
+ *     for the others
  */
-public record Lookup(Status status, int count, Instant seenAt, String reason) {
+public record Lookup(Status status, int count, Instant seenAt, String reason, QueryBytes bytes) {
   public enum Status {
     FOUND,
     NOT_FOUND,
@@ -30,6 +32,16 @@ public record Lookup(Status status, int count, Instant seenAt, String reason) {
     if (status == Status.FOUND) {
       Objects.requireNonNull(seenAt, "seenAt is required when found");
     }
+  }
+
+  /** A look at a store that does not bill by query. */
+  public Lookup(Status status, int count, Instant seenAt, String reason) {
+    this(status, count, seenAt, reason, null);
+  }
+
+  /** The same answer, from a query that cost {@code cost}. */
+  public Lookup withBytes(QueryBytes cost) {
+    return new Lookup(status, count, seenAt, reason, cost);
   }
 
   public static Lookup found(int count, Instant seenAt) {

@@ -75,6 +75,14 @@ public final class ConfigYaml {
     return this;
   }
 
+  /**
+   * Pages alice ({@code +15550002222}) by SMS through {@code fake}, from {@code +15550001111}, as soon
+   * as an alert fires: the paging of the end-to-end tests.
+   */
+  public ConfigYaml smsAliceAtOnce(FakeTwilio fake) {
+    return sms(fake, "+15550001111").oncall("alice", "+15550002222").escalation("0s", "alice");
+  }
+
   /** Someone on call. */
   public ConfigYaml oncall(String name, String phone) {
     oncall.add("    - { name: " + name + ", phone: \"" + phone + "\" }");
@@ -165,6 +173,16 @@ public final class ConfigYaml {
     /** A canary launched every {@code every}, e.g. {@code 1s}. */
     public static Canary every(String every) {
       return new Canary(every);
+    }
+
+    /**
+     * A canary every second, lost {@code deadline} after emission and slow after {@code slo},
+     * tracked every 250 ms, paging after 2 losses in a row and resolving after 2 passes: a test's
+     * fault pages within seconds.
+     */
+    public static Canary quick(String deadline, String slo) {
+      return every("1s").set("deadline", deadline).set("slo", slo).set("poll", "250ms").set("losses_to_fire", "2")
+          .set("passes_to_resolve", "2");
     }
 
     /** Any other canary setting, e.g. {@code set("deadline", "6s")} or {@code set("record", "{ service: bot }")}. */

@@ -2,6 +2,7 @@ package io.oobwatch.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,12 +17,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
 import java.util.stream.Collectors;
 
 /**
  * A loopback HTTP server standing in for a component oobwatch talks to (a health endpoint, a
  * collector, a search API): records every request and answers what the test's responder currently
- * says, or never answers at all ({@link Reply#NEVER}) to exercise timeouts. Every answer is sent as
+ * says, or never answers at all ({@link Reply#NEVER}) to exercise timeouts. A gzip-encoded request body
+ * is recorded decoded. Every answer is sent as
  * {@code application/json; charset=UTF-8}.
  */
 public final class LoopbackHttp implements AutoCloseable {
@@ -121,7 +124,12 @@ public final class LoopbackHttp implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
-    String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    byte[] raw = ex.getRequestBody().readAllBytes();
+    if ("gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))) {
+      // as a real server does: Google's client libraries gzip their JSON bodies
+      raw = new GZIPInputStream(new ByteArrayInputStream(raw)).readAllBytes();
+    }
+    String body = new String(raw, StandardCharsets.UTF_8);
     Map<String, String> headers =
         ex.getRequestHeaders().entrySet().stream()
             .collect(Collectors.toMap(e -> e.getKey().toLowerCase(Locale.ROOT), e -> e.getValue().get(0), (a, b) -> a));

@@ -4,6 +4,7 @@ import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Injection;
 import io.oobwatch.probes.Injector;
 import io.oobwatch.probes.Lookup;
+import io.oobwatch.probes.QueryBytes;
 import io.oobwatch.probes.Stage;
 import java.time.Clock;
 import java.time.Duration;
@@ -171,6 +172,7 @@ public final class CanaryTracker implements AutoCloseable {
       String name = stages.get(i).name();
       String follows = after.get(i);
       Lookup seen = f.seen[i];
+      QueryBytes cost = f.last[i] == null ? null : f.last[i].bytes();
       if (seen != null) {
         Duration latency = Duration.between(f.canary.emittedAt(), seen.seenAt());
         if (latency.isNegative()) {
@@ -179,17 +181,17 @@ public final class CanaryTracker implements AutoCloseable {
         StageResult.Status status =
             latency.compareTo(slo) > 0 ? StageResult.Status.SLOW : StageResult.Status.SEEN;
         String reason = status == StageResult.Status.SLOW ? "arrived after the " + Durations.format(slo) + " objective" : "";
-        results.add(new StageResult(name, status, latency, seen.count(), reason, follows));
+        results.add(new StageResult(name, status, latency, seen.count(), reason, follows, cost));
       } else {
         Lookup last = f.last[i];
         Duration waited = Duration.between(f.canary.emittedAt(), now);
         if (last != null && last.status() == Lookup.Status.UNREACHABLE) {
-          results.add(new StageResult(name, StageResult.Status.UNREACHABLE, waited, 0, last.reason(), follows));
+          results.add(new StageResult(name, StageResult.Status.UNREACHABLE, waited, 0, last.reason(), follows, cost));
         } else if (last != null && last.status() == Lookup.Status.RATE_LIMITED) {
-          results.add(new StageResult(name, StageResult.Status.RATE_LIMITED, waited, 0, last.reason(), follows));
+          results.add(new StageResult(name, StageResult.Status.RATE_LIMITED, waited, 0, last.reason(), follows, cost));
         } else {
           String why = last == null || last.reason().isEmpty() ? "not found" : last.reason();
-          results.add(new StageResult(name, StageResult.Status.LOST, waited, 0, why, follows));
+          results.add(new StageResult(name, StageResult.Status.LOST, waited, 0, why, follows, cost));
         }
       }
     }

@@ -1,5 +1,6 @@
 package io.oobwatch.probes.canary;
 
+import io.oobwatch.probes.QueryBytes;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,8 +14,10 @@ import java.util.Objects;
  * @param reason words for the person paged; empty when seen in time
  * @param after the stage this one follows (it is fed from it); null for the one listed above it,
  *     or for the entry when it is listed first
+ * @param bytes what the stage's last query cost, for a store that bills by bytes read; null for the others
  */
-public record StageResult(String stage, Status status, Duration latency, int count, String reason, String after) {
+public record StageResult(
+    String stage, Status status, Duration latency, int count, String reason, String after, QueryBytes bytes) {
   public enum Status {
     /** Arrived within the latency objective. */
     SEEN,
@@ -39,8 +42,13 @@ public record StageResult(String stage, Status status, Duration latency, int cou
     Objects.requireNonNull(reason, "reason");
   }
 
+  /** A stage that does not bill by query. */
+  public StageResult(String stage, Status status, Duration latency, int count, String reason, String after) {
+    this(stage, status, latency, count, reason, after, null);
+  }
+
   /** A stage that follows the one listed above it (a pipeline that is one line). */
   public StageResult(String stage, Status status, Duration latency, int count, String reason) {
-    this(stage, status, latency, count, reason, null);
+    this(stage, status, latency, count, reason, null, null);
   }
 }

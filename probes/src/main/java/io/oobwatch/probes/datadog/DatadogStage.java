@@ -2,16 +2,12 @@ package io.oobwatch.probes.datadog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Lookup;
-import io.oobwatch.probes.Stage;
+import io.oobwatch.probes.canary.BatchedStage;
 import io.oobwatch.probes.canary.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,126 +34,66 @@ import java.util.stream.Collectors;
  * deadline costs nothing, one that outlasts it leaves the canary unknown, never lost); the key rejected (401/403), HTTP 5xx, a refused
  * connection or a timeout UNREACHABLE, as long as that search stays the last one.
  */
-public final class DatadogStage implements Stage {
+final class DatadogStage extends BatchedStage {
   static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
   /** At most this many ids per search, so the query stays far below Datadog's query length limit. */
   static final int IDS_PER_SEARCH = 100;
   static final int PAGE_LIMIT = 1000;
   static final int MAX_PAGES = 5;
 
-  private final String name;
   private final DatadogStageConfig cfg;
   private final DatadogApi api;
-  private final Clock clock;
-  private final Map<String, Instant> wanted = new LinkedHashMap<>();
-  private final Map<String, Lookup> found = new HashMap<>();
-  private Instant lastSearch;
-  private Set<String> lastSearched = Set.of();
-  /** The last search's failure (UNREACHABLE or RATE_LIMITED), or null. */
-  private Lookup lastFailure;
 
   DatadogStage(String name, DatadogStageConfig cfg, DatadogApi api, Clock clock) {
-    this.name = Objects.requireNonNull(name, "name");
+    super(name, "datadog", cfg.poll(), cfg.indexingDelay(), clock);
     this.cfg = Objects.requireNonNull(cfg, "cfg");
     this.api = Objects.requireNonNull(api, "api");
-    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
-  public String name() {
-    return name;
+  protected String heldBack(Instant now) {
+    return api.heldBack(now);
   }
 
   @Override
-  public synchronized void arm(CanaryRecord canary) {
-    wanted.put(canary.id(), canary.emittedAt());
+  protected boolean mayQuery(Instant now) {
+    return api.mayQuery(now);
   }
 
   @Override
-  public synchronized void forget(CanaryRecord canary) {
-    wanted.remove(canary.id());
-    found.remove(canary.id());
+  protected String notYet() {
+    return "not searched in datadog yet (searched from " + Durations.format(cfg.indexingDelay())
+        + " after emission, at most every " + Durations.format(cfg.poll()) + ")";
   }
 
   @Override
-  public synchronized Lookup lookup(CanaryRecord canary) {
-    Lookup seen = found.get(canary.id());
-    if (seen != null) {
-      return seen;
-    }
-    wanted.putIfAbsent(canary.id(), canary.emittedAt());
-    Instant now = clock.instant();
-    try {
-      List<String> due = due(now);
-      if (!due.isEmpty()) {
-        search(due, now);
-      }
-    } catch (RuntimeException e) {
-      // a bug here must not take the watchdog down; the SRE still gets a reason
-      lastFailure = Lookup.unreachable("datadog lookup failed: " + e.getClass().getSimpleName());
-    }
-    seen = found.get(canary.id());
-    if (seen != null) {
-      return seen;
-    }
-    String held = api.heldBack(now);
-    if (held != null) {
-      return Lookup.rateLimited(held);
-    }
-    if (lastFailure != null && lastSearched.contains(canary.id())) {
-      return lastFailure;
-    }
-    if (!lastSearched.contains(canary.id())) {
-      return Lookup.notFound("not searched in datadog yet (searched from " + Durations.format(cfg.indexingDelay())
-          + " after emission, at most every " + Durations.format(cfg.poll()) + ")");
-    }
-    return Lookup.notFound("not searchable in " + cfg.where() + " " + Durations.format(
-        Duration.between(canary.emittedAt(), lastSearch).withNanos(0)) + " after emission"
-        + ": an exclusion filter, an index quota or an intake backlog?");
+  protected String notFound(Duration age) {
+    return "not searchable in " + cfg.where() + " " + Durations.format(age) + " after emission"
+        + ": an exclusion filter, an index quota or an intake backlog?";
   }
 
-  /** The canaries to search for now, or none when it is too early or the rate limit holds. */
-  private List<String> due(Instant now) {
-    if (lastSearch != null && now.isBefore(lastSearch.plus(cfg.poll()))) {
-      return List.of();
-    }
-    if (!api.mayQuery(now)) {
-      return List.of();
-    }
-    return wanted.entrySet().stream()
-        .filter(e -> !found.containsKey(e.getKey()) && !now.isBefore(e.getValue().plus(cfg.indexingDelay())))
-        .map(Map.Entry::getKey)
-        .collect(Collectors.toList());
-  }
-
-  private void search(List<String> ids, Instant now) {
-    lastSearch = now;
-    lastSearched = new HashSet<>(ids);
-    lastFailure = null;
+  @Override
+  protected Lookup run(List<String> ids, Map<String, Instant> emitted, Instant now, Map<String, Integer> counts) {
+    Set<String> searched = Set.copyOf(ids);
     for (int i = 0; i < ids.size(); i += IDS_PER_SEARCH) {
       List<String> chunk = ids.subList(i, Math.min(ids.size(), i + IDS_PER_SEARCH));
-      Instant oldest = chunk.stream().map(wanted::get).min(Instant::compareTo).orElse(now);
-      Map<String, Integer> counts = new HashMap<>();
+      Instant oldest = chunk.stream().map(emitted::get).min(Instant::compareTo).orElse(now);
       String cursor = null;
       for (int page = 0; page < MAX_PAGES; page++) {
         DatadogApi.Reply r = api.post(DatadogApi.SEARCH, request(chunk, oldest, now, cursor));
         if (r.outcome() != DatadogApi.Outcome.OK) {
-          lastFailure = r.outcome() == DatadogApi.Outcome.RATE_LIMITED
+          // what a failed page did find is still found: a canary is there or it is not
+          return r.outcome() == DatadogApi.Outcome.RATE_LIMITED
               ? Lookup.rateLimited(r.reason()) : Lookup.unreachable(r.reason());
-          break;
         }
-        count(r.body(), counts);
+        count(r.body(), searched, counts);
         cursor = r.body().path("meta").path("page").path("after").asText(null);
         if (cursor == null || cursor.isEmpty()) {
           break;
         }
       }
-      // what a failed page did find is still found: a canary is there or it is not
-      counts.forEach((id, n) -> found.put(id, Lookup.found(n, now)));
-      if (lastFailure != null) {
-        return;
-      }
     }
+    return null;
   }
 
   private ObjectNode request(List<String> ids, Instant oldest, Instant now, String cursor) {
@@ -178,14 +114,14 @@ public final class DatadogStage implements Stage {
         .collect(Collectors.joining(" OR ", "@canary.id:(", ")"));
   }
 
-  private void count(JsonNode body, Map<String, Integer> counts) {
+  private static void count(JsonNode body, Set<String> searched, Map<String, Integer> counts) {
     for (JsonNode log : body.path("data")) {
       JsonNode attrs = log.path("attributes").path("attributes");
       JsonNode id = attrs.path("canary").path("id");
       if (!id.isTextual()) {
         id = attrs.path("canary.id");
       }
-      if (id.isTextual() && lastSearched.contains(id.asText())) {
+      if (id.isTextual() && searched.contains(id.asText())) {
         counts.merge(id.asText(), 1, Integer::sum);
       }
     }
@@ -193,6 +129,6 @@ public final class DatadogStage implements Stage {
 
   @Override
   public String toString() {
-    return "DatadogStage[" + name + ", " + cfg.account() + "]";
+    return "DatadogStage[" + name() + ", " + cfg.account() + "]";
   }
 }

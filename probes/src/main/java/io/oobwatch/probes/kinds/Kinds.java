@@ -2,6 +2,7 @@ package io.oobwatch.probes.kinds;
 
 import io.oobwatch.probes.Kind;
 import io.oobwatch.probes.Use;
+import io.oobwatch.probes.bigquery.BigQueryKind;
 import io.oobwatch.probes.datadog.DatadogKind;
 import io.oobwatch.probes.elasticsearch.ElasticsearchKind;
 import io.oobwatch.probes.file.FileKind;
@@ -26,7 +27,8 @@ public final class Kinds {
       DatadogKind.KIND,
       FileKind.KIND,
       LokiKind.KIND,
-      LangfuseKind.KIND);
+      LangfuseKind.KIND,
+      BigQueryKind.KIND);
 
   private Kinds() {}
 

@@ -127,11 +127,12 @@ final class CheckCommand implements Callable<Integer> {
       for (CanaryOutcome o : outcomes) {
         out.printf(row, o.pipeline(), "inject:" + o.injector(),
             o.injection().ok() ? "ACCEPTED" : "FAILED", Durations.format(o.injection().took()), o.injection().reason());
-        List<String> labels = StageStatus.labels(StageStatus.of(o));
+        List<StageStatus> stages = StageStatus.of(o);
+        List<String> labels = StageStatus.labels(stages);
         for (int i = 0; i < labels.size(); i++) {
           StageResult s = o.stages().get(i);
           out.printf(row, o.pipeline(), labels.get(i), s.status(),
-              Durations.format(s.latency()), s.reason() + (s.count() > 1 ? " (" + s.count() + " copies)" : ""));
+              Durations.format(s.latency()), stages.get(i).detail() + (s.count() > 1 ? " (" + s.count() + " copies)" : ""));
         }
       }
       // for a freshness check the latency column holds the newest real record's age

@@ -196,7 +196,7 @@ final class StatusCommand implements Callable<Integer> {
       List<String> labels = StageStatus.labels(last.stages());
       for (int i = 0; i < labels.size(); i++) {
         StageStatus s = last.stages().get(i);
-        out.printf("%-20s %-16s %-12s %9s  %s%n", name, labels.get(i), s.result(), seconds(s.latencyMs()), s.reason());
+        out.printf("%-20s %-16s %-12s %9s  %s%n", name, labels.get(i), s.result(), seconds(s.latencyMs()), s.detail());
       }
     }
     out.println();

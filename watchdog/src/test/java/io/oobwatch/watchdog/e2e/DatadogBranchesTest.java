@@ -12,7 +12,6 @@ import io.oobwatch.testkit.FakeTwilio;
 import io.oobwatch.testkit.KafkaBroker;
 import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.daemon.Daemon;
-import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.OutcomeRow;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -25,12 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -99,12 +93,7 @@ class DatadogBranchesTest {
     forwarder = new Forwarder(kafka.bootstrap(), topic, datadog.baseUrl(), DD_API);
     twilio = FakeTwilio.start(SID, TOKEN);
     warmUp(topic);
-    daemon(Canary.every("1s")
-        .set("deadline", "6s")
-        .set("slo", "4s")
-        .set("poll", "250ms")
-        .set("losses_to_fire", "2")
-        .set("passes_to_resolve", "2")
+    daemon(Canary.quick("6s", "4s")
         .inject(ConfigYaml.kafka(kafka.bootstrap(), topic))
         .stage(ConfigYaml.kafka(kafka.bootstrap(), topic))
         .stage(ConfigYaml.elasticsearch(opensearch.url(), "dd" + n + "-logs-*", "2s"))
@@ -123,9 +112,7 @@ class DatadogBranchesTest {
   void daemon(Canary canary) throws Exception {
     Path config = ConfigYaml.instance("wd-e2e")
         .canary("inference-logs", canary)
-        .sms(twilio, "+15550001111")
-        .oncall("alice", "+15550002222")
-        .escalation("0s", "alice")
+        .smsAliceAtOnce(twilio)
         .writeTo(dir);
     daemon = Daemon.start(new ConfigLoader().load(config), Clock.systemUTC(),
         new PrintStream(console, true, StandardCharsets.UTF_8), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -136,22 +123,16 @@ class DatadogBranchesTest {
    * creating the index take seconds on a fresh topic, longer than the 6s deadline.
    */
   void warmUp(String topic) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-      producer.send(new ProducerRecord<>(topic, "{\"@timestamp\":\"" + Instant.now() + "\",\"service\":\"support-bot\"}"));
-    }
+    Judged.produce(kafka.bootstrap(), topic, "{\"@timestamp\":\"" + Instant.now() + "\",\"service\":\"support-bot\"}");
     await().atMost(Duration.ofSeconds(60)).until(() -> connector.copied.get() >= 1 && forwarder.forwarded.get() >= 1);
   }
 
   long ok() {
-    return daemon.stores().canaries().counts("inference-logs", Instant.EPOCH).ok();
+    return Judged.ok(daemon, "inference-logs");
   }
 
   List<OutcomeRow> failures() {
-    return daemon.stores().canaries().recentOutcomes("inference-logs", 10_000).stream()
-        .filter(r -> r.verdict() != CanaryOutcome.Verdict.OK && r.verdict() != CanaryOutcome.Verdict.SLOW).toList();
+    return Judged.failures(daemon, "inference-logs");
   }
 
   @Test
@@ -187,13 +168,7 @@ class DatadogBranchesTest {
     });
 
     forwarder.resume();
-    await().atMost(Duration.ofSeconds(60)).until(() -> twilio.delivered().size() == 2);
-    assertThat(twilio.delivered().get(1).body()).contains("RESOLVED 1 inference-logs: canaries flow again");
-    long okAtResolve = ok();
-    await().atMost(Duration.ofSeconds(30)).until(() -> ok() >= okAtResolve + 3);
-    assertThat(twilio.delivered()).hasSize(2);
-    assertThat(daemon.stores().alerts().alerts(Instant.EPOCH)).singleElement()
-        .extracting(Alert::state).isEqualTo(Alert.State.RESOLVED);
+    Judged.resolvedOnce(daemon, twilio, "inference-logs", 3);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oobwatch.probes.Injection;
+import io.oobwatch.probes.QueryBytes;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.StageResult;
 import java.time.Duration;
@@ -37,5 +38,19 @@ class StageStatusTest {
 
     assertThat(StageStatus.labels(line)).containsExactly("kafka", "elasticsearch");
     assertThat(StageStatus.labels(branches)).containsExactly("kafka", "elasticsearch", "datadog after kafka");
+  }
+
+  @Test
+  void aStageThatBillsByBytesReadCarriesWhatItsLastQueryCostAndTablesSayIt() {
+    StageResult bigquery = new StageResult("bigquery", StageResult.Status.LOST, Duration.ofSeconds(90), 0,
+        "not in bigquery table logs.inference 80s after emission", null, new QueryBytes(3 << 19, 10 << 20));
+
+    List<StageStatus> stages = StageStatus.of(outcome(seen("kafka", null), bigquery));
+
+    assertThat(stages.get(0).bytes()).isNull();
+    assertThat(stages.get(0).detail()).isEmpty();
+    assertThat(stages.get(1).bytes()).isEqualTo(new QueryBytes(3 << 19, 10 << 20));
+    assertThat(stages.get(1).detail())
+        .isEqualTo("not in bigquery table logs.inference 80s after emission; billed 10.0 MiB (1.5 MiB read)");
   }
 }

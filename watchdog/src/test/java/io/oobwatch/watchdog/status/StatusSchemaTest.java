@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oobwatch.probes.QueryBytes;
 import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.daemon.Daemon;
 import io.oobwatch.watchdog.loopback.LoopbackPipeline;
@@ -47,7 +48,7 @@ class StatusSchemaTest {
   /** A document where every record appears and every optional field has a value. */
   static StatusDocument everything() {
     List<StageStatus> stages = List.of(new StageStatus("kafka", "SEEN", 412, 1, "offset 17", ""),
-        new StageStatus("store", "LOST", 90000, 0, "not found after 90s", "kafka"));
+        new StageStatus("store", "LOST", 90000, 0, "not found after 90s", "kafka", new QueryBytes(1536, 10485760)));
     CanaryStatus canary = new CanaryStatus("30s", "90s", "10s", 17, 1, 2, "store", 0,
         new CanaryStatus.DayCounts(2870, 3, 2, 1, 0), new LastCanary(17, "c-17", T, "LOST", "accepted: 202", stages));
     PipelineChecks checks = new PipelineChecks("inference-logs", "1m", T, "store refused",
