@@ -3,6 +3,9 @@ package io.oobwatch.watchdog.daemon;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.http.HealthProbe;
 import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.cluster.ClusterChannel;
+import io.oobwatch.watchdog.cluster.ClusterGate;
+import io.oobwatch.watchdog.cluster.ClusterSync;
 import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.page.ConsolePager;
@@ -11,6 +14,7 @@ import io.oobwatch.watchdog.page.FailoverPager;
 import io.oobwatch.watchdog.page.Page;
 import io.oobwatch.watchdog.page.WebhookPager;
 import io.oobwatch.watchdog.page.PageDispatcher;
+import io.oobwatch.watchdog.page.PageGate;
 import io.oobwatch.watchdog.page.Pager;
 import io.oobwatch.watchdog.page.Pauses;
 import io.oobwatch.watchdog.page.TwilioPager;
@@ -80,16 +84,23 @@ public final class Daemon implements AutoCloseable {
   /** How often the page's history reads the open 10-minute bucket again. */
   static final Duration HISTORY_REFRESH = Duration.ofSeconds(10);
   private final StateAlarm stateAlarm;
+  /** The cluster this oobwatch is a member of; null (and {@link #clusterSync} too) when it runs alone. */
+  private final ClusterChannel cluster;
+  private final ClusterSync clusterSync;
   private SystemdNotifier notifier;
 
   private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen, Pauses pauses) {
     this.config = config;
     this.clock = clock;
     this.stores = Stores.open(config.stateDir());
+    this.cluster = config.cluster() == null ? null
+        : new ClusterChannel(config.instance(), config.cluster(), ClusterChannel.newLog(), clock);
     try {
       Config.Paging paging = config.paging();
       Pager pager = pager(config, clock, console);
-      this.dispatcher = new PageDispatcher(stores.outbox(), pager, clock, dispatchSettings(config), pauses);
+      ClusterGate gate = cluster == null ? null : ClusterGate.of(cluster);
+      this.dispatcher = new PageDispatcher(stores.outbox(), pager, clock, dispatchSettings(config), pauses,
+          gate == null ? PageGate.ALONE : gate);
       this.stateAlarm = new StateAlarm(hostName(config), stores.file(), stores::writeFailure, pager,
           paging == null || paging.oncall().isEmpty() ? null
               : new Page(paging.oncall().get(0).name(), paging.oncall().get(0).phone(), ""), clock);
@@ -98,6 +109,7 @@ public final class Daemon implements AutoCloseable {
         pagingChanged();
       });
       this.alerts = alerts;
+      this.clusterSync = cluster == null ? null : new ClusterSync(cluster, gate, stores.alerts(), alerts, clock);
       this.deliveries = deliveryWatch(config, stores.outbox(), pager, clock, alerts);
       this.self = new SelfWatch(config.instance(), config.self(), alerts, clock);
       ProbeFactory factory = new ProbeFactory(clock);
@@ -105,7 +117,8 @@ public final class Daemon implements AutoCloseable {
       config.heartbeats().stream().filter(hb -> !hb.push()).forEach(hb -> pulls.put(hb.name(), factory.health(hb)));
       this.heartbeats = new HeartbeatWatch(config.instance(), config.heartbeats(), pulls, stores.heartbeats(), alerts,
           clock);
-      this.metrics = new DaemonMetrics(config, clock, stores.alerts(), stores.outbox(), watches, heartbeats);
+      this.metrics = new DaemonMetrics(config, clock, stores.alerts(), stores.outbox(), watches, heartbeats,
+          clusterSync);
       for (Config.Pipeline p : config.pipelines()) {
         if (p.canary() != null) {
           ProbeFactory.Tracked tracked = factory.tracker(p);
@@ -126,7 +139,7 @@ public final class Daemon implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      this.scheduler = Executors.newScheduledThreadPool(watches.size() + signalWatches.size() + 2, r -> {
+      this.scheduler = Executors.newScheduledThreadPool(watches.size() + signalWatches.size() + 3, r -> {
         Thread t = new Thread(r, "oobwatch-eval-" + n.incrementAndGet());
         t.setDaemon(true);
         return t;
@@ -145,7 +158,7 @@ public final class Daemon implements AutoCloseable {
         return t;
       });
       this.status = new DaemonStatus(config, clock, new DaemonStatus.Loops(watches, signalWatches, heartbeats, self,
-          stateAlarm::trouble),
+          stateAlarm::trouble, clusterSync),
           pagingView, canaryDays, metrics, history);
       try {
         this.server = StatusServer.start(address, status, heartbeats::receive,
@@ -181,6 +194,17 @@ public final class Daemon implements AutoCloseable {
       Map<String, String> env, Pauses pauses) {
     Daemon d = new Daemon(config, clock, console, listen, pauses);
     d.alerts.retire(d.watched());
+    if (d.cluster != null) {
+      // the view is known before the first page pass: pages left by a previous run wait their turn too
+      try {
+        d.cluster.start();
+      } catch (RuntimeException e) {
+        d.close();
+        throw e;
+      }
+      d.clusterSync.onChange(d::syncClusterSoon);
+      d.scheduler.scheduleWithFixedDelay(d::syncCluster, 0, 1, TimeUnit.SECONDS);
+    }
     d.dispatcher.holdWhile(d.alerts::inRound);
     d.dispatcher.start();
     for (PipelineWatch w : d.watches) {
@@ -232,6 +256,9 @@ public final class Daemon implements AutoCloseable {
     }
     out.addAll(heartbeats.watchedRules());
     out.addAll(self.watched());
+    if (cluster != null) {
+      out.add(new Alerts.Watched(ClusterSync.SUBJECT, Rule.MEMBER_LEFT));
+    }
     return out;
   }
 
@@ -276,6 +303,25 @@ public final class Daemon implements AutoCloseable {
       log.error("escalation pass failed; retrying in a second", e);
     }
     pagingView.tick();
+  }
+
+  private void syncCluster() {
+    try {
+      clusterSync.tick();
+    } catch (StateStoreException e) {
+      // the state alarm says it, once a minute
+    } catch (RuntimeException e) {
+      log.error("cluster sync failed; retrying in a second", e);
+    }
+  }
+
+  /** Another member's facts arrived (an ack, a page sent): act on them now, not at the next tick. */
+  private void syncClusterSoon() {
+    try {
+      scheduler.execute(this::syncCluster);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down
+    }
   }
 
   private void checkDeliveries() {
@@ -445,6 +491,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (dispatcher != null) {
       dispatcher.close();
+    }
+    if (cluster != null) {
+      cluster.close();
     }
     for (AutoCloseable p : probes) {
       try {
