@@ -263,6 +263,9 @@ public final class ClusterChannel implements ClusterView, AutoCloseable {
     tcp.setValue("bind_addr", bindAddr);
     tcp.setValue("bind_port", c.bind().getPort());
     tcp.setValue("port_range", 0);
+    // bytes and messages sent and received (counters only), for traffic(): what the cluster costs
+    tcp.enableStats(true);
+    tcp.getMessageStats().enable(true);
     TCPPING ping = new TCPPING();
     ping.setInitialHosts(hosts);
     ping.setPortRange(0);

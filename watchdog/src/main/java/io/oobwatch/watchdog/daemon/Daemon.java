@@ -93,9 +93,9 @@ public final class Daemon implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.stores = Stores.open(config.stateDir());
-    this.cluster = config.cluster() == null ? null
-        : new ClusterChannel(config.instance(), config.cluster(), ClusterChannel.newLog(), clock);
     try {
+      this.cluster = config.cluster() == null ? null
+          : new ClusterChannel(config.instance(), config.cluster(), ClusterChannel.newLog(), clock);
       Config.Paging paging = config.paging();
       Pager pager = pager(config, clock, console);
       ClusterGate gate = cluster == null ? null : ClusterGate.of(cluster);
