@@ -8,6 +8,7 @@ import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PagingStatus;
 import io.oobwatch.watchdog.store.Outgoing;
 import io.oobwatch.watchdog.status.PipelineStatus;
+import io.oobwatch.watchdog.status.ClusterStatus;
 import io.oobwatch.watchdog.status.SelfStatus;
 import io.oobwatch.watchdog.status.StageStatus;
 import io.oobwatch.watchdog.status.StatusDocument;
@@ -239,6 +240,16 @@ final class StatusCommand implements Callable<Integer> {
           peer.lastCheckAt() == null ? "not checked yet"
               : peer.answering() ? "answering"
               : peer.failuresInARow() + " failed check(s) since " + peer.failingSince() + ": " + peer.error());
+    }
+    ClusterStatus c = doc.cluster();
+    if (c != null) {
+      out.printf("CLUSTER %s: %d of %d member(s) in view, this one %s is rank %d; %d must agree; a step waits rank x %s%n",
+          c.name(), c.view().size(), c.configured(), c.self(), c.rank(), c.agree(), c.peerTimeout());
+      c.view().forEach(m -> out.printf("  rank %d %s%s%n", m.rank(), m.name(), m.self() ? " (this one)" : ""));
+      c.left().forEach(l -> out.printf("  LEFT %s since %s%n", l.name(), l.since()));
+      out.printf("  pages sent here %d, held back (sent by another member) %d%n", c.pagesSentHere(), c.pagesHeldBack());
+      c.recentPages().stream().limit(5).forEach(p -> out.printf("  %s %s by %s%s at %s%n", p.alert(), p.step(),
+          p.member(), p.sid() == null ? "" : " (" + p.sid() + ")", p.at()));
     }
   }
 

@@ -48,8 +48,12 @@ final class ValidateCommand implements Callable<Integer> {
                   : firstStep(c.paging().escalation().get(0)));
       String heartbeats = c.heartbeats().isEmpty() ? "" : "; " + c.heartbeats().size() + " heartbeat(s): "
           + c.heartbeats().stream().map(h -> h.name() + (h.push() ? " (push)" : " (pull)")).collect(Collectors.joining(", "));
-      spec.commandLine().getOut().printf("%s: valid. instance %s; %d pipeline(s): %s%s; paging: %s%n", c.source(),
-          c.instance(), c.pipelines().size(), pipelines, heartbeats, paging);
+      String cluster = c.cluster() == null ? "" : "; cluster " + c.cluster().name() + " of " + c.cluster().members().size()
+          + " member(s), this one on " + c.cluster().bind().getHostString() + ":" + c.cluster().bind().getPort()
+          + " (a step waits rank x " + io.oobwatch.probes.canary.Durations.format(c.cluster().peerTimeout())
+          + "; " + c.cluster().agree() + " must agree)";
+      spec.commandLine().getOut().printf("%s: valid. instance %s; %d pipeline(s): %s%s; paging: %s%s%n", c.source(),
+          c.instance(), c.pipelines().size(), pipelines, heartbeats, paging, cluster);
       spec.commandLine().getOut().flush();
       return 0;
     } catch (ConfigException e) {

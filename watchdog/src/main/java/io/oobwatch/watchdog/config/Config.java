@@ -23,10 +23,30 @@ import java.util.Map;
  * @param paging how people are paged; null means the console pager (dry run)
  * @param heartbeats components that prove they are alive, push or pull, in config order
  * @param self how oobwatch itself is watched (never null; an absent section means the defaults)
+ * @param cluster the other members this instance forms one watchdog with; null when it runs alone
  */
 public record Config(
     Path source, String instance, Path stateDir, Http http, List<Pipeline> pipelines, Paging paging,
-    List<Heartbeat> heartbeats, Self self) {
+    List<Heartbeat> heartbeats, Self self, Cluster cluster) {
+
+  /**
+   * Several instances as one watchdog: each probes on its own, one page per alert step.
+   *
+   * @param name the cluster's name; members of another cluster on the same hosts never join this one
+   * @param bind where this member listens for the others (one of {@code members})
+   * @param members every member's bind address, the same list on every host
+   * @param secret keys the encryption and authentication of the cluster. Secret: never printed
+   * @param peerTimeout how long the member of rank i waits, times i, before it sends a page step itself
+   * @param agree how many members must see a condition before it pages (capped by the members in view)
+   */
+  public record Cluster(String name, InetSocketAddress bind, List<InetSocketAddress> members, String secret,
+      Duration peerTimeout, int agree) {
+    @Override
+    public String toString() {
+      return "Cluster[name=" + name + ", bind=" + bind + ", members=" + members + ", secret=****, peerTimeout="
+          + peerTimeout + ", agree=" + agree + "]";
+    }
+  }
 
   /**
    * @param publicUrl how Twilio reaches this oobwatch ("https://wd-eu-1.example.net"); webhook

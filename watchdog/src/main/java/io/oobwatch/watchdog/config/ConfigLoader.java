@@ -119,10 +119,11 @@ public final class ConfigLoader {
               + " set it to the URL Twilio reaches this oobwatch at, e.g. http: { public_url: \"https://wd-eu-1.example.net\" }");
     }
     Config.Self self = SelfSection.read(r, top.obj("self"), pipelines);
+    Config.Cluster cluster = ClusterSection.read(r, top.obj("cluster"));
     top.done();
     return new Config(
         Path.of(r.file), instance, stateDir == null ? null : r.baseDir.resolve(stateDir), http, pipelines, paging,
-        heartbeats, self);
+        heartbeats, self, cluster);
   }
 
   private static Config.Http http(Reader r, Reader.Obj o) {

@@ -3,6 +3,9 @@ package io.oobwatch.watchdog.daemon;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.http.HealthProbe;
 import io.oobwatch.watchdog.alert.Alerts;
+import io.oobwatch.watchdog.cluster.ClusterChannel;
+import io.oobwatch.watchdog.cluster.ClusterGate;
+import io.oobwatch.watchdog.cluster.ClusterSync;
 import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.page.ConsolePager;
@@ -11,6 +14,7 @@ import io.oobwatch.watchdog.page.FailoverPager;
 import io.oobwatch.watchdog.page.Page;
 import io.oobwatch.watchdog.page.WebhookPager;
 import io.oobwatch.watchdog.page.PageDispatcher;
+import io.oobwatch.watchdog.page.PageGate;
 import io.oobwatch.watchdog.page.Pager;
 import io.oobwatch.watchdog.page.Pauses;
 import io.oobwatch.watchdog.page.TestPages;
@@ -84,6 +88,9 @@ public final class Daemon implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** The cluster this oobwatch is a member of; null (and {@link #clusterSync} too) when it runs alone. */
+  private final ClusterChannel cluster;
+  private final ClusterSync clusterSync;
   private SystemdNotifier notifier;
 
   private Daemon(Config config, Clock clock, PrintStream console, InetSocketAddress listen, Pauses pauses) {
@@ -91,9 +98,13 @@ public final class Daemon implements AutoCloseable {
     this.clock = clock;
     this.stores = Stores.open(config.stateDir());
     try {
+      this.cluster = config.cluster() == null ? null
+          : new ClusterChannel(config.instance(), config.cluster(), ClusterChannel.newLog(), clock);
       Config.Paging paging = config.paging();
       Pager pager = pager(config, clock, console);
-      this.dispatcher = new PageDispatcher(stores.outbox(), pager, clock, dispatchSettings(config), pauses);
+      ClusterGate gate = cluster == null ? null : ClusterGate.of(cluster);
+      this.dispatcher = new PageDispatcher(stores.outbox(), pager, clock, dispatchSettings(config), pauses,
+          gate == null ? PageGate.ALONE : gate);
       this.stateAlarm = new StateAlarm(hostName(config), stores.file(), stores::writeFailure, pager,
           paging == null || paging.oncall().isEmpty() ? null
               : new Page(paging.oncall().get(0).name(), paging.oncall().get(0).phone(), ""), clock);
@@ -102,6 +113,7 @@ public final class Daemon implements AutoCloseable {
         pagingChanged();
       });
       this.alerts = alerts;
+      this.clusterSync = cluster == null ? null : new ClusterSync(cluster, gate, stores.alerts(), alerts, clock);
       this.deliveries = deliveryWatch(config, stores, pager, clock, alerts);
       this.self = new SelfWatch(config.instance(), config.self(), alerts, clock);
       ProbeFactory factory = new ProbeFactory(clock);
@@ -111,7 +123,7 @@ public final class Daemon implements AutoCloseable {
           clock);
       this.scheduler = Scheduler.start("oobwatch", Scheduler.Settings.DAEMON);
       this.metrics = new DaemonMetrics(config, clock, stores.alerts(), stores.outbox(), watches, heartbeats,
-          scheduler::lateness);
+          scheduler::lateness, clusterSync);
       for (Config.Pipeline p : config.pipelines()) {
         if (p.canary() != null) {
           ProbeFactory.Tracked tracked = factory.tracker(p);
@@ -134,7 +146,7 @@ public final class Daemon implements AutoCloseable {
       watches.forEach(w -> canaryDays.refresh(w.name()));
       this.history = new HistoryView(clock, stores.canaries(), stores.observations(), config.pipelines());
       this.status = new DaemonStatus(config, clock, new DaemonStatus.Loops(watches, signalWatches, heartbeats, self,
-          stateAlarm::trouble),
+          stateAlarm::trouble, clusterSync),
           pagingView, canaryDays, metrics, history);
       try {
         this.server = StatusServer.start(address, status, heartbeats::receive,
@@ -172,6 +184,17 @@ public final class Daemon implements AutoCloseable {
       Map<String, String> env, Pauses pauses) {
     Daemon d = new Daemon(config, clock, console, listen, pauses);
     d.alerts.retire(d.watched());
+    if (d.cluster != null) {
+      // the view is known before the first page pass: pages left by a previous run wait their turn too
+      try {
+        d.cluster.start();
+      } catch (RuntimeException e) {
+        d.close();
+        throw e;
+      }
+      d.clusterSync.onChange(d::syncClusterSoon);
+      d.scheduler.atFixedRate("cluster sync", Duration.ZERO, Duration.ofSeconds(1), d::syncCluster);
+    }
     d.dispatcher.holdWhile(d.alerts::inRound);
     d.dispatcher.start();
     // each family of schedules is spread over its period (at most a minute), so that 200 pipelines
@@ -230,6 +253,9 @@ public final class Daemon implements AutoCloseable {
     }
     out.addAll(heartbeats.watchedRules());
     out.addAll(self.watched());
+    if (cluster != null) {
+      out.add(new Alerts.Watched(ClusterSync.SUBJECT, Rule.MEMBER_LEFT));
+    }
     return out;
   }
 
@@ -265,6 +291,25 @@ public final class Daemon implements AutoCloseable {
       log.error("escalation pass failed; retrying in a second", e);
     }
     pagingView.tick();
+  }
+
+  private void syncCluster() {
+    try {
+      clusterSync.tick();
+    } catch (StateStoreException e) {
+      // the state alarm says it, once a minute
+    } catch (RuntimeException e) {
+      log.error("cluster sync failed; retrying in a second", e);
+    }
+  }
+
+  /** Another member's facts arrived (an ack, a page sent): act on them now, not at the next tick. */
+  private void syncClusterSoon() {
+    try {
+      scheduler.execute("cluster sync", this::syncCluster);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // shutting down
+    }
   }
 
   private void checkDeliveries() {
@@ -431,6 +476,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (dispatcher != null) {
       dispatcher.close();
+    }
+    if (cluster != null) {
+      cluster.close();
     }
     for (AutoCloseable p : probes) {
       try {

@@ -2,7 +2,9 @@ package io.oobwatch.watchdog.daemon;
 
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.StageResult;
+import io.oobwatch.watchdog.cluster.ClusterSync;
 import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.status.ClusterStatus;
 import io.oobwatch.watchdog.page.DeliveryWatch;
 import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
@@ -39,15 +41,18 @@ final class DaemonMetrics {
   private final HeartbeatWatch heartbeats;
   /** How far back sent pages are followed to their delivery (see DeliveryWatch#followFor). */
   private final Duration followFor;
+  private final ClusterSync cluster;
   private final Map<String, Map<CanaryOutcome.Verdict, Long>> outcomes = new TreeMap<>();
   private final Map<String, Map<String, Histogram>> latency = new TreeMap<>();
   /** How late the scheduler's runs started. */
   private final java.util.function.Supplier<Scheduler.Lateness> lateness;
 
+  /** @param cluster the cluster's sync; null when this oobwatch runs alone */
   DaemonMetrics(Config config, Clock clock, AlertStore alertStore, Outbox outbox, List<PipelineWatch> watches,
-      HeartbeatWatch heartbeats, java.util.function.Supplier<Scheduler.Lateness> lateness) {
+      HeartbeatWatch heartbeats, java.util.function.Supplier<Scheduler.Lateness> lateness, ClusterSync cluster) {
     this.clock = clock;
     this.lateness = lateness;
+    this.cluster = cluster;
     this.alertStore = alertStore;
     this.outbox = outbox;
     this.watches = watches;
@@ -94,6 +99,7 @@ final class DaemonMetrics {
     e.family("oobwatch_schedule_lateness_seconds", Type.HISTOGRAM,
         "How late each scheduled run (pipeline tick, signal round, heartbeat probe, ...) started against when it was due.")
         .histogram(Scheduler.LATENESS_BUCKETS, late.counts(), late.sumSeconds());
+    cluster(e);
     return e.text();
   }
 
@@ -164,6 +170,23 @@ final class DaemonMetrics {
     e.family("oobwatch_heartbeat_probe_duration_seconds", Type.GAUGE, "Pull heartbeats: how long the last probe took.");
     views.stream().filter(v -> v.lastProbe() != null)
         .forEach(v -> e.sample(v.lastProbe().latency().toMillis() / 1000.0, "heartbeat", v.config().name()));
+  }
+
+  private void cluster(Exposition e) {
+    if (cluster == null) {
+      return;
+    }
+    ClusterStatus c = cluster.status();
+    e.family("oobwatch_cluster_members", Type.GAUGE, "Members in the cluster's view now, this one included.")
+        .sample(c.view().size());
+    e.family("oobwatch_cluster_rank", Type.GAUGE, "This member's rank: it sends a page step rank x peer_timeout after"
+        + " it is due, unless another member sent it.").sample(c.rank());
+    e.family("oobwatch_cluster_members_left", Type.GAUGE, "Members that were in the view and are not now.")
+        .sample(c.left().size());
+    e.family("oobwatch_cluster_pages_sent_total", Type.COUNTER, "Page steps this member sent since it started.")
+        .sample(c.pagesSentHere());
+    e.family("oobwatch_cluster_pages_held_back_total", Type.COUNTER,
+        "Page steps this member did not send because another member had sent them.").sample(c.pagesHeldBack());
   }
 
   private static String kind(HeartbeatWatch.View v) {

@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.daemon;
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.Durations;
+import io.oobwatch.watchdog.cluster.ClusterSync;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
@@ -45,7 +46,7 @@ final class DaemonStatus implements StatusSource {
    */
   record Loops(
       List<PipelineWatch> pipelines, List<SignalWatch> signals, HeartbeatWatch heartbeats, SelfWatch self,
-      Supplier<String> state) {}
+      Supplier<String> state, ClusterSync cluster) {}
 
   private final Config config;
   private final Clock clock;
@@ -143,7 +144,8 @@ final class DaemonStatus implements StatusSource {
         loops.heartbeats().status(),
         p.alerts(),
         p.paging(),
-        self());
+        self(),
+        loops.cluster() == null ? null : loops.cluster().status());
   }
 
   /** systemd's notifier, started after this: from now on /status shows its watchdog. */

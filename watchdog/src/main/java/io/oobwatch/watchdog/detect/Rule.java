@@ -17,6 +17,7 @@ public record Rule(Kind kind, String check) {
     CANARY("canary", false),
     HEARTBEAT("heartbeat", false),
     PEER("peer", false),
+    MEMBER_LEFT("member-left", false),
     UNKNOWN_FRESHNESS("unknown:freshness", true),
     FRESHNESS("freshness", true),
     UNKNOWN_VOLUME("unknown:volume", true),
@@ -44,6 +45,7 @@ public record Rule(Kind kind, String check) {
   public static final Rule CANARY = new Rule(Kind.CANARY, null);
   public static final Rule HEARTBEAT = new Rule(Kind.HEARTBEAT, null);
   public static final Rule PEER = new Rule(Kind.PEER, null);
+  public static final Rule MEMBER_LEFT = new Rule(Kind.MEMBER_LEFT, null);
 
   public Rule {
     Objects.requireNonNull(kind, "kind");

@@ -74,6 +74,7 @@ public final class PageDispatcher implements AutoCloseable {
   private final Settings settings;
   private final PageWording wording;
   private final Pauses pauses;
+  private final PageGate gate;
   private final Semaphore wake = new Semaphore(0);
   private volatile BooleanSupplier roundOpen = () -> false;
   private volatile boolean running;
@@ -89,7 +90,15 @@ public final class PageDispatcher implements AutoCloseable {
 
   /** @param pauses where sending may be held (a crash test's); {@link Pauses#NONE} in the daemon */
   public PageDispatcher(Outbox outbox, Pager pager, Clock clock, Settings settings, Pauses pauses) {
+    this(outbox, pager, clock, settings, pauses, PageGate.ALONE);
+  }
+
+  /**
+   * @param gate whether a due page is this member's to send ({@link PageGate#ALONE} without a cluster)
+   */
+  public PageDispatcher(Outbox outbox, Pager pager, Clock clock, Settings settings, Pauses pauses, PageGate gate) {
     this.outbox = outbox;
+    this.gate = gate;
     this.pager = pager;
     this.clock = clock;
     this.settings = settings;
@@ -135,20 +144,53 @@ public final class PageDispatcher implements AutoCloseable {
   private int sendDue(Instant writtenBefore) {
     Instant now = clock.instant();
     int sent = 0;
-    for (List<OutboxEntry> group : PageWording.groups(outbox.duePages(now), writtenBefore)) {
+    for (List<OutboxEntry> due : PageWording.groups(outbox.duePages(now), writtenBefore)) {
       try {
+        List<OutboxEntry> group = admitted(due, now);
+        if (group.isEmpty()) {
+          continue;
+        }
         sent += send(group, now) ? 1 : 0;
       } catch (StateStoreException ex) {
         throw ex; // marking the pages failed would fail too
       } catch (RuntimeException ex) {
-        for (OutboxEntry e : group) {
+        for (OutboxEntry e : due) {
           Duration wait = backoff(e.attempts() + 1);
           outbox.pageFailed(e.id(), "internal error: " + ex, clock.instant().plus(wait));
         }
-        log.error("pages to {}: internal error, retrying", group.get(0).recipient(), ex);
+        log.error("pages to {}: internal error, retrying", due.get(0).recipient(), ex);
       }
     }
     return sent;
+  }
+
+  /**
+   * The pages of a group that are this oobwatch's to send now ({@link PageGate}): those another
+   * member sent are cancelled here; those left to a member of lower rank wait for the next pass.
+   */
+  private List<OutboxEntry> admitted(List<OutboxEntry> due, Instant now) {
+    List<OutboxEntry> mine = new java.util.ArrayList<>();
+    for (OutboxEntry e : due) {
+      Optional<io.oobwatch.watchdog.store.Alert> alert = outbox.alert(e.alertId());
+      PageGate.Decision d = alert.isEmpty() ? PageGate.Decision.SEND : gate.admit(e, alert.get(), now);
+      switch (d.verdict()) {
+        case SEND -> mine.add(e);
+        case SKIP -> {
+          outbox.pagesHeldBack(List.of(e.id()), d.why());
+          log.info("{} to {} for alert {} not sent here: {}", Outgoing.CALL.equals(e.channel()) ? "call" : "page",
+              e.recipient(), e.alertId(), d.why());
+        }
+        case HOLD -> { }
+      }
+    }
+    return mine;
+  }
+
+  // the other members learn what was sent, so that they hold it back
+  private void told(List<OutboxEntry> group, String sid) {
+    for (OutboxEntry e : group) {
+      outbox.alert(e.alertId()).ifPresent(a -> gate.sent(e, a, sid, clock.instant()));
+    }
   }
 
   private boolean send(List<OutboxEntry> group, Instant now) {
@@ -197,6 +239,7 @@ public final class PageDispatcher implements AutoCloseable {
       String sid = call ? pager.call(page, wording.ackUrl(group)) : pager.send(page);
       pauses.at(Pauses.Point.AFTER_SEND);
       outbox.pagesSent(ids, sid, clock.instant());
+      told(group, sid);
       log.info("{} to {} sent ({} for alert{} {}): {}", call ? "call" : "page", first.recipient(), PageWording.events(group),
           group.size() == 1 ? "" : "s", PageWording.alertIds(group), sid);
       return true;
@@ -224,6 +267,7 @@ public final class PageDispatcher implements AutoCloseable {
       Optional<String> sid = pager.sentBefore(oldest.phone(), since, key(oldest.id()).strip());
       if (sid.isPresent()) {
         outbox.pagesSent(ids, sid.get(), clock.instant());
+        told(interrupted, sid.get());
         log.info("page to {} was taken before the last run ended (alerts {}): {}; not sent again", oldest.recipient(),
             PageWording.alertIds(interrupted), sid.get());
         return Optional.empty();

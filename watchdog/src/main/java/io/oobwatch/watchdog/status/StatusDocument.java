@@ -12,6 +12,7 @@ import java.util.List;
  * @param unhealthyReason why {@code healthy} is false; absent while healthy
  * @param checks per pipeline, its freshness, volume, ratio and consumer-lag checks
  * @param alerts firing alerts, and those resolved in the last day
+ * @param cluster the cluster this oobwatch is a member of; absent when it runs alone
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record StatusDocument(
@@ -24,7 +25,15 @@ public record StatusDocument(
     List<HeartbeatStatus> heartbeats,
     List<AlertStatus> alerts,
     PagingStatus paging,
-    SelfStatus self) {
+    SelfStatus self,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ClusterStatus cluster) {
+  /** The document of an oobwatch that runs alone. */
+  public StatusDocument(String instance, Instant now, boolean healthy, String unhealthyReason,
+      List<PipelineStatus> pipelines, List<PipelineChecks> checks, List<HeartbeatStatus> heartbeats,
+      List<AlertStatus> alerts, PagingStatus paging, SelfStatus self) {
+    this(instance, now, healthy, unhealthyReason, pipelines, checks, heartbeats, alerts, paging, self, null);
+  }
+
   public StatusDocument {
     pipelines = StatusJson.list(pipelines);
     checks = StatusJson.list(checks);

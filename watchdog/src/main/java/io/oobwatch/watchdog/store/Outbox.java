@@ -41,6 +41,12 @@ public interface Outbox {
   /** Holds pages back because of the hourly cap. */
   void pagesSuppressed(List<Long> pageIds, String why);
 
+  /**
+   * Cancels pages another member of the cluster already sent (or is to send): they are not this
+   * member's to send. {@code why} says who sent them.
+   */
+  void pagesHeldBack(List<Long> pageIds, String why);
+
   /** Distinct messages and calls sent to {@code phone} since {@code since}. */
   Sent sentTo(String phone, Instant since);
 

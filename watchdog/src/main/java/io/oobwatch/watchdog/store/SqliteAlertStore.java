@@ -251,11 +251,22 @@ final class SqliteAlertStore implements AlertStore, Outbox {
 
   @Override
   public void pagesSuppressed(List<Long> pageIds, String why) {
+    endPending(pageIds, OutboxEntry.State.SUPPRESSED, why);
+  }
+
+  @Override
+  public void pagesHeldBack(List<Long> pageIds, String why) {
+    endPending(pageIds, OutboxEntry.State.CANCELLED, why);
+  }
+
+  // a page not sent, for good, and why; only while pending (a page sent meanwhile stays sent)
+  private void endPending(List<Long> pageIds, OutboxEntry.State state, String why) {
     db.tx(() -> {
       for (long id : pageIds) {
-        db.update("UPDATE outbox SET state = 'SUPPRESSED', last_error = ? WHERE id = ?", ps -> {
-          ps.setString(1, why);
-          ps.setLong(2, id);
+        db.update("UPDATE outbox SET state = ?, last_error = ? WHERE id = ? AND state = 'PENDING'", ps -> {
+          ps.setString(1, state.name());
+          ps.setString(2, why);
+          ps.setLong(3, id);
         });
       }
       return null;
@@ -429,7 +440,7 @@ final class SqliteAlertStore implements AlertStore, Outbox {
           });
       return rows.stream().map(e -> new OutboxEntry(e.id(), e.alertId(), e.event(), e.recipient(), e.phone(),
           e.body(), e.state(), e.attempts(), e.nextAttemptAt(), e.sid(), e.lastError(), e.channel(), e.createdAt(),
-          e.sentAt(), d, e.sendingAt())).toList();
+          e.sentAt(), d, e.sendingAt(), e.dedupe())).toList();
     });
   }
 
@@ -467,7 +478,8 @@ final class SqliteAlertStore implements AlertStore, Outbox {
         rs.getString("phone"), rs.getString("body"), OutboxEntry.State.valueOf(rs.getString("state")),
         rs.getInt("attempts"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")), rs.getString("sid"),
         rs.getString("last_error"), rs.getString("channel"), Instant.ofEpochMilli(rs.getLong("created_at")),
-        Db.instant(rs, rs.findColumn("sent_at")), delivery(rs), Db.instant(rs, rs.findColumn("sending_at")));
+        Db.instant(rs, rs.findColumn("sent_at")), delivery(rs), Db.instant(rs, rs.findColumn("sending_at")),
+        rs.getString("dedupe"));
   }
 
   private static Delivery delivery(ResultSet rs) throws SQLException {

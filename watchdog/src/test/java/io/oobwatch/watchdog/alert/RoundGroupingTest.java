@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.oobwatch.watchdog.detect.Rule;
-import io.oobwatch.watchdog.page.Page;
 import io.oobwatch.watchdog.page.PageDispatcher;
-import io.oobwatch.watchdog.page.Pager;
+import io.oobwatch.watchdog.page.RecordingPager;
 import io.oobwatch.watchdog.store.Stores;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,22 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RoundGroupingTest {
   @TempDir Path dir;
-  final List<Page> sent = new CopyOnWriteArrayList<>();
   Stores store;
   PageDispatcher dispatcher;
 
-  final Pager recording = new Pager() {
-    @Override
-    public String send(Page page) {
-      sent.add(page);
-      return "SM" + sent.size();
-    }
-
-    @Override
-    public String describe() {
-      return "recording";
-    }
-  };
+  final RecordingPager recording = new RecordingPager();
 
   @AfterEach
   void close() {
@@ -72,13 +57,13 @@ class RoundGroupingTest {
     alerts.round(() -> {
       raise(alerts, "inference-logs");
       dispatcher.wake(); // another thread's page, an ack, a retry: anything may wake it mid-round
-      await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(sent::isEmpty);
+      await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(recording.sent()::isEmpty);
       raise(alerts, "billing-logs");
     });
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
-    assertThat(sent.get(0).body()).contains("2 alerts:", "ALERT 1 inference-logs", "ALERT 2 billing-logs");
-    await().during(Duration.ofMillis(300)).until(() -> sent.size() == 1);
+    await().atMost(Duration.ofSeconds(5)).until(() -> recording.sent().size() == 1);
+    assertThat(recording.sent().get(0).body()).contains("2 alerts:", "ALERT 1 inference-logs", "ALERT 2 billing-logs");
+    await().during(Duration.ofMillis(300)).until(() -> recording.sent().size() == 1);
   }
 
   @Test
@@ -88,11 +73,11 @@ class RoundGroupingTest {
     alerts.round(() -> {
       raise(alerts, "inference-logs");
       dispatcher.wake();
-      await().atMost(Duration.ofSeconds(2)).until(() -> sent.size() == 1);
+      await().atMost(Duration.ofSeconds(2)).until(() -> recording.sent().size() == 1);
       raise(alerts, "billing-logs");
     });
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> recording.sent().size() == 2);
   }
 
   @Test
@@ -101,7 +86,7 @@ class RoundGroupingTest {
 
     raise(alerts, "inference-logs");
 
-    await().atMost(Duration.ofSeconds(2)).until(() -> sent.size() == 1);
+    await().atMost(Duration.ofSeconds(2)).until(() -> recording.sent().size() == 1);
     assertThat(alerts.inRound()).isFalse();
   }
 }

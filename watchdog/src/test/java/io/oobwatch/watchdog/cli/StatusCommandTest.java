@@ -67,6 +67,34 @@ class StatusCommandTest {
   }
 
   @Test
+  void aClusterMemberShowsItsViewAndRankInStatusAndMetrics() throws Exception {
+    pipeline = LoopbackPipeline.start();
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Files.writeString(dir.resolve("cluster-secret"), "a-cluster-secret-of-this-test\n");
+    Path config = dir.resolve("oobwatch.yaml");
+    Files.writeString(config, "instance: wd-status\nstate_dir: state\npipelines:\n"
+        + pipeline.pipelineYaml("inference-logs", "1s", "100ms", "1s")
+        + "cluster:\n  name: oobwatch-status\n  bind: \"127.0.0.1:" + port + "\"\n  members: [\"127.0.0.1:" + port
+        + "\"]\n  secret_file: cluster-secret\n  peer_timeout: 1s\n");
+    daemon = Daemon.start(new ConfigLoader().load(config), Clock.systemUTC(),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of());
+    String url = "http://127.0.0.1:" + daemon.httpAddress().getPort();
+    await().atMost(Duration.ofSeconds(10)).until(() -> daemon.stores().canaries().counts("inference-logs", java.time.Instant.EPOCH).ok() >= 1);
+    assertThat(run("status", "--url", url)).isEqualTo(0);
+    assertThat(out()).contains("CLUSTER oobwatch-status: 1 of 1 member(s) in view, this one wd-status is rank 0; 1 must agree;"
+        + " a step waits rank x 1s", "  rank 0 wd-status (this one)", "  pages sent here 0, held back (sent by another member) 0");
+    java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body()).contains("oobwatch_cluster_members 1", "oobwatch_cluster_rank 0",
+        "oobwatch_cluster_pages_held_back_total 0");
+  }
+
+  @Test
   void aHealthyDaemonIsOkWithItsPipelineStagesAndPaging() throws Exception {
     String url = startDaemon();
     await().atMost(Duration.ofSeconds(10)).until(() -> daemon.stores().canaries().counts("inference-logs", java.time.Instant.EPOCH).ok() >= 1);

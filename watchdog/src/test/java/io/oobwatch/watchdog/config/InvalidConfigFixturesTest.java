@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * expected files after a deliberate wording change, then review the diff.
  */
 class InvalidConfigFixturesTest {
-  static final Map<String, String> ENV = Map.of("TWILIO_SID", "AC00000000000000000000000000000000");
+  static final Map<String, String> ENV = Map.of("TWILIO_SID", "AC00000000000000000000000000000000",
+      "CLUSTER_SECRET", "0123456789abcdef0123456789abcdef");
 
   static Path dir() throws URISyntaxException {
     return Path.of(InvalidConfigFixturesTest.class.getResource("/config/invalid").toURI());

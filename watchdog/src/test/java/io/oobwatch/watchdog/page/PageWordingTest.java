@@ -19,7 +19,7 @@ class PageWordingTest {
 
   OutboxEntry page(long id, long alertId, String event, String phone, String channel, Instant createdAt) {
     return new OutboxEntry(id, alertId, event, "alice", phone, "ALERT " + alertId, OutboxEntry.State.PENDING, 0,
-        createdAt, null, null, channel, createdAt, null, null, null);
+        createdAt, null, null, channel, createdAt, null, null, null, null);
   }
 
   @Test

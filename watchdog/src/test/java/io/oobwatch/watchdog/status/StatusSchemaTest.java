@@ -81,7 +81,11 @@ class StatusSchemaTest {
         new SelfStatus.Systemd("15s", 42, false));
     return new StatusDocument("wd-1", T, false, "evaluation stalled",
         List.of(new PipelineStatus("inference-logs", T, "store refused", canary)), List.of(checks), heartbeats,
-        List.of(new AlertStatus(1, "inference-logs", "canary", "resolved", "store", "canary lost", T, T)), paging, self);
+        List.of(new AlertStatus(1, "inference-logs", "canary", "resolved", "store", "canary lost", T, T)), paging, self,
+        new ClusterStatus("oobwatch-prod", "wd-1", 1,
+            List.of(new ClusterStatus.Member("wd-0", 0, false), new ClusterStatus.Member("wd-1", 1, true)),
+            List.of(new ClusterStatus.Left("wd-2", T)), 3, 1, "15s", 4, 2,
+            List.of(new ClusterStatus.Paged("inference-logs/canary", "e0:s0:sms:alice", "wd-0", "SM1", T))));
   }
 
   @Test

@@ -1,0 +1,183 @@
+package io.oobwatch.watchdog.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.oobwatch.testkit.ConfigYaml;
+import io.oobwatch.testkit.DaemonProcess;
+import io.oobwatch.testkit.FakeTwilio;
+import io.oobwatch.watchdog.loopback.LoopbackPipeline;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three {@code oobwatch run} processes on loopback as one cluster (JGroups TCP on three ports),
+ * watching the same pipeline and paging through one loopback Twilio. The pipeline is a loopback
+ * HTTP pipeline (intake and search), not Kafka and OpenSearch: the JVMs of three daemons already
+ * load this 2-core machine; its connector stalls (records accepted, never stored) once the
+ * cluster has formed, so every member sees the stall within a canary's deadline.
+ */
+class ClusterProcessTest {
+  static final String SID = "AC" + "0123456789abcdef0123456789abcdef";
+  static final String TOKEN = "cluster-token-0123456789";
+  static final String API_TOKEN = "api-token-0123456789abcdef";
+  static final Duration PEER_TIMEOUT = Duration.ofSeconds(3);
+  static final Pattern STATUS_ON = Pattern.compile("status on http://([0-9.]+:[0-9]+)");
+
+  @TempDir Path dir;
+  FakeTwilio twilio;
+  LoopbackPipeline pipeline;
+  final List<Process> members = new ArrayList<>();
+  final List<Path> logs = new ArrayList<>();
+  final List<Integer> ports = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    twilio = FakeTwilio.start(SID, TOKEN);
+    pipeline = LoopbackPipeline.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Process p : members) {
+      p.destroyForcibly().waitFor();
+    }
+    twilio.close();
+    pipeline.close();
+  }
+
+  /** Starts members 0..n-1 in order (member 0 is the oldest: rank 0), each once the previous one is in the view. */
+  void startCluster(int n, String... steps) throws Exception {
+    for (int i = 0; i < n; i++) {
+      ports.add(freePort());
+    }
+    Files.writeString(dir.resolve("cluster-secret"), "a-shared-secret-of-the-test-cluster\n");
+    for (int i = 0; i < n; i++) {
+      Path d = Files.createDirectories(dir.resolve("wd-" + i));
+      ConfigYaml c = ConfigYaml.instance("wd-" + i)
+          .httpOnFreePort()
+          .apiToken("api-token", API_TOKEN)
+          .sms(twilio, "+15550001111")
+          .oncall("alice", "+15550002222");
+      for (String after : steps) {
+        c.escalation(after, "alice");
+      }
+      c.writeTo(d);
+      String memberList = ports.stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
+      Files.writeString(d.resolve("oobwatch.yaml"), c.yaml() + "pipelines:\n"
+          + pipeline.pipelineYaml("inference-logs", "1s", "200ms", "3s") + "cluster:\n  name: oobwatch-e2e\n"
+          + "  bind: \"127.0.0.1:" + ports.get(i) + "\"\n  members: [" + memberList + "]\n"
+          + "  secret_file: ../cluster-secret\n  peer_timeout: " + PEER_TIMEOUT.toMillis() + "ms\n");
+      Path log = d.resolve("run.log");
+      logs.add(log);
+      members.add(DaemonProcess.start(d.resolve("oobwatch.yaml"), log, "-Xmx128m"));
+      int member = i;
+      await().atMost(Duration.ofSeconds(90)).until(() -> viewSize(member) == member + 1);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> viewSize(0) == n && log(n - 1).contains("status on"));
+    pipeline.drop(); // the connector stalls: every member's canaries are lost from now on
+  }
+
+  String log(int i) {
+    try {
+      return Files.exists(logs.get(i)) ? Files.readString(logs.get(i)) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The size of the newest view member {@code i} logged. */
+  int viewSize(int i) {
+    Matcher m = Pattern.compile("view \\[([^\\]]*)\\]").matcher(log(i));
+    int size = 0;
+    while (m.find()) {
+      size = m.group(1).split(",").length;
+    }
+    return size;
+  }
+
+  String http(int i) {
+    Matcher m = STATUS_ON.matcher(log(i));
+    return m.find() ? "http://" + m.group(1) : null;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Alice's pages about the stalled pipeline. */
+  List<FakeTwilio.Message> pagesToAlice() {
+    return pagesToAlice("inference-logs");
+  }
+
+  List<FakeTwilio.Message> pagesToAlice(String about) {
+    return twilio.delivered().stream().filter(m -> m.to().equals("+15550002222") && m.body().contains(about)).toList();
+  }
+
+  @Test
+  void aStallPagesExactlyOneSmsPerStepFromTheWholeCluster() throws Exception {
+    startCluster(3, "0s", "8s");
+    await().atMost(Duration.ofSeconds(60)).until(() -> pagesToAlice().size() >= 2);
+    // every member has held both steps for its turn (rank 2: 2 × peer_timeout) and found them sent
+    await().during(PEER_TIMEOUT.multipliedBy(3)).atMost(PEER_TIMEOUT.multipliedBy(4)).until(() -> pagesToAlice().size() == 2);
+    assertThat(pagesToAlice()).allSatisfy(m -> assertThat(m.body()).contains("inference-logs"));
+    assertThat(log(1) + log(2)).contains("not sent here: sent by wd-0");
+  }
+
+  @Test
+  void killingTheMemberThatWouldPageLetsTheNextOnePageWithinPeerTimeoutAndAnEvaluation() throws Exception {
+    startCluster(3, "0s", "8s");
+    await().atMost(Duration.ofSeconds(60)).until(() -> pagesToAlice().size() == 1);
+    long firstPage = System.nanoTime();
+    await().atMost(Duration.ofSeconds(5)).until(() -> log(0).contains("page to alice sent")); // rank 0 sent it
+    // wd-0 (rank 0) would send step 2, due 8 s after its alert opened (just before the first page); kill it first
+    await().pollDelay(Duration.ofSeconds(6)).until(() -> true);
+    members.get(0).destroyForcibly().waitFor(); // SIGKILL
+    await().atMost(Duration.ofSeconds(30)).until(() -> pagesToAlice().size() == 2);
+    Duration afterDue = Duration.ofNanos(System.nanoTime() - firstPage).minusSeconds(8);
+    // the next member is rank 0 once wd-0 has left the view: it pages at its next pass, within
+    // peer_timeout and one evaluation (1 s) of the step's time (the members' alerts open up to a
+    // second apart, and the poll here adds its 100 ms)
+    assertThat(afterDue).isLessThan(PEER_TIMEOUT.plusSeconds(1).plusSeconds(2));
+    await().during(PEER_TIMEOUT.multipliedBy(2)).atMost(PEER_TIMEOUT.multipliedBy(3)).until(() -> pagesToAlice().size() == 2);
+    assertThat(log(1) + log(2)).contains("wd-0 LEFT the cluster");
+    // and the survivors say that wd-0 is gone, once: rank 1 has held its copy back after its
+    // peer_timeout (the alert's second step, 8 s after it opened, is a step of its own)
+    await().atMost(Duration.ofSeconds(10)).until(() -> pagesToAlice("wd-0 left the cluster").size() == 1);
+    await().during(PEER_TIMEOUT.plusSeconds(1)).atMost(PEER_TIMEOUT.plusSeconds(2))
+        .until(() -> pagesToAlice("wd-0 left the cluster").size() == 1);
+  }
+
+  @Test
+  void anAckOnTheThirdMemberStopsTheFirstMembersEscalation() throws Exception {
+    startCluster(3, "0s", "15s");
+    await().atMost(Duration.ofSeconds(60)).until(() -> pagesToAlice().size() == 1);
+    String c = http(2);
+    HttpResponse<String> ack = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(c + "/alerts/1/ack"))
+        .header("Authorization", "Bearer " + API_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(ack.statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> log(0).contains("acknowledged by api on wd-2"));
+    // the second step was due 15 s after the alert opened: nobody sends it
+    await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(25)).until(() -> pagesToAlice().size() == 1);
+  }
+}
