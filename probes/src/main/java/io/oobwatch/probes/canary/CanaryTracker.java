@@ -202,6 +202,11 @@ public final class CanaryTracker implements AutoCloseable {
     return finished;
   }
 
+  /** The stages' names, in config order. */
+  public List<String> stageNames() {
+    return stages.stream().map(Stage::name).toList();
+  }
+
   /** Each stage's learned latency and LATE bound. */
   public LearnedLatency learned() {
     return learned;

@@ -15,10 +15,11 @@ import java.util.Optional;
  * Each stage's arrival latency over its recent canaries, and the LATE bound learned from it: a
  * canary not seen at a stage {@code max(factor × p99.9, floor)} after emission is late there.
  *
- * <p>The window is the last {@link #WINDOW} arrivals at the stage and, besides, every arrival of
- * the last day; each quantile is exact (nearest rank) over each of the two and the larger is taken,
- * so a quiet night neither forgets the day's slow spells nor lets one outlier move the bound. No
- * bound is given before {@code learnFrom} arrivals: the deadline alone decides until then.
+ * <p>The window is the stage's last {@link #WINDOW} arrivals within the last day: recent enough to
+ * follow the pipeline as it is today, long enough that one outlier does not move p99.9 (the
+ * quantiles are exact, nearest rank). No bound is given while the window holds fewer than
+ * {@code learnFrom} arrivals: the deadline alone decides until then (a stage that saw no canary
+ * for a day learns afresh).
  *
  * <p>Not thread-safe: the thread that drives the tracker feeds it and asks it.
  */
@@ -27,8 +28,6 @@ public final class LearnedLatency {
   public static final int WINDOW = 1000;
   /** How far back the time-based window reaches. */
   public static final Duration DAY = Duration.ofDays(1);
-  /** At most this many arrivals per stage are kept for the day window (one a second for a day). */
-  static final int DAY_CAP = 86_400;
 
   private final double factor;
   private final Duration floor;
@@ -90,16 +89,16 @@ public final class LearnedLatency {
 
     void add(Instant at, long latencyMs) {
       kept.addLast(new long[] {at.toEpochMilli(), Math.max(0, latencyMs)});
-      while (kept.size() > DAY_CAP) {
+      while (kept.size() > WINDOW) {
         kept.removeFirst();
       }
       cached = null;
     }
 
-    /** Drops what is older than a day, but never the last {@link #WINDOW}. */
+    /** Drops what is older than a day. */
     void expire(Instant before) {
       long cut = before.toEpochMilli();
-      while (kept.size() > WINDOW && kept.peekFirst()[0] < cut) {
+      while (!kept.isEmpty() && kept.peekFirst()[0] < cut) {
         kept.removeFirst();
         cached = null;
       }
@@ -116,11 +115,9 @@ public final class LearnedLatency {
         for (Iterator<long[]> it = kept.iterator(); it.hasNext(); ) {
           all[i++] = it.next()[1];
         }
-        long[] last = Arrays.copyOfRange(all, Math.max(0, all.length - WINDOW), all.length);
         Arrays.sort(all);
-        Arrays.sort(last);
-        long p99 = Math.max(rank(all, 0.99), rank(last, 0.99));
-        long p999 = Math.max(rank(all, 0.999), rank(last, 0.999));
+        long p99 = rank(all, 0.99);
+        long p999 = rank(all, 0.999);
         long late = Math.max(Math.round(factor * p999), floor.toMillis());
         cached = new Bound(Duration.ofMillis(p99), Duration.ofMillis(p999), Duration.ofMillis(late), all.length);
       }
