@@ -68,7 +68,7 @@ public final class PipelineWatch implements AutoCloseable {
       String pipeline, Instant lastTick, long lastSeq, int inFlight, List<CanaryOutcome> recent, CanaryRule.State rule,
       String error, Map<String, LearnedLatency.Bound> learned) {
     public Snapshot {
-      learned = Map.copyOf(learned);
+      learned = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(learned)); // stage order
     }
 
     /** The canary judged last, or null. */
