@@ -129,19 +129,20 @@ public final class PipelineWatch implements AutoCloseable {
   /**
    * How long the loop may sleep before its next tick: a quarter of the poll interval while a canary
    * in flight is not yet past a stage's learned LATE bound, the poll interval while canaries are in
-   * flight, else until the next canary is due (at most {@link #IDLE_TICK_MAX}), so an idle pipeline
+   * flight (either no longer than until the next canary is due), else until the next canary is due (at most {@link #IDLE_TICK_MAX}), so an idle pipeline
    * costs almost nothing between canaries. Call from the thread that ticks.
    */
   public Duration nextTickIn() {
+    Duration untilCanary = Duration.between(clock.instant(), nextCanaryAt);
+    if (untilCanary.isNegative()) {
+      return Duration.ZERO;
+    }
     if (tracker.inFlight() > 0) {
       Instant due = tracker.expectedBy();
       boolean arriving = due != null && clock.instant().isBefore(due);
       // around the expected arrival a LATE verdict is due within a fraction of a poll
-      return arriving ? pipeline.canary().poll().dividedBy(DENSE) : pipeline.canary().poll();
-    }
-    Duration untilCanary = Duration.between(clock.instant(), nextCanaryAt);
-    if (untilCanary.isNegative()) {
-      return Duration.ZERO;
+      Duration poll = arriving ? pipeline.canary().poll().dividedBy(DENSE) : pipeline.canary().poll();
+      return untilCanary.compareTo(poll) < 0 ? untilCanary : poll; // and the next canary leaves on time
     }
     return untilCanary.compareTo(IDLE_TICK_MAX) > 0 ? IDLE_TICK_MAX : untilCanary;
   }
