@@ -40,7 +40,7 @@ public record CanaryOutcome(
     OK,
     /** Every stage saw it, at least one late. */
     SLOW,
-    /** A stage answered but did not have it by the deadline. */
+    /** A stage answered but did not have it by the deadline, or was judged LATE there (a stall). */
     LOST,
     /** A stage (or the entry) could not be queried, or refused to be queried now (rate-limited). */
     UNREACHABLE
@@ -66,7 +66,8 @@ public record CanaryOutcome(
     Optional<StageResult> failed = firstFailure();
     if (failed.isPresent()) {
       // RATE_LIMITED is UNREACHABLE here: the stage could not say, so the canary is not lost
-      return failed.get().status() == StageResult.Status.LOST ? Verdict.LOST : Verdict.UNREACHABLE;
+      StageResult.Status s = failed.get().status();
+      return s == StageResult.Status.LOST || s == StageResult.Status.LATE ? Verdict.LOST : Verdict.UNREACHABLE;
     }
     return stages.stream().anyMatch(s -> s.status() == StageResult.Status.SLOW)
         ? Verdict.SLOW
@@ -104,6 +105,11 @@ public record CanaryOutcome(
       p = parent(p.get());
     }
     return false;
+  }
+
+  /** Whether this is an early verdict: a stage judged LATE, the canary still looked for until the deadline. */
+  public boolean early() {
+    return stages.stream().anyMatch(s -> s.status() == StageResult.Status.LATE);
   }
 
   /** Total copies beyond the first, over all stages (a pipeline that delivers twice). */

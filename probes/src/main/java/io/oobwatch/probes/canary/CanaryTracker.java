@@ -5,10 +5,14 @@ import io.oobwatch.probes.Injection;
 import io.oobwatch.probes.Injector;
 import io.oobwatch.probes.Lookup;
 import io.oobwatch.probes.QueryBytes;
+import io.oobwatch.probes.Observation;
+import io.oobwatch.probes.Probe;
 import io.oobwatch.probes.Stage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -17,11 +21,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Follows canaries of one pipeline through its stages: injects them, looks for each outstanding
  * canary at every stage that has not seen it yet, and judges each canary once every stage saw it
  * or its deadline passed. Several canaries can be in flight at once (every &lt; deadline).
+ *
+ * <p>With {@link Early} judging, a canary not seen at a stage by the stage's learned LATE bound,
+ * while that stage has taken in no real record since the canary was emitted, is handed over early:
+ * an outcome whose stage is {@link StageResult.Status#LATE} (verdict LOST). The canary stays in
+ * flight until it is seen everywhere or its deadline passes, and its final outcome follows: SLOW
+ * at the stages where it arrived after all, LOST where it never did. A stage whose kind cannot
+ * tell real traffic, or that was idle before the canary, or that still takes in real records, is
+ * left to the deadline. Arrivals later than the learned bound are SLOW.
  *
  * <p>Not thread-safe: one thread drives a tracker. Time comes from the injected clock, so arrival
  * latency is measured on oobwatch's own clock, whatever the pipeline's clocks say.
@@ -36,7 +49,28 @@ public final class CanaryTracker implements AutoCloseable {
   private final Duration deadline;
   private final Duration slo;
   private final Clock clock;
+  private final Early early;
+  private final LearnedLatency learned;
+  /** Per stage, its real-traffic reading, or null when its kind cannot say (or early judging is off). */
+  private final Traffic[] traffic;
   private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
+
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  /**
+   * Judging before the deadline.
+   *
+   * @param realTraffic per stage, in stage order, the probe of its newest real record (see {@code
+   *     StageConfig.realTraffic}), or empty when its kind cannot say
+   * @param busyWithin a stage whose newest real record last moved longer than this before a
+   *     canary's emission is idle: a late canary there waits for the deadline
+   */
+  public record Early(List<Optional<Probe>> realTraffic, Duration busyWithin) {
+    public Early {
+      realTraffic = List.copyOf(realTraffic);
+      Objects.requireNonNull(busyWithin, "busyWithin");
+    }
+  }
 
   /** A tracker for a pipeline whose stages form one line, each fed from the one above it. */
   public CanaryTracker(
@@ -54,6 +88,18 @@ public final class CanaryTracker implements AutoCloseable {
   public CanaryTracker(
       String pipeline, Injector injector, List<Stage> stages, List<String> after, Duration deadline, Duration slo,
       Clock clock) {
+    this(pipeline, injector, stages, after, deadline, slo, clock, new LearnedLatency(3, Duration.ofSeconds(2), 50, clock),
+        null);
+  }
+
+  /**
+   * @param learned each stage's latency, fed by this tracker with every arrival of a judged canary
+   *     (and by whoever rebuilds it from stored outcomes at start)
+   * @param early judging before the deadline; null judges at the deadline only
+   */
+  public CanaryTracker(
+      String pipeline, Injector injector, List<Stage> stages, List<String> after, Duration deadline, Duration slo,
+      Clock clock, LearnedLatency learned, Early early) {
     this.pipeline = Objects.requireNonNull(pipeline);
     this.injector = Objects.requireNonNull(injector);
     this.stages = List.copyOf(stages);
@@ -67,6 +113,17 @@ public final class CanaryTracker implements AutoCloseable {
     if (this.stages.isEmpty()) {
       throw new IllegalArgumentException("pipeline " + pipeline + " has no stages");
     }
+    this.early = early;
+    this.learned = Objects.requireNonNull(learned, "learned");
+    this.traffic = new Traffic[this.stages.size()];
+    if (early != null) {
+      if (early.realTraffic().size() != this.stages.size()) {
+        throw new IllegalArgumentException("pipeline " + pipeline + ": one real-traffic probe (or none) per stage");
+      }
+      for (int i = 0; i < traffic.length; i++) {
+        traffic[i] = early.realTraffic().get(i).map(Traffic::new).orElse(null);
+      }
+    }
   }
 
   /**
@@ -77,6 +134,13 @@ public final class CanaryTracker implements AutoCloseable {
     for (Stage stage : stages) {
       stage.arm(canary);
     }
+    Double[] marks = new Double[stages.size()];
+    for (int i = 0; i < traffic.length; i++) {
+      if (traffic[i] != null) {
+        traffic[i].read();
+        marks[i] = traffic[i].mark;
+      }
+    }
     Injection injection = injector.inject(canary);
     if (!injection.ok()) {
       stages.forEach(s -> s.forget(canary));
@@ -84,15 +148,26 @@ public final class CanaryTracker implements AutoCloseable {
           pipeline, canary.id(), canary.seq(), canary.emittedAt(), injector.kind(), injection, List.of(), clock.instant(),
           injector.origin());
     }
-    inFlight.put(canary.id(), new InFlight(canary, injection, stages.size()));
+    InFlight f = new InFlight(canary, injection, stages.size());
+    for (int i = 0; i < marks.length; i++) {
+      f.mark[i] = marks[i];
+      f.markAt[i] = canary.emittedAt();
+    }
+    inFlight.put(canary.id(), f);
     return null;
   }
 
   /**
    * Looks once for every canary in flight at every stage that has not seen it, and returns the
-   * canaries that are now judged (seen everywhere, or past their deadline), oldest first.
+   * canaries that are now judged (seen everywhere, or past their deadline), oldest first, each after
+   * its early verdict when it was judged LATE in this round ({@link CanaryOutcome#early()}).
    */
   public List<CanaryOutcome> poll() {
+    for (Traffic t : traffic) {
+      if (t != null) {
+        t.readThisRound = false;
+      }
+    }
     // one question per stage covers every canary in flight that the stage has not shown yet
     for (int i = 0; i < stages.size(); i++) {
       List<CanaryRecord> looking = new ArrayList<>();
@@ -120,12 +195,15 @@ public final class CanaryTracker implements AutoCloseable {
     Iterator<InFlight> it = inFlight.values().iterator();
     while (it.hasNext()) {
       InFlight f = it.next();
+      if (early != null && judgeLate(f, now)) {
+        finished.add(judge(f, now, true));
+      }
       boolean allSeen = true;
       for (Lookup s : f.seen) {
         allSeen &= s != null;
       }
       if (allSeen || !now.isBefore(f.canary.emittedAt().plus(deadline))) {
-        finished.add(judge(f, now));
+        finished.add(judge(f, now, false));
         stages.forEach(s -> s.forget(f.canary));
         it.remove();
       }
@@ -153,6 +231,21 @@ public final class CanaryTracker implements AutoCloseable {
     return complete;
   }
 
+  /** The stages' names, in config order. */
+  public List<String> stageNames() {
+    return stages.stream().map(Stage::name).toList();
+  }
+
+  /** Each stage's learned latency and LATE bound. */
+  public LearnedLatency learned() {
+    return learned;
+  }
+
+  /** Whether canaries are judged LATE before the deadline. */
+  public boolean judgesEarly() {
+    return early != null;
+  }
+
   /** Canaries injected and not yet judged. */
   public int inFlight() {
     return inFlight.size();
@@ -166,7 +259,125 @@ public final class CanaryTracker implements AutoCloseable {
         .orElse(null);
   }
 
-  private CanaryOutcome judge(InFlight f, Instant now) {
+  /**
+   * The latest time by which a canary in flight, not yet judged LATE, is expected at every stage
+   * that has a learned bound; null when there is none (nothing in flight, nothing learned, or early
+   * judging off). Polling densely until then gives the LATE verdict when it is due.
+   */
+  public Instant expectedBy() {
+    if (early == null) {
+      return null;
+    }
+    Instant latest = null;
+    for (InFlight f : inFlight.values()) {
+      for (int i = 0; i < stages.size(); i++) {
+        if (f.seen[i] != null || f.late[i] != null) {
+          continue;
+        }
+        Optional<LearnedLatency.Bound> b = learned.bound(stages.get(i).name());
+        if (b.isPresent()) {
+          Instant at = f.canary.emittedAt().plus(b.get().late());
+          latest = latest == null || at.isAfter(latest) ? at : latest;
+        }
+      }
+    }
+    return latest;
+  }
+
+  /**
+   * Marks the stages where {@code f} is now LATE; true when this gives the canary its early verdict:
+   * a stage is newly LATE and every stage off the late ones' branches has seen it.
+   */
+  private boolean judgeLate(InFlight f, Instant now) {
+    if (f.early) {
+      return false;
+    }
+    boolean any = false;
+    for (int i = 0; i < stages.size(); i++) {
+      if (f.seen[i] != null || f.late[i] != null || traffic[i] == null || f.mark[i] == null
+          || f.last[i] == null || f.last[i].status() != Lookup.Status.NOT_FOUND) {
+        continue;
+      }
+      int p = parentIndex(i);
+      if (p >= 0 && f.seen[p] == null) {
+        continue; // the hop above has not passed it on: that is where it is late, if anywhere
+      }
+      Optional<LearnedLatency.Bound> bound = learned.bound(stages.get(i).name());
+      if (bound.isEmpty() || bound.get().late().compareTo(deadline) >= 0
+          || now.isBefore(f.canary.emittedAt().plus(bound.get().late()))) {
+        continue;
+      }
+      Traffic t = traffic[i];
+      if (!t.readThisRound) {
+        t.read();
+      }
+      if (t.mark == null || t.advancedAt == null
+          || t.advancedAt.isBefore(f.canary.emittedAt().minus(early.busyWithin()))) {
+        continue; // cannot say, or idle before the canary: the deadline decides
+      }
+      if (t.mark > f.mark[i]) {
+        // real records still come in: a slowdown so far; judged stalled only if they stop for a bound
+        f.mark[i] = t.mark;
+        f.markAt[i] = now;
+        continue;
+      }
+      if (Duration.between(f.markAt[i], now).compareTo(bound.get().late()) < 0) {
+        continue;
+      }
+      Duration waited = Duration.between(f.canary.emittedAt(), now);
+      f.late[i] = "not in " + stages.get(i).name() + " " + Durations.format(waited) + " after emission ("
+          + bound.get().words() + "); no real record indexed since "
+          + CLOCK.format(Instant.ofEpochMilli(f.mark[i].longValue()));
+      any = true;
+    }
+    if (!any && !anyLate(f)) {
+      return false;
+    }
+    for (int i = 0; i < stages.size(); i++) {
+      if (f.seen[i] == null && f.late[i] == null && !fedByLate(f, i)) {
+        return false; // another branch is still on its way: the early verdict waits for it
+      }
+    }
+    f.early = true;
+    return true;
+  }
+
+  private static boolean anyLate(InFlight f) {
+    for (String l : f.late) {
+      if (l != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean fedByLate(InFlight f, int i) {
+    for (int p = parentIndex(i), hops = 0; p >= 0 && hops < stages.size(); p = parentIndex(p), hops++) {
+      if (f.late[p] != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The index of the stage stage {@code i} follows; -1 when it follows the entry. */
+  private int parentIndex(int i) {
+    String follows = after.get(i);
+    if (follows == null) {
+      return i - 1;
+    }
+    for (int j = 0; j < stages.size(); j++) {
+      if (stages.get(j).name().equals(follows)) {
+        return j;
+      }
+    }
+    return i - 1;
+  }
+
+  /**
+   * @param early the early verdict: stages judged LATE are LATE, the stages they feed LOST for now
+   */
+  private CanaryOutcome judge(InFlight f, Instant now, boolean early) {
     List<StageResult> results = new ArrayList<>();
     for (int i = 0; i < stages.size(); i++) {
       String name = stages.get(i).name();
@@ -178,10 +389,24 @@ public final class CanaryTracker implements AutoCloseable {
         if (latency.isNegative()) {
           latency = Duration.ZERO;
         }
-        StageResult.Status status =
-            latency.compareTo(slo) > 0 ? StageResult.Status.SLOW : StageResult.Status.SEEN;
-        String reason = status == StageResult.Status.SLOW ? "arrived after the " + Durations.format(slo) + " objective" : "";
+        Optional<LearnedLatency.Bound> bound =
+            this.early == null ? Optional.empty() : learned.bound(name);
+        if (!early) {
+          learned.arrived(name, seen.seenAt(), latency);
+        }
+        String reason = "";
+        if (f.late[i] != null) {
+          reason = "arrived " + Durations.format(latency) + " after emission, after it was judged late";
+        } else if (latency.compareTo(slo) > 0) {
+          reason = "arrived after the " + Durations.format(slo) + " objective";
+        } else if (bound.isPresent() && latency.compareTo(bound.get().late()) > 0) {
+          reason = "arrived " + Durations.format(latency) + " after emission (" + bound.get().words() + ")";
+        }
+        StageResult.Status status = reason.isEmpty() ? StageResult.Status.SEEN : StageResult.Status.SLOW;
         results.add(new StageResult(name, status, latency, seen.count(), reason, follows, cost));
+      } else if (early && f.late[i] != null) {
+        results.add(new StageResult(name, StageResult.Status.LATE, Duration.between(f.canary.emittedAt(), now), 0,
+            f.late[i], follows, cost));
       } else {
         Lookup last = f.last[i];
         Duration waited = Duration.between(f.canary.emittedAt(), now);
@@ -207,6 +432,11 @@ public final class CanaryTracker implements AutoCloseable {
       stages.forEach(s -> s.forget(f.canary));
     }
     inFlight.clear();
+    for (Traffic t : traffic) {
+      if (t != null) {
+        t.probe.close();
+      }
+    }
   }
 
   private static final class InFlight {
@@ -214,12 +444,51 @@ public final class CanaryTracker implements AutoCloseable {
     final Injection injection;
     final Lookup[] seen;
     final Lookup[] last;
+    /** Per stage, the newest real record's time when last seen to move (at first: at emission). */
+    final Double[] mark;
+    final Instant[] markAt;
+    /** Per stage, why it was judged LATE there; null when it was not. */
+    final String[] late;
+    /** Whether its early verdict was handed over. */
+    boolean early;
 
     InFlight(CanaryRecord canary, Injection injection, int stages) {
       this.canary = canary;
       this.injection = injection;
       this.seen = new Lookup[stages];
       this.last = new Lookup[stages];
+      this.mark = new Double[stages];
+      this.markAt = new Instant[stages];
+      this.late = new String[stages];
+    }
+  }
+
+  /**
+   * A stage's newest real record, as its real-traffic probe last said, and when it was last seen to
+   * move. Read once per round at most.
+   */
+  private final class Traffic {
+    final Probe probe;
+    Double mark;
+    Instant advancedAt;
+    boolean readThisRound;
+
+    Traffic(Probe probe) {
+      this.probe = probe;
+    }
+
+    void read() {
+      readThisRound = true;
+      Observation o = probe.observe();
+      if (!o.known()) {
+        return; // unknown or no record: the stage cannot say now; the deadline decides
+      }
+      if (mark != null && o.value() > mark) {
+        advancedAt = clock.instant();
+      }
+      if (mark == null || o.value() > mark) {
+        mark = o.value();
+      }
     }
   }
 }

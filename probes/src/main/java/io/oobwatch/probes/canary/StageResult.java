@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param stage the stage name
  * @param status see {@link Status}
- * @param latency emitted-to-seen on oobwatch's clock for SEEN/SLOW; time waited for LOST/UNREACHABLE
+ * @param latency emitted-to-seen on oobwatch's clock for SEEN/SLOW; time waited for LATE/LOST/UNREACHABLE
  * @param count copies seen (more than one: a duplicate)
  * @param reason words for the person paged; empty when seen in time
  * @param after the stage this one follows (it is fed from it); null for the one listed above it,
@@ -25,6 +25,12 @@ public record StageResult(
     SLOW,
     /** The stage answered, but did not hold the canary by the deadline. */
     LOST,
+    /**
+     * Not seen by the stage's learned LATE bound while the stage took in no real record since the
+     * canary was emitted: a stall, judged before the deadline. Counts as lost; the canary is still
+     * looked for until the deadline, and one that arrives after all is SLOW.
+     */
+    LATE,
     /** The stage could not be queried at the deadline (refused, timeout, 5xx, auth). */
     UNREACHABLE,
     /** The stage refused to be queried now at the deadline (HTTP 429): unknown, like UNREACHABLE, never lost. */

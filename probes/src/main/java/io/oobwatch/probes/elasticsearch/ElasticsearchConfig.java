@@ -1,12 +1,13 @@
 package io.oobwatch.probes.elasticsearch;
 
+import io.oobwatch.probes.Probe;
 import io.oobwatch.probes.ProbeContext;
 import io.oobwatch.probes.Stage;
 import io.oobwatch.probes.StageConfig;
-
 import io.oobwatch.probes.http.HttpCall;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where canaries are looked for in Elasticsearch (8.x, 9.x) or OpenSearch (2.x).
@@ -38,6 +39,14 @@ public record ElasticsearchConfig(
   @Override
   public Stage open(String name, ProbeContext ctx) {
     return new ElasticsearchStage(name, this, ctx.http(), ctx.clock());
+  }
+
+  /** The newest real record's {@code @timestamp} in the index, canaries excluded (the freshness query). */
+  @Override
+  public Optional<Probe> realTraffic(ProbeContext ctx) {
+    ElasticsearchSignalConfig newest = new ElasticsearchSignalConfig(
+        this, ElasticsearchSignalConfig.DEFAULT_TIMESTAMP_FIELD, ElasticsearchSignalConfig.DEFAULT_DELAY);
+    return Optional.of(new ElasticsearchFreshness(newest, ctx.http(), ctx.clock()));
   }
 
   @Override

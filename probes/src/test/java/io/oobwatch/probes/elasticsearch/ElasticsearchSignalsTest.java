@@ -58,6 +58,23 @@ class ElasticsearchSignalsTest {
   }
 
   @Test
+  void aStagesRealTrafficIsItsNewestRealRecordMovingWithRealRecordsOnlyNeverWithCanaries() {
+    io.oobwatch.probes.Probe traffic = new ElasticsearchConfig(os.url(), "traffic-*", null, null, null,
+        Duration.ofSeconds(10)).realTraffic(new io.oobwatch.probes.ProbeContext(HTTP, clock)).orElseThrow();
+    real("traffic-2026.11.27", NOW.minusSeconds(3), "");
+    os.refresh("traffic-*");
+    assertThat(Instant.ofEpochMilli((long) traffic.observe().value())).isEqualTo(NOW.minusSeconds(3));
+
+    canary("traffic-2026.11.27", NOW.minusSeconds(1)); // a canary arriving is not real traffic
+    os.refresh("traffic-*");
+    assertThat(Instant.ofEpochMilli((long) traffic.observe().value())).isEqualTo(NOW.minusSeconds(3));
+
+    real("traffic-2026.11.27", NOW.minusSeconds(2), "");
+    os.refresh("traffic-*");
+    assertThat(Instant.ofEpochMilli((long) traffic.observe().value())).isEqualTo(NOW.minusSeconds(2));
+  }
+
+  @Test
   void aSyntheticFlagWrittenAsTextIsExcludedToo() {
     real("textflag", NOW.minusSeconds(600), "");
     real("textflag", NOW.minusSeconds(5), ",\"synthetic\":\"true\"");

@@ -30,6 +30,9 @@ public final class AlertText {
     if (failed.status() == StageResult.Status.RATE_LIMITED) {
       return "cannot query " + failed.stage() + ": rate-limited";
     }
+    if (failed.status() == StageResult.Status.LATE) {
+      return "stalled between " + from(o, failed) + " and " + failed.stage();
+    }
     return "canary lost between " + from(o, failed) + " and " + failed.stage();
   }
 
@@ -51,7 +54,10 @@ public final class AlertText {
     } else {
       StageResult failed = o.firstFailure().orElseThrow();
       String reached = reached(o, failed);
-      if (failed.status() != StageResult.Status.LOST) { // unreachable or rate-limited: unknown, never lost
+      if (failed.status() == StageResult.Status.LATE) { // the reason says how late, what is normal, since when no traffic
+        evidence = reached + "; " + failed.reason() + streak + ".";
+        shortEvidence = capitalised(failed.reason()) + streak + ".";
+      } else if (failed.status() != StageResult.Status.LOST) { // unreachable or rate-limited: unknown, never lost
         evidence = failed.reason() + streak + ". " + reached + ".";
         shortEvidence = failed.reason() + streak + ".";
       } else if (intakeOnly(o, failed)) {
@@ -82,6 +88,10 @@ public final class AlertText {
         "[oobwatch " + instance + "] " + head + " Was: " + alert.summary() + ", for " + lasted + ".",
         instance + ": " + head + " Was: " + alert.summary() + ", for " + lasted + ".",
         instance + ": " + head);
+  }
+
+  private static String capitalised(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
   }
 
   private static String from(CanaryOutcome o, StageResult failed) {

@@ -2,6 +2,7 @@ package io.oobwatch.watchdog.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oobwatch.probes.canary.Durations;
 import io.oobwatch.watchdog.status.AlertStatus;
 import io.oobwatch.watchdog.status.CanaryStatus;
 import io.oobwatch.watchdog.status.LastCanary;
@@ -177,6 +178,15 @@ final class StatusCommand implements Callable<Integer> {
     return new Verdict(!critical.isEmpty() ? 2 : !warning.isEmpty() ? 1 : 0, all);
   }
 
+  /** The reason, then the stage's learned latency beside the deadline: "p99 0.4s, late after 1.2s, deadline 20s". */
+  private static String withLearned(String reason, CanaryStatus canary, String stage) {
+    return canary.learned().stream().filter(l -> l.stage().equals(stage)).findFirst()
+        .map(l -> (reason.isEmpty() ? "" : reason + "; ") + "p99 " + Durations.format(Duration.ofMillis(l.p99Ms()))
+            + (canary.early() ? ", late after " + Durations.format(Duration.ofMillis(l.lateAfterMs())) : "")
+            + ", deadline " + canary.deadline())
+        .orElse(reason);
+  }
+
   private static void print(PrintWriter out, StatusDocument doc, Verdict v) {
     out.printf("OOBWATCH %s - %s%n", Nagios.LEVELS[v.code()],
         v.problems().isEmpty() ? doc.instance() + ": " + doc.pipelines().size() + " pipeline(s) OK" : String.join("; ", v.problems()));
@@ -197,7 +207,8 @@ final class StatusCommand implements Callable<Integer> {
       List<String> labels = StageStatus.labels(last.stages());
       for (int i = 0; i < labels.size(); i++) {
         StageStatus s = last.stages().get(i);
-        out.printf("%-20s %-16s %-12s %9s  %s%n", name, labels.get(i), s.result(), seconds(s.latencyMs()), s.detail());
+        out.printf("%-20s %-16s %-12s %9s  %s%n", name, labels.get(i), s.result(), seconds(s.latencyMs()),
+            withLearned(s.detail(), canary, s.stage()));
       }
     }
     out.println();

@@ -84,6 +84,8 @@ public record Config(
    * @param lossesToFire consecutive failures at the same stage that fire an alert
    * @param passesToResolve consecutive clean canaries that resolve it
    * @param record fields merged into the synthetic inference record
+   * @param early judging LATE before the deadline ({@code early}, {@code late_factor}, {@code
+   *     late_floor}, {@code learn_from})
    */
   public record Canary(
       Duration every,
@@ -94,7 +96,27 @@ public record Config(
       int passesToResolve,
       Map<String, Object> record,
       InjectorSpec inject,
-      List<StageSpec> stages) {}
+      List<StageSpec> stages,
+      Early early) {
+
+    /** Settings with the default early judging. */
+    public Canary(Duration every, Duration deadline, Duration slo, Duration poll, int lossesToFire, int passesToResolve,
+        Map<String, Object> record, InjectorSpec inject, List<StageSpec> stages) {
+      this(every, deadline, slo, poll, lossesToFire, passesToResolve, record, inject, stages, Early.DEFAULT);
+    }
+  }
+
+  /**
+   * Judging a canary LATE before its deadline, from each stage's learned latency.
+   *
+   * @param on false: the deadline alone judges (the learned bound is still shown)
+   * @param lateFactor the LATE bound is this many times the learned p99.9
+   * @param lateFloor the LATE bound is never shorter
+   * @param learnFrom arrivals at a stage before its bound is used
+   */
+  public record Early(boolean on, double lateFactor, Duration lateFloor, int learnFrom) {
+    public static final Early DEFAULT = new Early(true, 3, Duration.ofSeconds(2), 50);
+  }
 
   /** The pipeline entry: its kind and the probe's own config record. */
   public record InjectorSpec(String kind, InjectorConfig settings) {}

@@ -221,6 +221,7 @@ public final class ConfigLoader {
     }
     int losses = c.integer("losses_to_fire", 2, 1);
     int passes = c.integer("passes_to_resolve", 2, 1);
+    Config.Early early = early(c, deadline);
     Map<String, Object> record = c.values("record");
     for (String reserved : List.of("synthetic", "canary")) {
       if (record.containsKey(reserved)) {
@@ -274,7 +275,43 @@ public final class ConfigLoader {
     }
     checkBranches(stages, explicitAfter);
     c.done();
-    return new Config.Canary(every, deadline, slo, poll, losses, passes, record, inject, stages);
+    return new Config.Canary(every, deadline, slo, poll, losses, passes, record, inject, stages, early);
+  }
+
+  /**
+   * {@code early}, {@code late_factor} (1–100), {@code late_floor} (100ms up to the deadline) and
+   * {@code learn_from} (10–1000 canaries: fewer learns from noise; more than the kept window never learns).
+   */
+  private static Config.Early early(Reader.Obj c, Duration deadline) {
+    Config.Early d = Config.Early.DEFAULT;
+    boolean on = c.bool("early", d.on());
+    double factor = d.lateFactor();
+    YamlNode f = c.get("late_factor");
+    if (f != null) {
+      boolean number = f instanceof YamlNode.Scalar
+          && (((YamlNode.Scalar) f).type() == YamlNode.Scalar.Type.INTEGER
+              || ((YamlNode.Scalar) f).type() == YamlNode.Scalar.Type.FLOAT);
+      double v = number ? Double.parseDouble(((YamlNode.Scalar) f).text()) : Double.NaN;
+      if (!number) {
+        c.error("late_factor", "expected a number (the LATE bound is late_factor × the learned p99.9), found " + f.describe());
+      } else if (!(v >= 1 && v <= 100)) {
+        c.error("late_factor", "must be between 1 and 100, found " + ((YamlNode.Scalar) f).text());
+      } else {
+        factor = v;
+      }
+    }
+    Duration floor = c.duration("late_floor", d.lateFloor(), Duration.ofMillis(100), Duration.ofHours(6));
+    if (c.has("late_floor") && floor.compareTo(deadline) >= 0) {
+      c.error("late_floor", "must be shorter than the deadline (" + io.oobwatch.probes.canary.Durations.format(deadline)
+          + "): a LATE bound at or past the deadline never judges early; lower it, or set early: false");
+    }
+    int learnFrom = c.integer("learn_from", d.learnFrom(), 10);
+    if (learnFrom > io.oobwatch.probes.canary.LearnedLatency.WINDOW) {
+      c.error("learn_from", "must be at most " + io.oobwatch.probes.canary.LearnedLatency.WINDOW
+          + " (the canaries kept per stage), found " + learnFrom);
+      learnFrom = d.learnFrom();
+    }
+    return new Config.Early(on, factor, floor, learnFrom);
   }
 
   /**

@@ -121,6 +121,22 @@ final class DaemonMetrics {
         }
       }
     }
+    e.family("oobwatch_canary_deadline_seconds", Type.GAUGE,
+        "The configured deadline: a canary not seen at a stage by then is lost there.");
+    for (PipelineWatch w : watches) {
+      e.sample(w.canary().deadline().toMillis() / 1000.0, "pipeline", w.name());
+    }
+    e.family("oobwatch_canary_stage_learned_p99_seconds", Type.GAUGE,
+        "p99 of the stage's recent arrival latency (its last 1000 canaries within a day); absent before learn_from arrivals.");
+    for (PipelineWatch w : watches) {
+      w.snapshot().learned().forEach((stage, b) -> e.sample(b.p99().toMillis() / 1000.0, "pipeline", w.name(), "stage", stage));
+    }
+    e.family("oobwatch_canary_stage_late_after_seconds", Type.GAUGE,
+        "The learned LATE bound, max(late_factor x p99.9, late_floor): a canary not seen by then while the stage takes"
+            + " in no real record is a stall; absent before learn_from arrivals.");
+    for (PipelineWatch w : watches) {
+      w.snapshot().learned().forEach((stage, b) -> e.sample(b.late().toMillis() / 1000.0, "pipeline", w.name(), "stage", stage));
+    }
     e.family("oobwatch_canaries_in_flight", Type.GAUGE, "Canaries emitted and not yet judged.");
     for (PipelineWatch w : watches) {
       e.sample(w.snapshot().inFlight(), "pipeline", w.name());

@@ -5,6 +5,7 @@ import io.oobwatch.probes.Probe;
 import io.oobwatch.probes.ProbeContext;
 import io.oobwatch.probes.Stage;
 import io.oobwatch.probes.canary.CanaryTracker;
+import io.oobwatch.probes.canary.LearnedLatency;
 import io.oobwatch.probes.http.HealthProbe;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.schedule.SignalWatch;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Opens the probes of a config. Each kind's settings open their own probe, so this knows no kind:
@@ -34,6 +36,12 @@ public final class ProbeFactory {
     this.ctx = new ProbeContext(http, clock);
   }
 
+  /**
+   * A stage whose newest real record has not moved for this long before a canary was emitted is
+   * idle (a quiet night): a late canary there is not judged a stall, it waits for the deadline.
+   */
+  static final Duration BUSY_WITHIN = Duration.ofMinutes(5);
+
   /** A tracker for the pipeline's canary; closing the tracker's parts is the caller's (see {@link Tracked}). */
   public Tracked tracker(Config.Pipeline p) {
     Config.Canary c = p.canary();
@@ -44,7 +52,18 @@ public final class ProbeFactory {
       stages.add(s.settings().open(s.name(), ctx));
       after.add(s.after());
     }
-    CanaryTracker tracker = new CanaryTracker(p.name(), injector, stages, after, c.deadline(), c.slo(), ctx.clock());
+    Config.Early e = c.early();
+    LearnedLatency learned = new LearnedLatency(e.lateFactor(), e.lateFloor(), e.learnFrom(), ctx.clock());
+    CanaryTracker.Early early = null;
+    if (e.on()) {
+      List<Optional<Probe>> traffic = new ArrayList<>();
+      for (Config.StageSpec s : c.stages()) {
+        traffic.add(s.settings().realTraffic(ctx));
+      }
+      early = new CanaryTracker.Early(traffic, BUSY_WITHIN);
+    }
+    CanaryTracker tracker =
+        new CanaryTracker(p.name(), injector, stages, after, c.deadline(), c.slo(), ctx.clock(), learned, early);
     return new Tracked(tracker, injector, stages);
   }
 

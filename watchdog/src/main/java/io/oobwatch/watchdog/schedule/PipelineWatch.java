@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.schedule;
 import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.CanaryTracker;
+import io.oobwatch.probes.canary.LearnedLatency;
 import io.oobwatch.watchdog.alert.AlertText;
 import io.oobwatch.watchdog.alert.Alerts;
 import io.oobwatch.watchdog.config.Config;
@@ -15,7 +16,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +30,12 @@ import org.slf4j.LoggerFactory;
  * thread; {@link #snapshot()} may be read from any thread.
  *
  * <p>On start the rule's state is rebuilt from the judged canaries in the store, so a restart
- * neither forgets a failure streak nor re-pages an alert that is already open.
+ * neither forgets a failure streak nor re-pages an alert that is already open; each stage's
+ * learned latency is rebuilt from the same canaries (the last day's arrivals).
+ *
+ * <p>A canary judged LATE early counts toward {@code losses_to_fire} once: its final outcome
+ * replaces it in the store, and reaches the rule only when it arrived after all (SLOW, which
+ * breaks the streak), never as a second loss.
  */
 public final class PipelineWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PipelineWatch.class);
@@ -40,6 +50,8 @@ public final class PipelineWatch implements AutoCloseable {
   private final java.util.function.Consumer<CanaryOutcome> judged;
 
   private CanaryRule.State state = CanaryRule.State.START;
+  /** Canaries in flight whose early LATE verdict the rule has counted. */
+  private final Set<String> countedLate = new HashSet<>();
   private Instant nextCanaryAt;
   private volatile Snapshot snapshot;
 
@@ -50,10 +62,15 @@ public final class PipelineWatch implements AutoCloseable {
    * What the watch last saw, for status and health.
    *
    * @param recent the newest judged canaries, in the order they were judged (newest last)
+   * @param learned per stage with enough arrivals, its learned latency and LATE bound
    */
   public record Snapshot(
       String pipeline, Instant lastTick, long lastSeq, int inFlight, List<CanaryOutcome> recent, CanaryRule.State rule,
-      String error) {
+      String error, Map<String, LearnedLatency.Bound> learned) {
+    public Snapshot {
+      learned = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(learned)); // stage order
+    }
+
     /** The canary judged last, or null. */
     public CanaryOutcome last() {
       return recent.isEmpty() ? null : recent.get(recent.size() - 1);
@@ -81,8 +98,17 @@ public final class PipelineWatch implements AutoCloseable {
     for (OutcomeRow row : store.recentOutcomes(pipeline.name(), c.lossesToFire() + c.passesToResolve() + 8)) {
       state = rule.apply(state, row.verdict(), row.failedStage(), true).state();
     }
-    this.nextCanaryAt = clock.instant();
-    this.snapshot = new Snapshot(pipeline.name(), null, store.lastSeq(pipeline.name()), 0, List.of(), state, null);
+    Instant now = clock.instant();
+    for (CanaryStore.JudgedCanary j : store.judged(pipeline.name(), now.minus(LearnedLatency.DAY), now.plusMillis(1))) {
+      for (CanaryStore.StageTime t : j.stages()) {
+        if (t.result().equals("SEEN") || t.result().equals("SLOW")) {
+          tracker.learned().arrived(t.stage(), j.finishedAt(), Duration.ofMillis(t.latencyMs()));
+        }
+      }
+    }
+    this.nextCanaryAt = now;
+    this.snapshot = new Snapshot(pipeline.name(), null, store.lastSeq(pipeline.name()), 0, List.of(), state, null,
+        learned());
   }
 
   public String name() {
@@ -94,21 +120,29 @@ public final class PipelineWatch implements AutoCloseable {
     return pipeline.canary();
   }
 
+  /** From emission until the learned LATE bound, stages are polled this many times per {@code poll}. */
+  static final int DENSE = 4;
+
   /** The longest sleep between ticks while nothing is in flight: keeps the loop visibly alive. */
   static final Duration IDLE_TICK_MAX = Duration.ofSeconds(10);
 
   /**
-   * How long the loop may sleep before its next tick: the poll interval while canaries are in
-   * flight, else until the next canary is due (at most {@link #IDLE_TICK_MAX}), so an idle pipeline
+   * How long the loop may sleep before its next tick: a quarter of the poll interval while a canary
+   * in flight is not yet past a stage's learned LATE bound, the poll interval while canaries are in
+   * flight (either no longer than until the next canary is due), else until the next canary is due (at most {@link #IDLE_TICK_MAX}), so an idle pipeline
    * costs almost nothing between canaries. Call from the thread that ticks.
    */
   public Duration nextTickIn() {
-    if (tracker.inFlight() > 0) {
-      return pipeline.canary().poll();
-    }
     Duration untilCanary = Duration.between(clock.instant(), nextCanaryAt);
     if (untilCanary.isNegative()) {
       return Duration.ZERO;
+    }
+    if (tracker.inFlight() > 0) {
+      Instant due = tracker.expectedBy();
+      boolean arriving = due != null && clock.instant().isBefore(due);
+      // around the expected arrival a LATE verdict is due within a fraction of a poll
+      Duration poll = arriving ? pipeline.canary().poll().dividedBy(DENSE) : pipeline.canary().poll();
+      return untilCanary.compareTo(poll) < 0 ? untilCanary : poll; // and the next canary leaves on time
     }
     return untilCanary.compareTo(IDLE_TICK_MAX) > 0 ? IDLE_TICK_MAX : untilCanary;
   }
@@ -151,7 +185,7 @@ public final class PipelineWatch implements AutoCloseable {
     }
     // a round that failed is not a completed round: the stall judgement (/healthz, systemd) sees it
     snapshot = new Snapshot(pipeline.name(), error == null ? clock.instant() : snapshot.lastTick(), lastSeq,
-        tracker.inFlight(), List.copyOf(recent), state, error);
+        tracker.inFlight(), List.copyOf(recent), state, error, learned());
   }
 
   /**
@@ -172,14 +206,31 @@ public final class PipelineWatch implements AutoCloseable {
     }
   }
 
+  private Map<String, LearnedLatency.Bound> learned() {
+    Map<String, LearnedLatency.Bound> out = new LinkedHashMap<>();
+    for (String stage : tracker.stageNames()) {
+      tracker.learned().bound(stage).ifPresent(b -> out.put(stage, b));
+    }
+    return out;
+  }
+
   // the rule's state moves first: a store that fails loses the record, never the streak
   private CanaryOutcome judge(CanaryOutcome o) {
-    boolean open = alerts.openAlert(pipeline.name(), Rule.CANARY).isPresent();
+    boolean amends = countedLate.remove(o.canaryId());
+    if (o.early()) {
+      countedLate.add(o.canaryId());
+    }
     String failedStage = AlertText.stage(o);
+    boolean arrived = o.verdict() == CanaryOutcome.Verdict.OK || o.verdict() == CanaryOutcome.Verdict.SLOW;
+    log.info("pipeline {} canary #{} {}{}{}", pipeline.name(), o.seq(), o.early() ? "LATE" : o.verdict(),
+        failedStage.isEmpty() ? "" : " at " + failedStage, amends ? " (judged late before)" : "");
+    if (amends && !arrived) {
+      store.saveOutcome(o); // lost after all: its early verdict already counted
+      return o;
+    }
+    boolean open = alerts.openAlert(pipeline.name(), Rule.CANARY).isPresent();
     CanaryRule.Step step = rule.apply(state, o.verdict(), failedStage.isEmpty() ? null : failedStage, open);
     state = step.state();
-    log.info("pipeline {} canary #{} {}{}", pipeline.name(), o.seq(), o.verdict(),
-        failedStage.isEmpty() ? "" : " at " + failedStage);
     store.saveOutcome(o);
     int inARow = state.failures();
     alerts.apply(step.decision(), pipeline.name(), Rule.CANARY, new Alerts.Words(

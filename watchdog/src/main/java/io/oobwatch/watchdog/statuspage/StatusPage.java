@@ -259,7 +259,7 @@ public final class StatusPage {
         h.raw("<li").attr("class", "stage st-" + s.result()).attr("data-stage", s.stage()).raw(">")
             .el("span", "name", s.stage()).el("span", "result", s.result())
             .el("span", "detail", (ok ? Html.ms(s.latencyMs()) : s.reason() == null ? "" : s.reason())
-                + " · deadline " + p.canary().deadline())
+                + learned(p.canary(), s.stage()) + " · deadline " + p.canary().deadline())
             .raw("</li>");
         reached.put(s.stage(), !broken && ok);
         previous = s.stage();
@@ -269,6 +269,13 @@ public final class StatusPage {
     if (p.error() != null) {
       h.el("p", "error", "last round failed: " + p.error());
     }
+  }
+
+  /** " · p99 0.4s · late after 1.2s" for a stage that learned its latency; empty before. */
+  private static String learned(CanaryStatus c, String stage) {
+    return c.learned().stream().filter(l -> l.stage().equals(stage)).findFirst()
+        .map(l -> " · p99 " + Html.ms(l.p99Ms()) + (c.early() ? " · late after " + Html.ms(l.lateAfterMs()) : ""))
+        .orElse("");
   }
 
   private static void canaryCharts(Html h, CanaryHistory history, String deadlineText) {

@@ -36,7 +36,7 @@ public interface CanaryStore {
   /** A judged canary as the history charts need it: when it was judged, its verdict, its stages. */
   record JudgedCanary(Instant finishedAt, CanaryOutcome.Verdict verdict, List<StageTime> stages) {}
 
-  /** Where one canary got at one stage: SEEN, SLOW, LOST or UNREACHABLE, after {@code latencyMs}. */
+  /** Where one canary got at one stage: SEEN, SLOW, LATE, LOST or UNREACHABLE, after {@code latencyMs}. */
   record StageTime(String stage, String result, long latencyMs) {}
 
   /** Judged canaries by verdict. */

@@ -36,6 +36,20 @@ class AlertTextTest {
   }
 
   @Test
+  void aLateCanaryPageSaysHowLateWhatIsNormalAndSinceWhenNoRealRecordCameIn() {
+    CanaryOutcome o = outcome(new StageResult("elasticsearch", StageResult.Status.LATE, Duration.ofMillis(3100), 0,
+        "not in elasticsearch 3.1s after emission (99.9% arrive within 0.9s); no real record indexed since 20:14:07Z"));
+    String text = AlertText.fire("wd-eu-1", alert(o), o, 2);
+    assertThat(AlertText.summary(o)).isEqualTo("stalled between kafka and elasticsearch");
+    assertThat(AlertText.stage(o)).isEqualTo("elasticsearch");
+    assertThat(text).isEqualTo("wd-eu-1: ALERT 3 inference-logs: stalled between kafka and elasticsearch. Not in"
+        + " elasticsearch 3.1s after emission (99.9% arrive within 0.9s); no real record indexed since 20:14:07Z"
+        + " (2 in a row). Reply ACK 3.");
+    // the evidence is the point of the page: two segments rather than a page that does not say why
+    assertThat(SmsText.segments(text + " (pzzzzz)")).isEqualTo(2);
+  }
+
+  @Test
   void aCanaryWrittenToAFileAndMissingAtTheFirstStageIsLostBetweenTheFileAndThatStageTheShippersHop() {
     CanaryOutcome o = new CanaryOutcome("inference-logs", "c-1", 7, t0, "file", Injection.accepted(Duration.ofMillis(1), "812 bytes"),
         List.of(new StageResult("kafka", StageResult.Status.LOST, Duration.ofSeconds(6), 0, "not found")), t0.plusSeconds(6),

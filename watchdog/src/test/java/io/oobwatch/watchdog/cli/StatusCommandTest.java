@@ -107,6 +107,15 @@ class StatusCommandTest {
   }
 
   @Test
+  void onceAStageHasLearnedItsLatencyEachStageRowShowsItBesideTheDeadline() throws Exception {
+    String url = startDaemon();
+    await().atMost(Duration.ofSeconds(180))
+        .until(() -> daemon.stores().canaries().counts("inference-logs", java.time.Instant.EPOCH).ok() >= 51);
+    assertThat(run("status", "--url", url)).isEqualTo(0);
+    assertThat(out()).containsPattern("inference-logs +store +SEEN .*p99 [0-9.]+m?s, late after [0-9.]+s, deadline 1s");
+  }
+
+  @Test
   void aFiringAlertIsCriticalAndJsonCarriesTheProblemsAndTheDaemonsStatus() throws Exception {
     String url = startDaemon();
     pipeline.drop();

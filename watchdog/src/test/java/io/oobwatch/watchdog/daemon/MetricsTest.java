@@ -114,6 +114,11 @@ class MetricsTest {
         .isGreaterThan(0).isLessThan(seen * 3);
     assertThat(m.value("oobwatch_canary_outcomes_total", "pipeline", "inference-logs", "verdict", "lost")).isZero();
     assertThat(m.value("oobwatch_canary_stage_ok", "pipeline", "inference-logs", "stage", "search")).isEqualTo(1);
+    assertThat(m.value("oobwatch_canary_deadline_seconds", "pipeline", "inference-logs")).isEqualTo(3);
+    // fewer than learn_from (50) arrivals: nothing learned yet, so no learned bound is shown
+    assertThat(m.types).containsEntry("oobwatch_canary_stage_late_after_seconds", "gauge")
+        .containsEntry("oobwatch_canary_stage_learned_p99_seconds", "gauge");
+    assertThat(m.samples).noneMatch(s -> s.name().equals("oobwatch_canary_stage_late_after_seconds"));
     assertThat(m.value("oobwatch_alerts_firing", "rule", "canary")).isZero();
     assertThat(m.value("oobwatch_pages_failed_total")).isZero();
     assertThat(m.value("oobwatch_healthy")).isEqualTo(1);

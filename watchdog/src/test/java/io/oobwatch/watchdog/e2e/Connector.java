@@ -29,8 +29,57 @@ final class Connector extends TopicConsumer {
     begin();
   }
 
+  /**
+   * How far behind the connector copies: each record is written this long after it was read, in
+   * order and continuously (a slow sink, not a stalled one). Zero: at once.
+   */
+  volatile Duration behind = Duration.ZERO;
+
+  private final java.util.concurrent.BlockingQueue<Object[]> late = new java.util.concurrent.LinkedBlockingQueue<>();
+  private Thread lateWriter;
+
+  /** Records read but not yet written because the connector is {@link #behind}. */
+  int backlog() {
+    return late.size();
+  }
+
+  private synchronized void startLateWriter() {
+    if (lateWriter != null) {
+      return;
+    }
+    lateWriter = new Thread(() -> {
+      try {
+        while (true) {
+          Object[] item = late.take();
+          long wait = (Long) item[1] - System.currentTimeMillis();
+          if (wait > 0) {
+            Thread.sleep(wait);
+          }
+          while (!write((String) item[0])) {
+            Thread.sleep(200);
+          }
+          copied.incrementAndGet();
+        }
+      } catch (InterruptedException e) {
+        // closed
+      }
+    }, "connector-behind");
+    lateWriter.setDaemon(true);
+    lateWriter.start();
+  }
+
   @Override
   boolean deliver(List<String> values) {
+    long behindMs = behind.toMillis();
+    if (behindMs > 0 || !late.isEmpty()) {
+      startLateWriter();
+      long due = System.currentTimeMillis() + behindMs;
+      for (String v : values.subList(written, values.size())) {
+        late.add(new Object[] {v, due});
+      }
+      written = 0;
+      return true;
+    }
     for (; written < values.size(); written++) {
       if (!write(values.get(written))) {
         return false;
@@ -39,6 +88,19 @@ final class Connector extends TopicConsumer {
     }
     written = 0;
     return true;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    super.close();
+    Thread w;
+    synchronized (this) {
+      w = lateWriter;
+    }
+    if (w != null) {
+      w.interrupt();
+      w.join(5_000);
+    }
   }
 
   private boolean write(String json) {

@@ -70,8 +70,23 @@ class FaultToPageBenchmark {
 
   @Test
   void faultToPage() throws Exception {
-    measure("## Fault to page (issue 2)", (kafka, os, topic, runDir, twilio) -> {
+    measure("## Fault to page (issue 2)", 4, connectorStall(false));
+  }
+
+  /**
+   * The connector stall on a busy pipeline (the inference service logs 5 records a second), once
+   * the elasticsearch stage has learned its latency (52 canaries in): the stall is LATE and
+   * corroborated (no real record indexed since it), well before the deadline.
+   */
+  @Test
+  void faultToPageOnABusyPipeline() throws Exception {
+    measure("## Fault to page on a busy pipeline, judged LATE (issue 12)", 52, connectorStall(true));
+  }
+
+  static Setup connectorStall(boolean busy) {
+    return (kafka, os, topic, runDir, twilio) -> {
       Connector connector = new Connector(kafka.bootstrap(), topic, os.url(), topic + "-2026.11.27");
+      InferenceTraffic traffic = busy ? new InferenceTraffic(kafka.bootstrap(), topic, Duration.ofMillis(200)) : null;
       Path config = config(canary(kafka, topic).stage(ConfigYaml.elasticsearch(os.url(), topic + "-*")), twilio, runDir);
       return new Pipeline() {
         public Path config() {
@@ -83,10 +98,13 @@ class FaultToPageBenchmark {
         }
 
         public void close() throws Exception {
+          if (traffic != null) {
+            traffic.close();
+          }
           connector.close();
         }
       };
-    });
+    };
   }
 
   /**
@@ -97,7 +115,7 @@ class FaultToPageBenchmark {
    */
   @Test
   void forwarderStallToPage() throws Exception {
-    measure("## Forwarder stall to page, Datadog branch (issue 10)", (kafka, os, topic, runDir, twilio) -> {
+    measure("## Forwarder stall to page, Datadog branch (issue 10)", 4, (kafka, os, topic, runDir, twilio) -> {
       FakeDatadog datadog = FakeDatadog.start("bench-dd-api-key", "bench-dd-app-key", Clock.systemUTC());
       Connector connector = new Connector(kafka.bootstrap(), topic, os.url(), topic + "-2026.11.27");
       Forwarder forwarder = new Forwarder(kafka.bootstrap(), topic, datadog.baseUrl(), "bench-dd-api-key");
@@ -126,8 +144,11 @@ class FaultToPageBenchmark {
     });
   }
 
-  /** Runs {@link #RUNS} times: steady state, the fault, the SMS; a row under {@code section} of the results. */
-  void measure(String section, Setup setup) throws Exception {
+  /**
+   * Runs {@link #RUNS} times: steady state ({@code warm} canaries judged OK), the fault, the SMS; a
+   * row under {@code section} of the results.
+   */
+  void measure(String section, int warm, Setup setup) throws Exception {
     List<Double> seconds = new ArrayList<>();
     List<Long> rssKb = new ArrayList<>();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
@@ -140,7 +161,8 @@ class FaultToPageBenchmark {
             Pipeline pipeline = setup.open(kafka, os, topic, runDir, twilio)) {
           Process daemon = DaemonProcess.start(pipeline.config(), runDir.resolve("daemon.log"), "-Xmx128m", "-XX:+UseSerialGC");
           try (Stores store = Stores.open(runDir.resolve("state"))) {
-            await().atMost(Duration.ofSeconds(120)).until(() -> store.canaries().counts("inference-logs", Instant.EPOCH).ok() >= 4);
+            await().atMost(Duration.ofSeconds(60 + 6L * warm))
+                .until(() -> store.canaries().counts("inference-logs", Instant.EPOCH).ok() >= warm);
             rssKb.add(rss(daemon.pid()));
             Instant fault = Instant.now();
             pipeline.stall();

@@ -88,4 +88,108 @@ class PipelineWatchTest {
     }
   }
 
+  /** A stage that has not seen the canary, and whose newest real record stopped moving at {@code newest}. */
+  final java.util.concurrent.atomic.AtomicReference<java.time.Instant> newest =
+      new java.util.concurrent.atomic.AtomicReference<>(clock.instant());
+
+  final io.oobwatch.probes.Probe realTraffic = new io.oobwatch.probes.Probe() {
+    @Override
+    public io.oobwatch.probes.Observation observe() {
+      return io.oobwatch.probes.Observation.value(clock.instant(), newest.get().toEpochMilli());
+    }
+
+    @Override
+    public void close() {}
+  };
+
+  CanaryTracker earlyTracker(io.oobwatch.probes.canary.LearnedLatency learned) {
+    return new CanaryTracker("inference-logs", injector, List.of(stage), java.util.Arrays.asList((String) null),
+        Duration.ofSeconds(90), Duration.ofSeconds(45), clock, learned,
+        new CanaryTracker.Early(List.of(java.util.Optional.of(realTraffic)), Duration.ofMinutes(5)));
+  }
+
+  /** Canaries every 30 s that arrive within a second while real records flow, until the stage learned. */
+  void learnFast(PipelineWatch watch, int canaries) {
+    for (int i = 0; i < canaries; i++) {
+      watch.tick();
+      arrived.addAll(lookedFor);
+      newest.set(clock.instant());
+      clock.advance(Duration.ofSeconds(1));
+      watch.tick();
+      clock.advance(Duration.ofSeconds(29));
+    }
+  }
+
+  @Test
+  void aLateCanaryCountsOnceTowardTheAlertAndArrivingAfterAllBreaksTheStreakAndTheLoopPollsDenselyUntilTheBound() {
+    try (Stores store = Stores.open(dir)) {
+      Alerts alerts = new Alerts("wd", store.alerts(), null, clock, () -> { });
+      io.oobwatch.probes.canary.LearnedLatency learned =
+          new io.oobwatch.probes.canary.LearnedLatency(3, Duration.ofSeconds(2), 50, clock);
+      PipelineWatch watch = new PipelineWatch("wd", pipeline(), earlyTracker(learned), store.canaries(), alerts, clock);
+      learnFast(watch, 50);
+      assertThat(watch.snapshot().learned()).containsKey("store");
+
+      // the stall: nothing arrives, no real record comes in; 50 arrivals after 1 s: late after 3 s
+      assertThat(watch.snapshot().learned().get("store").late()).isEqualTo(Duration.ofSeconds(3));
+      newest.set(clock.instant().minusMillis(500));
+      java.time.Instant t0 = clock.instant();
+      watch.tick();
+      String first = lookedFor.stream().filter(id -> !arrived.contains(id)).findFirst().orElseThrow();
+      assertThat(watch.nextTickIn()).isEqualTo(Duration.ofMillis(250));
+      clock.advance(Duration.ofMillis(3100));
+      watch.tick();
+      assertThat(watch.snapshot().last().early()).isTrue();
+      assertThat(watch.snapshot().rule().failures()).isEqualTo(1);
+      assertThat(watch.nextTickIn()).as("past the bound").isEqualTo(Duration.ofSeconds(1));
+
+      // the same canary arrives after all: SLOW, the streak is broken, no alert
+      arrived.add(first);
+      clock.advance(Duration.ofSeconds(3));
+      watch.tick();
+      assertThat(watch.snapshot().last().verdict()).isEqualTo(CanaryOutcome.Verdict.SLOW);
+      assertThat(watch.snapshot().rule().failures()).isZero();
+      assertThat(alerts.openAlert("inference-logs", io.oobwatch.watchdog.detect.Rule.CANARY)).isEmpty();
+      assertThat(store.canaries().recentOutcomes("inference-logs", 1).get(0).verdict())
+          .as("the final outcome replaced the early one").isEqualTo(CanaryOutcome.Verdict.SLOW);
+
+      // the next two never arrive: the alert fires on the second LATE, long before its deadline; the
+      // slow arrival was learned too (with 51 arrivals p99.9 is the slowest): late after 3 × 6.1 s
+      Duration bound = watch.snapshot().learned().get("store").late();
+      assertThat(bound).isEqualTo(Duration.ofMillis(18_300));
+      while (clock.instant().isBefore(t0.plusSeconds(300))) {
+        watch.tick();
+        if (alerts.openAlert("inference-logs", io.oobwatch.watchdog.detect.Rule.CANARY).isPresent()) {
+          break;
+        }
+        clock.advance(watch.nextTickIn().isZero() ? Duration.ofMillis(1) : watch.nextTickIn());
+      }
+      assertThat(alerts.openAlert("inference-logs", io.oobwatch.watchdog.detect.Rule.CANARY)).get()
+          .extracting(io.oobwatch.watchdog.store.Alert::summary).isEqualTo("stalled between injection and store");
+      assertThat(Duration.between(t0.plusSeconds(60), clock.instant())).isBetween(bound, bound.plusMillis(250));
+      assertThat(watch.snapshot().rule().failures()).isEqualTo(2);
+      for (int i = 0; i < 90; i++) { // both reach their deadline, lost: each was counted once, when LATE
+        clock.advance(Duration.ofSeconds(1));
+        watch.tick();
+      }
+      assertThat(watch.snapshot().recent()).extracting(CanaryOutcome::verdict).contains(CanaryOutcome.Verdict.LOST);
+      assertThat(alerts.openAlert("inference-logs", io.oobwatch.watchdog.detect.Rule.CANARY)).isPresent();
+    }
+  }
+
+  @Test
+  void aRestartRebuildsEachStagesLearnedLatencyFromTheStoredCanaries() {
+    try (Stores store = Stores.open(dir)) {
+      Alerts alerts = new Alerts("wd", store.alerts(), null, clock, () -> { });
+      io.oobwatch.probes.canary.LearnedLatency learned =
+          new io.oobwatch.probes.canary.LearnedLatency(3, Duration.ofSeconds(2), 50, clock);
+      learnFast(new PipelineWatch("wd", pipeline(), earlyTracker(learned), store.canaries(), alerts, clock), 50);
+      io.oobwatch.probes.canary.LearnedLatency.Bound before = learned.bound("store").orElseThrow();
+
+      io.oobwatch.probes.canary.LearnedLatency fresh =
+          new io.oobwatch.probes.canary.LearnedLatency(3, Duration.ofSeconds(2), 50, clock);
+      PipelineWatch restarted = new PipelineWatch("wd", pipeline(), earlyTracker(fresh), store.canaries(), alerts, clock);
+      assertThat(restarted.snapshot().learned()).containsEntry("store", before);
+    }
+  }
 }

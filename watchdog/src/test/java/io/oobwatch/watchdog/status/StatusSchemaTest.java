@@ -50,7 +50,8 @@ class StatusSchemaTest {
     List<StageStatus> stages = List.of(new StageStatus("kafka", "SEEN", 412, 1, "offset 17", ""),
         new StageStatus("store", "LOST", 90000, 0, "not found after 90s", "kafka", new QueryBytes(1536, 10485760)));
     CanaryStatus canary = new CanaryStatus("30s", "90s", "10s", 17, 1, 2, "store", 0,
-        new CanaryStatus.DayCounts(2870, 3, 2, 1, 0), new LastCanary(17, "c-17", T, "LOST", "accepted: 202", stages));
+        new CanaryStatus.DayCounts(2870, 3, 2, 1, 0), new LastCanary(17, "c-17", T, "LOST", "accepted: 202", stages),
+        true, List.of(new CanaryStatus.Learned("kafka", 40, 120, 2000, 1000)));
     PipelineChecks checks = new PipelineChecks("inference-logs", "1m", T, "store refused",
         List.of(new PipelineChecks.Check("volume", "kafka", "kafka (topic logs)", T, "value", 412.0, "12 partitions",
             Map.of("drop", "BAD: 40% below yesterday"))));

@@ -54,6 +54,26 @@ class StatusPageTest {
   }
 
   @Test
+  void aStageBoxShowsItsLearnedP99AndLateBoundBesideTheDeadline() {
+    StatusDocument d = document("stalled", List.of(new StageStatus("kafka", "SEEN", 40, 1, ""),
+        new StageStatus("elasticsearch", "LATE", 3100, 0, "not in elasticsearch 3.1s after emission")));
+    PipelineStatus p = d.pipelines().get(0);
+    CanaryStatus c = p.canary();
+    CanaryStatus learned = new CanaryStatus(c.every(), "20s", c.slo(), c.lastSeq(), c.inFlight(), c.failureStreak(),
+        c.failingAt(), c.passStreak(), c.last24h(), c.last(), true,
+        List.of(new CanaryStatus.Learned("elasticsearch", 400, 410, 1230, 1000)));
+    StatusDocument doc = new StatusDocument(d.instance(), d.now(), d.healthy(), d.unhealthyReason(),
+        List.of(new PipelineStatus(p.name(), p.lastTick(), p.error(), learned)), d.checks(), d.heartbeats(), d.alerts(),
+        d.paging(), d.self());
+
+    String html = StatusPage.render(doc, StatusPage.Charts.NONE);
+
+    assertThat(html).contains("<li class=\"stage st-LATE\" data-stage=\"elasticsearch\">")
+        .contains("not in elasticsearch 3.1s after emission · p99 400 ms · late after 1.2 s · deadline 20s")
+        .contains("40 ms · deadline 20s");
+  }
+
+  @Test
   void theFirstStageThatMissedTheCanaryGetsTheBrokenLinkAndTheStagesAfterItAreGrey() {
     String html = StatusPage.render(document("lost", List.of(new StageStatus("kafka", "SEEN", 120, 1, ""),
         new StageStatus("elasticsearch", "LOST", 90_000, 0, "not in index"),
