@@ -13,6 +13,7 @@ public final class Stores implements AutoCloseable {
   private final SqliteAlertStore alerts;
   private final ObservationStore observations;
   private final HeartbeatStore heartbeats;
+  private final QualityStore quality;
 
   private Stores(Db db) {
     this.db = db;
@@ -20,6 +21,7 @@ public final class Stores implements AutoCloseable {
     this.alerts = new SqliteAlertStore(db);
     this.observations = new SqliteObservationStore(db);
     this.heartbeats = new SqliteHeartbeatStore(db);
+    this.quality = new SqliteQualityStore(db);
   }
 
   /** Opens (creating and migrating if needed) the state in {@code stateDir}. */
@@ -52,6 +54,11 @@ public final class Stores implements AutoCloseable {
     return heartbeats;
   }
 
+  /** The quality and cost tap's tallies. */
+  public QualityStore quality() {
+    return quality;
+  }
+
   /** Whether writes to the state fail now (a full or broken disk): until the next write succeeds. */
   public java.util.Optional<WriteFailure> writeFailure() {
     return db.writeFailure();
@@ -66,6 +73,7 @@ public final class Stores implements AutoCloseable {
   public void prune(java.time.Instant before) {
     canaries.prune(before);
     observations.prune(before);
+    quality.prune(before);
   }
 
   @Override
