@@ -10,6 +10,9 @@ public sealed interface Signal {
   /** The signal's name in the config ("refusal_rate"): its alert's check and its row in /status. */
   String name();
 
+  /** What pages, in a few words, for {@code validate}: "refusal_rate: finish_reason in [content_filter] 5σ above its baseline". */
+  String describe();
+
   /** The name as people read it: "refusal rate". */
   default String words() {
     return name().replace('_', ' ');
@@ -27,6 +30,13 @@ public sealed interface Signal {
     public Rate {
       Objects.requireNonNull(name, "name");
       values = Set.copyOf(values);
+    }
+
+    @Override
+    public String describe() {
+      return name + ": share of " + field + (notIn ? " not in " : " in ") + new java.util.TreeSet<>(values) + " "
+          + (sigma == Math.rint(sigma) ? String.valueOf((long) sigma) : String.valueOf(sigma)) + "σ above its baseline"
+          + " over " + window.toMinutes() + "m (min " + minSamples + " requests)";
     }
   }
 
@@ -46,6 +56,12 @@ public sealed interface Signal {
     public Mean {
       Objects.requireNonNull(name, "name");
     }
+
+    @Override
+    public String describe() {
+      return name + ": " + (quantile == null ? "mean" : "p" + Math.round(quantile * 100)) + " of " + field + " over "
+          + window.toMinutes() + "m " + bound.name().toLowerCase(java.util.Locale.ROOT) + " " + threshold;
+    }
   }
 
   /** A single request using more than {@code max} tokens, its {@code fields} added up. */
@@ -54,12 +70,23 @@ public sealed interface Signal {
       Objects.requireNonNull(name, "name");
       fields = List.copyOf(fields);
     }
+
+    @Override
+    public String describe() {
+      return name + ": one request's " + String.join(" + ", fields.stream().map(FieldPath::path).toList()) + " above "
+          + Math.round(max) + " (once per session)";
+    }
   }
 
   /** Today's spend (UTC day) forecast above {@code cap}, the field summed over requests. */
   record DailySpend(String name, FieldPath field, double cap) implements Signal {
     public DailySpend {
       Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public String describe() {
+      return name + ": today's forecast sum of " + field + " above " + cap + " (at most one page a day)";
     }
   }
 }
