@@ -62,7 +62,11 @@ final class KafkaTap implements Tap {
           consumer.seek(tp, o.offset());
         }
       }
-      consumer.seekToEnd(toEnd);
+      if (!toEnd.isEmpty()) { // an empty list would mean every partition
+        consumer.seekToEnd(toEnd);
+      }
+      // a seek to the end is lazy: resolve it now, or records written before the first poll would be skipped
+      toEnd.forEach(tp -> consumer.position(tp, cfg.timeout()));
       return null;
     } catch (KafkaException e) {
       return "cannot rebuild from kafka topic " + cfg.topic() + ": " + Causes.of(e);

@@ -63,7 +63,7 @@ public record Config(
   }
 
   /** A pipeline's quality and cost signals, read by its tap. */
-  public record Quality(TapSpec tap, io.oobwatch.watchdog.quality.QualitySpec spec) {}
+  public record Quality(TapSpec tap, io.oobwatch.watchdog.config.QualitySpec spec) {}
 
   /** Where the tap reads: its kind's name and settings. */
   public record TapSpec(String kind, io.oobwatch.probes.SignalSource.Tap source) {}

@@ -16,7 +16,9 @@ import io.oobwatch.watchdog.page.Pauses;
 import io.oobwatch.watchdog.page.TwilioPager;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
+import io.oobwatch.watchdog.schedule.QualityWatch;
 import io.oobwatch.watchdog.schedule.SignalWatch;
+import io.oobwatch.watchdog.schedule.TapWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.self.StateAlarm;
 import io.oobwatch.watchdog.server.StatusServer;
@@ -61,6 +63,8 @@ public final class Daemon implements AutoCloseable {
   private final List<PipelineWatch> watches = new ArrayList<>();
   /** Freshness, volume and consumer-lag checks: one watch per pipeline that has any. */
   private final List<SignalWatch> signalWatches = new ArrayList<>();
+  private final List<QualityWatch> qualityWatches = new ArrayList<>();
+  private final List<TapWatch> taps = new ArrayList<>();
   private final List<AutoCloseable> probes = new ArrayList<>();
   private final ScheduledExecutorService scheduler;
   private final Alerts alerts;
@@ -118,6 +122,12 @@ public final class Daemon implements AutoCloseable {
           probes.add(sw::closeProbes);
           signalWatches.add(sw);
         }
+        if (p.quality() != null) {
+          TapWatch tap = new TapWatch(p.name(), factory.tap(p, config.instance()), p.quality().spec(), stores.quality(), clock);
+          taps.add(tap);
+          qualityWatches.add(new QualityWatch(config.instance(), p.name(), p.quality().spec(), stores.quality(), alerts, clock,
+              p.quality().tap().source().where(p.name()), tap::health));
+        }
       }
       AtomicInteger n = new AtomicInteger();
       AtomicInteger h = new AtomicInteger();
@@ -126,7 +136,7 @@ public final class Daemon implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      this.scheduler = Executors.newScheduledThreadPool(watches.size() + signalWatches.size() + 2, r -> {
+      this.scheduler = Executors.newScheduledThreadPool(watches.size() + signalWatches.size() + qualityWatches.size() + 2, r -> {
         Thread t = new Thread(r, "oobwatch-eval-" + n.incrementAndGet());
         t.setDaemon(true);
         return t;
@@ -192,6 +202,10 @@ public final class Daemon implements AutoCloseable {
         d.pagingView.refresh();
       }, 0, w.every().toMillis(), TimeUnit.MILLISECONDS);
     }
+    d.taps.forEach(TapWatch::start);
+    for (QualityWatch w : d.qualityWatches) {
+      d.scheduler.scheduleWithFixedDelay(w::tick, 0, QualityWatch.EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
     d.scheduler.scheduleWithFixedDelay(() -> d.stores.prune(clock.instant().minus(HISTORY)), 1, 60, TimeUnit.MINUTES);
     // heartbeats: judged every second (a push turns missing by time alone; the first pass, at once,
     // pages what became overdue while oobwatch was down), each pull probed every `every`
@@ -228,6 +242,9 @@ public final class Daemon implements AutoCloseable {
       out.add(new Alerts.Watched(w.name(), Rule.CANARY));
     }
     for (SignalWatch w : signalWatches) {
+      w.rules().forEach(rule -> out.add(new Alerts.Watched(w.name(), rule)));
+    }
+    for (QualityWatch w : qualityWatches) {
       w.rules().forEach(rule -> out.add(new Alerts.Watched(w.name(), rule)));
     }
     out.addAll(heartbeats.watchedRules());
@@ -387,6 +404,10 @@ public final class Daemon implements AutoCloseable {
     return heartbeats;
   }
 
+  public List<QualityWatch> qualityWatches() {
+    return List.copyOf(qualityWatches);
+  }
+
   public List<SignalWatch> signalWatches() {
     return List.copyOf(signalWatches);
   }
@@ -443,6 +464,7 @@ public final class Daemon implements AutoCloseable {
     if (server != null) {
       server.close();
     }
+    taps.forEach(TapWatch::close);
     if (dispatcher != null) {
       dispatcher.close();
     }

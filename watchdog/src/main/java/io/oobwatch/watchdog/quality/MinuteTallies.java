@@ -1,5 +1,7 @@
 package io.oobwatch.watchdog.quality;
 
+import io.oobwatch.watchdog.config.QualitySpec;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,7 @@
 package io.oobwatch.watchdog.quality;
 
+import io.oobwatch.watchdog.config.Signal;
+
 import io.oobwatch.watchdog.detect.Finding;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,13 @@
 package io.oobwatch.watchdog.quality;
 
+import io.oobwatch.watchdog.config.QualitySpec;
+
+import io.oobwatch.watchdog.config.Pricing;
+
+import io.oobwatch.watchdog.config.FieldPath;
+
+import io.oobwatch.watchdog.config.Signal;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

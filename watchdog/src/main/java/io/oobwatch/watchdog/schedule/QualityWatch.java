@@ -7,10 +7,10 @@ import io.oobwatch.watchdog.detect.Rule.Kind;
 import io.oobwatch.watchdog.quality.Judgement;
 import io.oobwatch.watchdog.quality.MeanRule;
 import io.oobwatch.watchdog.quality.MinuteTallies;
-import io.oobwatch.watchdog.quality.QualitySpec;
+import io.oobwatch.watchdog.config.QualitySpec;
 import io.oobwatch.watchdog.quality.RateRule;
 import io.oobwatch.watchdog.quality.RequestRule;
-import io.oobwatch.watchdog.quality.Signal;
+import io.oobwatch.watchdog.config.Signal;
 import io.oobwatch.watchdog.quality.SpendRule;
 import io.oobwatch.watchdog.quality.Tally;
 import io.oobwatch.watchdog.store.QualityStore;
@@ -46,6 +46,9 @@ public final class QualityWatch {
   /** A minute (or hour) this long past its end is final: the tap has stored all of it. */
   static final Duration SETTLED = Duration.ofMinutes(2);
   private static final Duration HOUR = Duration.ofHours(1);
+  static final Rule TAP = Rule.of(Kind.TAP_LAG, "tap");
+  /** How often a round runs: the tallies are per minute. */
+  public static final Duration EVERY = Duration.ofMinutes(1);
 
   private final String instance;
   private final String pipeline;
@@ -55,6 +58,9 @@ public final class QualityWatch {
   private final Clock clock;
   private final Set<Rule> rules;
   private final Duration lookback;
+  /** The tap's health, judged by its own rule; null for a watch without a tap (tests of the rules). */
+  private final java.util.function.Supplier<io.oobwatch.watchdog.quality.TapHealth> tap;
+  private final String tapWhere;
   private final Map<Instant, Tally> hours = new HashMap<>();
   private final TreeMap<Instant, Tally> finalMinutes = new TreeMap<>();
   private volatile Snapshot snapshot;
@@ -71,6 +77,17 @@ public final class QualityWatch {
   public record SignalStatus(String name, Rule rule, Judgement.Figure figure, String status) {}
 
   public QualityWatch(String instance, String pipeline, QualitySpec spec, QualityStore store, Alerts alerts, Clock clock) {
+    this(instance, pipeline, spec, store, alerts, clock, null, null);
+  }
+
+  /**
+   * @param tapWhere where the tap reads, in words ("kafka topic inference-logs")
+   * @param tap its health, judged every round (rule {@code tap-lag:tap})
+   */
+  public QualityWatch(String instance, String pipeline, QualitySpec spec, QualityStore store, Alerts alerts, Clock clock,
+      String tapWhere, java.util.function.Supplier<io.oobwatch.watchdog.quality.TapHealth> tap) {
+    this.tap = tap;
+    this.tapWhere = tapWhere;
     this.instance = instance;
     this.pipeline = pipeline;
     this.spec = spec;
@@ -86,6 +103,9 @@ public final class QualityWatch {
       } else if (s instanceof Signal.Mean m && m.window().compareTo(longest) > 0) {
         longest = m.window();
       }
+    }
+    if (tap != null) {
+      r.add(TAP);
     }
     this.rules = Collections.unmodifiableSet(r);
     this.lookback = longest.compareTo(HOUR) > 0 ? longest : HOUR;
@@ -134,6 +154,11 @@ public final class QualityWatch {
       problems = lastHour.problemsInWords();
       Set<Rule> open = alerts.openRules(pipeline);
       alerts.round(() -> {
+        if (tap != null) {
+          Judgement j = io.oobwatch.watchdog.quality.TapRule.judge(tapWhere, tap.get(), now);
+          SignalWatch.apply(alerts, instance, pipeline, TAP, "tap", j.finding(), open.contains(TAP));
+          statuses.put("tap", new SignalStatus("tap", TAP, j.figure(), line(j.finding())));
+        }
         for (Signal s : spec.signals()) {
           Judgement j = judge(s, minutes, now);
           Rule rule = rule(s);
@@ -144,8 +169,7 @@ public final class QualityWatch {
             }
           }
           SignalWatch.apply(alerts, instance, pipeline, rule, s.name(), f, open.contains(rule));
-          statuses.put(s.name(), new SignalStatus(s.name(), rule, j.figure(),
-              f.condition() == Finding.Condition.BAD ? "BAD: " + f.status() : f.status()));
+          statuses.put(s.name(), new SignalStatus(s.name(), rule, j.figure(), line(f)));
         }
       });
     } catch (StateStoreException e) {
@@ -156,6 +180,10 @@ public final class QualityWatch {
     }
     snapshot = new Snapshot(pipeline, error == null ? now : snapshot.lastTick(),
         Collections.unmodifiableMap(statuses), records, problems, error);
+  }
+
+  private static String line(Finding f) {
+    return f.condition() == Finding.Condition.BAD ? "BAD: " + f.status() : f.status();
   }
 
   /** One signal's judgement from the round's minutes and the stored hours. */

@@ -3,9 +3,6 @@ package io.oobwatch.watchdog.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oobwatch.probes.kafka.KafkaConfig;
-import io.oobwatch.watchdog.quality.FieldPath;
-import io.oobwatch.watchdog.quality.Pricing;
-import io.oobwatch.watchdog.quality.Signal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

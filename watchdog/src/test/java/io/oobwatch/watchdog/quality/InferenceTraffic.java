@@ -1,5 +1,9 @@
 package io.oobwatch.watchdog.quality;
 
+import io.oobwatch.watchdog.config.Pricing;
+
+import io.oobwatch.watchdog.config.FieldPath;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,5 +1,13 @@
 package io.oobwatch.watchdog.quality;
 
+import io.oobwatch.watchdog.config.QualitySpec;
+
+import io.oobwatch.watchdog.config.Pricing;
+
+import io.oobwatch.watchdog.config.FieldPath;
+
+import io.oobwatch.watchdog.config.Signal;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

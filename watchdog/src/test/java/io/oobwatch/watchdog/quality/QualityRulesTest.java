@@ -1,5 +1,11 @@
 package io.oobwatch.watchdog.quality;
 
+import io.oobwatch.watchdog.config.QualitySpec;
+
+import io.oobwatch.watchdog.config.FieldPath;
+
+import io.oobwatch.watchdog.config.Signal;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oobwatch.watchdog.detect.Finding.Condition;
@@ -207,5 +213,22 @@ class QualityRulesTest {
 
     assertThat(rule.judge(quiet, NOW, NOW.minus(Duration.ofHours(3))).finding().condition()).isEqualTo(Condition.UNDECIDED);
     assertThat(rule.judge(quiet, NOW, NOW.minus(Duration.ofHours(11))).finding().condition()).isEqualTo(Condition.OK);
+  }
+
+  @Test
+  void aTapThatFallsBehindOrCannotReadRaisesItsOwnAlertAndResolvesOnceCaughtUp() {
+    TapHealth behind = new TapHealth(NOW, 120_000, NOW.minus(Duration.ofMinutes(3)), null, null, 5, "rebuilt");
+    Judgement j = TapRule.judge("kafka topic logs", behind, NOW);
+    assertThat(j.finding().condition()).isEqualTo(Condition.BAD);
+    assertThat(j.finding().summary()).isEqualTo("the quality tap on kafka topic logs is 3m behind");
+
+    TapHealth down = new TapHealth(NOW, -1, null, "kafka at k:9092 not answering within 10s", NOW.minusSeconds(150), 0, "");
+    assertThat(TapRule.judge("kafka topic logs", down, NOW).finding().summary())
+        .isEqualTo("the quality tap cannot read kafka topic logs for 2m");
+
+    TapHealth caughtUp = new TapHealth(NOW, 40, NOW.minusSeconds(5), null, null, 9, "rebuilt");
+    assertThat(TapRule.judge("kafka topic logs", caughtUp, NOW).finding().condition()).isEqualTo(Condition.OK);
+    TapHealth between = new TapHealth(NOW, 4_000, NOW.minusSeconds(60), null, null, 9, "rebuilt");
+    assertThat(TapRule.judge("kafka topic logs", between, NOW).finding().condition()).isEqualTo(Condition.UNDECIDED);
   }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.oobwatch.testkit.TestClock;
 import io.oobwatch.watchdog.alert.Alerts;
-import io.oobwatch.watchdog.quality.FieldPath;
+import io.oobwatch.watchdog.config.FieldPath;
 import io.oobwatch.watchdog.quality.InferenceTraffic;
 import io.oobwatch.watchdog.quality.MinuteTallies;
-import io.oobwatch.watchdog.quality.QualitySpec;
-import io.oobwatch.watchdog.quality.Signal;
+import io.oobwatch.watchdog.config.QualitySpec;
+import io.oobwatch.watchdog.config.Signal;
 import io.oobwatch.watchdog.quality.Tally;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.QualityStore;

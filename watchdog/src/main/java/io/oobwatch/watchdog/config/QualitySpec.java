@@ -1,4 +1,4 @@
-package io.oobwatch.watchdog.quality;
+package io.oobwatch.watchdog.config;
 
 import java.util.List;
 import java.util.Objects;

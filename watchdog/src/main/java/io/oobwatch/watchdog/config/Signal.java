@@ -1,4 +1,4 @@
-package io.oobwatch.watchdog.quality;
+package io.oobwatch.watchdog.config;
 
 import java.time.Duration;
 import java.util.List;

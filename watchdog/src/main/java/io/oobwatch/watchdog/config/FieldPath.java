@@ -1,4 +1,4 @@
-package io.oobwatch.watchdog.quality;
+package io.oobwatch.watchdog.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -22,7 +22,7 @@ public record FieldPath(String path, List<String> parts) {
   }
 
   /** The field's node, or null when the record lacks it (or holds JSON null). */
-  JsonNode find(JsonNode record) {
+  public JsonNode find(JsonNode record) {
     JsonNode n = record;
     for (String p : parts) {
       n = n == null || !n.isObject() ? null : n.get(p);
