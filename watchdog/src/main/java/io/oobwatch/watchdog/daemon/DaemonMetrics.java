@@ -7,6 +7,7 @@ import io.oobwatch.watchdog.page.DeliveryWatch;
 import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
+import io.oobwatch.watchdog.schedule.QualityWatch;
 import io.oobwatch.watchdog.server.Exposition;
 import io.oobwatch.watchdog.server.Exposition.Type;
 import io.oobwatch.watchdog.store.Alert;
@@ -38,11 +39,19 @@ final class DaemonMetrics {
   private final HeartbeatWatch heartbeats;
   /** How far back sent pages are followed to their delivery (see DeliveryWatch#followFor). */
   private final Duration followFor;
+  private final List<QualityWatch> quality;
   private final Map<String, Map<CanaryOutcome.Verdict, Long>> outcomes = new TreeMap<>();
   private final Map<String, Map<String, Histogram>> latency = new TreeMap<>();
 
   DaemonMetrics(Config config, Clock clock, AlertStore alertStore, Outbox outbox, List<PipelineWatch> watches,
       HeartbeatWatch heartbeats) {
+    this(config, clock, alertStore, outbox, watches, heartbeats, List.of());
+  }
+
+  /** @param quality the quality watches, by reference: filled after this is made, read at scrape time */
+  DaemonMetrics(Config config, Clock clock, AlertStore alertStore, Outbox outbox, List<PipelineWatch> watches,
+      HeartbeatWatch heartbeats, List<QualityWatch> quality) {
+    this.quality = quality;
     this.clock = clock;
     this.alertStore = alertStore;
     this.outbox = outbox;
@@ -86,7 +95,33 @@ final class DaemonMetrics {
     canaries(e);
     alertsAndPages(e, now);
     heartbeats(e, now);
+    quality(e);
     return e.text();
+  }
+
+  /** Each quality and cost signal's value, baseline and σ, as of its watch's last round. */
+  private void quality(Exposition e) {
+    if (quality.isEmpty()) {
+      return;
+    }
+    e.family("oobwatch_quality_value", Type.GAUGE, "A quality or cost signal's current figure (a rate as a fraction,"
+        + " a mean, tokens, a spend forecast); the tap signal's is its lag in records.");
+    figures(e, f -> f.value());
+    e.family("oobwatch_quality_baseline", Type.GAUGE, "What the signal is judged against (same hour, last 7 days).");
+    figures(e, f -> f.baseline());
+    e.family("oobwatch_quality_sigma", Type.GAUGE, "The standard error the signal's value is judged with.");
+    figures(e, f -> f.sigma());
+  }
+
+  private void figures(Exposition e, java.util.function.Function<io.oobwatch.watchdog.quality.Judgement.Figure, Double> of) {
+    for (QualityWatch w : quality) {
+      for (QualityWatch.SignalStatus s : w.snapshot().signals().values()) {
+        Double v = of.apply(s.figure());
+        if (v != null && !v.isNaN()) {
+          e.sample(v, "pipeline", w.name(), "signal", s.name());
+        }
+      }
+    }
   }
 
   private synchronized void canaries(Exposition e) {

@@ -6,6 +6,7 @@ import io.oobwatch.probes.canary.Durations;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
+import io.oobwatch.watchdog.schedule.QualityWatch;
 import io.oobwatch.watchdog.schedule.SignalWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.server.Health;
@@ -14,6 +15,7 @@ import io.oobwatch.watchdog.status.CanaryHistory;
 import io.oobwatch.watchdog.status.CanaryStatus;
 import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PipelineChecks;
+import io.oobwatch.watchdog.status.PipelineQuality;
 import io.oobwatch.watchdog.status.PipelineStatus;
 import io.oobwatch.watchdog.status.SignalHistory;
 import io.oobwatch.watchdog.status.StageStatus;
@@ -43,7 +45,12 @@ final class DaemonStatus implements StatusSource {
    */
   record Loops(
       List<PipelineWatch> pipelines, List<SignalWatch> signals, HeartbeatWatch heartbeats, SelfWatch self,
-      Supplier<String> state) {}
+      Supplier<String> state, List<QualityWatch> quality) {
+    Loops(List<PipelineWatch> pipelines, List<SignalWatch> signals, HeartbeatWatch heartbeats, SelfWatch self,
+        Supplier<String> state) {
+      this(pipelines, signals, heartbeats, self, state, List.of());
+    }
+  }
 
   private final Config config;
   private final Clock clock;
@@ -139,7 +146,18 @@ final class DaemonStatus implements StatusSource {
         loops.heartbeats().status(),
         p.alerts(),
         p.paging(),
-        loops.self().status());
+        loops.self().status(),
+        loops.quality().stream().map(DaemonStatus::quality).toList());
+  }
+
+  /** Per pipeline with a tap, each quality and cost signal beside its baseline. */
+  static PipelineQuality quality(QualityWatch w) {
+    QualityWatch.Snapshot s = w.snapshot();
+    List<PipelineQuality.Signal> signals = s.signals().values().stream().map(q -> new PipelineQuality.Signal(q.name(),
+        q.rule().id(), Double.isNaN(q.figure().value()) ? null : q.figure().value(), q.figure().baseline(),
+        q.figure().sigma(), q.figure().samples(), q.status())).toList();
+    return new PipelineQuality(w.name(), s.lastTick(), s.records(), s.problems().isEmpty() ? null : s.problems(), s.error(),
+        signals);
   }
 
   private PipelineStatus pipeline(PipelineWatch w) {

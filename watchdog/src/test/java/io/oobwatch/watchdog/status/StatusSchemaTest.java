@@ -75,7 +75,10 @@ class StatusSchemaTest {
         List.of(new SelfStatus.Peer("wd-us-1", "http://peer/healthz", "30s", 3, T, false, 4, T, "refused")));
     return new StatusDocument("wd-1", T, false, "evaluation stalled",
         List.of(new PipelineStatus("inference-logs", T, "store refused", canary)), List.of(checks), heartbeats,
-        List.of(new AlertStatus(1, "inference-logs", "canary", "resolved", "store", "canary lost", T, T)), paging, self);
+        List.of(new AlertStatus(1, "inference-logs", "canary", "resolved", "store", "canary lost", T, T)), paging, self,
+        List.of(new PipelineQuality("inference-logs", T, 12034, "3 not JSON", "store refused",
+            List.of(new PipelineQuality.Signal("refusal_rate", "rate-rise:refusal_rate", 0.148, 0.021, 0.004, 1203,
+                "BAD: refusal rate 14.8% over 5m (1,203 requests)")))));
   }
 
   @Test
