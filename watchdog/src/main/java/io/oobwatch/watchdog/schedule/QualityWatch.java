@@ -149,7 +149,7 @@ public final class QualityWatch {
     String problems = "";
     try {
       TreeMap<Instant, Tally> minutes = minutes(now);
-      Tally lastHour = Tally.of(minutes.tailMap(now.minus(HOUR), true).values());
+      Tally lastHour = Tally.counts(minutes.tailMap(now.minus(HOUR), true).values());
       records = lastHour.records();
       problems = lastHour.problemsInWords();
       Set<Rule> open = alerts.openRules(pipeline);
@@ -210,13 +210,21 @@ public final class QualityWatch {
         hourly.put(h, t.measure(d.field().path()).sum());
       }
     }
-    hourly.put(hour, Tally.of(minutes.subMap(hour, true, now, false).values()).measure(d.field().path()).sum());
+    hourly.put(hour, window(minutes, now, Duration.between(hour, now)).measure(d.field().path()).sum());
     Instant openedAt = alerts.openAlert(pipeline, rule(s)).map(a -> a.openedAt()).orElse(null);
     return new SpendRule(d).judge(hourly, now, openedAt);
   }
 
-  private static Tally window(TreeMap<Instant, Tally> minutes, Instant now, Duration window) {
-    return Tally.of(minutes.subMap(now.minus(window), true, now, false).values());
+  /** The round's windows, merged once per length: signals of the same window share it (rules only read a tally). */
+  private final Map<Duration, Tally> windows = new HashMap<>();
+  private Instant windowsAt;
+
+  private Tally window(TreeMap<Instant, Tally> minutes, Instant now, Duration window) {
+    if (!now.equals(windowsAt)) {
+      windows.clear();
+      windowsAt = now;
+    }
+    return windows.computeIfAbsent(window, w -> Tally.of(minutes.subMap(now.minus(w), true, now, false).values()));
   }
 
   /** The same clock hour on each of the last 7 days that has a tally. */
