@@ -186,6 +186,21 @@ public final class QualityWatch {
     return f.condition() == Finding.Condition.BAD ? "BAD: " + f.status() : f.status();
   }
 
+  /**
+   * Every signal judged now from the stored tallies, acting on none of them: what {@code oobwatch
+   * check} prints. A watch made for this alone may have no alerts (null).
+   */
+  public Map<String, SignalStatus> figures() {
+    Instant now = clock.instant();
+    TreeMap<Instant, Tally> minutes = minutes(now);
+    Map<String, SignalStatus> out = new LinkedHashMap<>();
+    for (Signal s : spec.signals()) {
+      Judgement j = judge(s, minutes, now);
+      out.put(s.name(), new SignalStatus(s.name(), rule(s), j.figure(), line(j.finding())));
+    }
+    return out;
+  }
+
   /** One signal's judgement from the round's minutes and the stored hours. */
   Judgement judge(Signal s, TreeMap<Instant, Tally> minutes, Instant now) {
     if (s instanceof Signal.Rate r) {
@@ -211,7 +226,7 @@ public final class QualityWatch {
       }
     }
     hourly.put(hour, window(minutes, now, Duration.between(hour, now)).measure(d.field().path()).sum());
-    Instant openedAt = alerts.openAlert(pipeline, rule(s)).map(a -> a.openedAt()).orElse(null);
+    Instant openedAt = alerts == null ? null : alerts.openAlert(pipeline, rule(s)).map(a -> a.openedAt()).orElse(null);
     return new SpendRule(d).judge(hourly, now, openedAt);
   }
 

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon with a pipeline watched by its tap alone: the tap reads the real topic on its own
- * thread, the quality round runs at start, and /status and /metrics carry each signal's figures.
+ * thread, the quality round runs at start, /status and /metrics carry each signal's figures, and
+ * {@code check} prints them from the stored tallies afterwards.
  */
 class DaemonQualityTest {
   @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
@@ -64,6 +65,15 @@ class DaemonQualityTest {
       assertThat(d.qualityWatches()).hasSize(1);
       assertThat(get(http, base + "/metrics")).contains("oobwatch_quality_value{pipeline=\"inference-logs\",signal=\"tap\"}");
     }
+
+    // check reads the figures the daemon's tap stored, beside their baselines
+    java.io.StringWriter printed = new java.io.StringWriter();
+    picocli.CommandLine cli = new picocli.CommandLine(io.oobwatch.watchdog.cli.Main.class);
+    cli.setOut(new java.io.PrintWriter(printed));
+    int exit = cli.execute("check", "-c", config.toString());
+    assertThat(printed.toString()).containsPattern("inference-logs +refusal_rate +FIGURES +- +refusal rate 0\\.0% over 5m \\(50 requests\\)")
+        .containsPattern("inference-logs +confidence +FIGURES +- +confidence mean 0\\.8 over 2m \\(50 requests\\)");
+    assertThat(exit).isZero();
   }
 
   static String get(HttpClient http, String url) throws Exception {
