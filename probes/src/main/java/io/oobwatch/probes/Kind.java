@@ -25,7 +25,8 @@ public record Kind(
     Role<? extends StageConfig> stage,
     Role<? extends SignalSource.Freshness> freshness,
     Role<? extends SignalSource.Volume> volume,
-    Role<? extends SignalSource.ConsumerLag> consumerLag) {
+    Role<? extends SignalSource.ConsumerLag> consumerLag,
+    Role<? extends SignalSource.Tap> tap) {
 
   public Kind {
     Objects.requireNonNull(name, "name");
@@ -34,27 +35,31 @@ public record Kind(
 
   /** A kind with no uses yet; add them with the {@code with*} methods. */
   public static Kind named(String name, String system) {
-    return new Kind(name, system, null, null, null, null, null);
+    return new Kind(name, system, null, null, null, null, null, null);
   }
 
   public Kind withEntry(String doc, Function<Settings, ? extends InjectorConfig> read) {
-    return new Kind(name, system, new Role<>(doc, read), stage, freshness, volume, consumerLag);
+    return new Kind(name, system, new Role<>(doc, read), stage, freshness, volume, consumerLag, tap);
   }
 
   public Kind withStage(String doc, Function<Settings, ? extends StageConfig> read) {
-    return new Kind(name, system, entry, new Role<>(doc, read), freshness, volume, consumerLag);
+    return new Kind(name, system, entry, new Role<>(doc, read), freshness, volume, consumerLag, tap);
   }
 
   public Kind withFreshness(String doc, Function<Settings, ? extends SignalSource.Freshness> read) {
-    return new Kind(name, system, entry, stage, new Role<>(doc, read), volume, consumerLag);
+    return new Kind(name, system, entry, stage, new Role<>(doc, read), volume, consumerLag, tap);
   }
 
   public Kind withVolume(String doc, Function<Settings, ? extends SignalSource.Volume> read) {
-    return new Kind(name, system, entry, stage, freshness, new Role<>(doc, read), consumerLag);
+    return new Kind(name, system, entry, stage, freshness, new Role<>(doc, read), consumerLag, tap);
   }
 
   public Kind withConsumerLag(String doc, Function<Settings, ? extends SignalSource.ConsumerLag> read) {
-    return new Kind(name, system, entry, stage, freshness, volume, new Role<>(doc, read));
+    return new Kind(name, system, entry, stage, freshness, volume, new Role<>(doc, read), tap);
+  }
+
+  public Kind withTap(String doc, Function<Settings, ? extends SignalSource.Tap> read) {
+    return new Kind(name, system, entry, stage, freshness, volume, consumerLag, new Role<>(doc, read));
   }
 
   /** How this kind is read where {@code use} says; null when it cannot be written there. */
@@ -70,6 +75,8 @@ public record Kind(
         return volume;
       case CONSUMER_LAG:
         return consumerLag;
+      case TAP:
+        return tap;
       default:
         throw new AssertionError(use);
     }

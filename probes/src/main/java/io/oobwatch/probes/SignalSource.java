@@ -36,4 +36,13 @@ public interface SignalSource {
     /** The group's name, the check's default name. */
     String group();
   }
+
+  /** A log stream oobwatch can read itself, for the quality and cost signals. */
+  interface Tap extends SignalSource {
+    /**
+     * A reader of the stream in its own consumer group, {@code group}, that never commits offsets
+     * (so it changes nothing another consumer sees). Opening never connects.
+     */
+    io.oobwatch.probes.Tap tap(String group, ProbeContext ctx);
+  }
 }

@@ -11,7 +11,9 @@ public enum Use {
   /** {@code volume}: records per minute. */
   VOLUME("volume", "volume", "volume[]"),
   /** {@code consumer_lag}: a consumer group's lag. */
-  CONSUMER_LAG("consumer lag", "consumer_lag", "consumer_lag[]");
+  CONSUMER_LAG("consumer lag", "consumer_lag", "consumer_lag[]"),
+  /** {@code tap}: oobwatch's own read-only consumer of the log stream, for quality and cost signals. */
+  TAP("tap", "tap", "tap");
 
   private final String title;
   private final String noun;

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * @param timeout bound of each blocking call to the cluster
  */
 public record KafkaConfig(String bootstrap, String topic, Map<String, String> clientProperties, Duration timeout)
-    implements InjectorConfig, StageConfig, SignalSource.Volume {
+    implements InjectorConfig, StageConfig, SignalSource.Volume, SignalSource.Tap {
 
   private static final String MASK = "****";
 
@@ -77,6 +77,11 @@ public record KafkaConfig(String bootstrap, String topic, Map<String, String> cl
     return new KafkaEndOffsets(this, ctx.clock(), ctx.shared());
   }
 
+  @Override
+  public io.oobwatch.probes.Tap tap(String group, ProbeContext ctx) {
+    return new KafkaTap(this, group);
+  }
+
   /** The end offsets' growth needs two readings. */
   @Override
   public boolean rateFromTwoReadings() {
@@ -100,6 +105,29 @@ public record KafkaConfig(String bootstrap, String topic, Map<String, String> cl
     clientProperties.forEach((k, v) -> shown.put(k, isSecret(k) ? MASK : v));
     return "KafkaConfig[bootstrap=" + bootstrap + ", topic=" + topic + ", clientProperties=" + shown
         + ", timeout=" + timeout + "]";
+  }
+
+  /**
+   * What every reader of the topic sets (a stage, the tap): byte values, never an automatic commit
+   * or topic creation, calls bounded by the timeout, fast reconnects. The reader sets its group
+   * and where it starts.
+   */
+  Properties readerProperties(String clientId) {
+    int timeoutMs = timeoutMillis();
+    Properties p = baseProperties();
+    p.remove(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    p.put(org.apache.kafka.clients.consumer.ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    String bytes = org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName();
+    p.put(org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, bytes);
+    p.put(org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, bytes);
+    p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    p.put(org.apache.kafka.clients.consumer.ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs));
+    p.put(org.apache.kafka.clients.consumer.ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs));
+    // partitions added to the topic are noticed within a minute (tunable: not part of the contract)
+    p.putIfAbsent(org.apache.kafka.clients.consumer.ConsumerConfig.METADATA_MAX_AGE_CONFIG, "60000");
+    p.put(org.apache.kafka.clients.consumer.ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+    return p;
   }
 
   /** The extra settings as client properties, before the probe adds its own. */

@@ -3,7 +3,7 @@ package io.oobwatch.probes.kafka;
 import io.oobwatch.probes.Kind;
 import io.oobwatch.probes.Settings;
 
-/** Kafka: an entry (produce), a stage (consume from the end), a volume (end-offset growth) and consumer lag. */
+/** Kafka: an entry (produce), a stage (consume from the end), a volume (end-offset growth), consumer lag and a tap. */
 public final class KafkaKind {
   private static final String TOPIC = "`bootstrap`, `topic`, `properties` (extra client settings, e.g. SASL), `timeout` (10s)";
 
@@ -12,6 +12,8 @@ public final class KafkaKind {
       .withStage(TOPIC + "; a consumer that never commits, positioned at the end offsets before each canary is produced",
           KafkaKind::topic)
       .withVolume(TOPIC + "; the growth of the topic's end offsets (admin client only)", KafkaKind::topic)
+      .withTap(TOPIC + "; oobwatch's own consumer (group `oobwatch-INSTANCE`, manual assignment, never commits)"
+          + " for the quality and cost signals", KafkaKind::topic)
       .withConsumerLag("`bootstrap`, `group`, optional `topic`, `properties`, `timeout`; the group's lag,"
           + " committed offsets and state", KafkaKind::group);
 

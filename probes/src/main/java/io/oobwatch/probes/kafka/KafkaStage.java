@@ -29,7 +29,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Proves that a canary reached a Kafka topic, and when, on oobwatch's clock.
@@ -294,23 +293,11 @@ public final class KafkaStage implements Stage {
   }
 
   Properties consumerProperties() {
-    int timeoutMs = cfg.timeoutMillis();
-    Properties p = cfg.baseProperties();
+    Properties p = cfg.readerProperties("oobwatch-stage-" + name + "-" + cfg.topic());
     // no group: nothing is committed, no rebalance, no offsets of anyone else touched
     p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "oobwatch-stage-" + name + "-" + cfg.topic());
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     // a position deleted by retention: the oldest record left is the closest to where we were
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs));
-    p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeoutMs));
-    // partitions added to the topic are noticed within a minute (tunable: not part of the contract)
-    p.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "60000");
-    p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
     return p;
   }
 

@@ -11,11 +11,14 @@ import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.config.ConfigException;
 import io.oobwatch.watchdog.daemon.CanaryCheck;
 import io.oobwatch.watchdog.daemon.SignalCheck;
+import io.oobwatch.watchdog.schedule.QualityWatch;
+import io.oobwatch.watchdog.store.Stores;
 import io.oobwatch.watchdog.status.StageStatus;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -64,7 +67,7 @@ final class CheckCommand implements Callable<Integer> {
     for (Config.Pipeline p : c.pipelines()) {
       if (pipeline == null || p.name().equals(pipeline)) {
         named = true;
-        if (p.canary() != null || !p.checks().isEmpty()) {
+        if (p.canary() != null || !p.checks().isEmpty() || p.quality() != null) {
           chosen.add(p);
         }
       }
@@ -113,6 +116,15 @@ final class CheckCommand implements Callable<Integer> {
         problems.add(f.pipeline() + ": " + f.problem());
       }
     }
+    Map<String, Map<String, QualityWatch.SignalStatus>> quality = quality(c, chosen);
+    for (Map.Entry<String, Map<String, QualityWatch.SignalStatus>> e : quality.entrySet()) {
+      for (QualityWatch.SignalStatus s : e.getValue().values()) {
+        if (s.status().startsWith("BAD: ")) {
+          code = 2;
+          problems.add(e.getKey() + ": " + s.status().substring(5));
+        }
+      }
+    }
     if (json) {
       printJson(out, code, chosen, outcomes, checks);
     } else {
@@ -140,9 +152,41 @@ final class CheckCommand implements Callable<Integer> {
         out.printf(row, f.pipeline(), f.check(), f.result(),
             f.age() == null ? "-" : Durations.format(f.age()), f.problem() == null ? f.reason() : f.problem() + ". " + f.reason());
       }
+      // quality and cost: the figures the daemon's tap stored, beside their baselines
+      quality.forEach((pipeline, figures) -> figures.values().forEach(s -> out.printf(row, pipeline, s.name(),
+          s.status().startsWith("BAD: ") ? "BAD" : "FIGURES", "-",
+          s.status().startsWith("BAD: ") ? s.status().substring(5) : s.status())));
     }
     out.flush();
     return code;
+  }
+
+  /**
+   * Per pipeline with a tap, each signal judged from the tallies in oobwatch's own state (what the
+   * running daemon's tap stored); a state that cannot be read shows as one row saying why.
+   */
+  private static Map<String, Map<String, QualityWatch.SignalStatus>> quality(Config c, List<Config.Pipeline> chosen) {
+    Map<String, Map<String, QualityWatch.SignalStatus>> out = new java.util.LinkedHashMap<>();
+    if (chosen.stream().noneMatch(p -> p.quality() != null)) {
+      return out;
+    }
+    try (Stores stores = Stores.open(c.stateDir())) {
+      for (Config.Pipeline p : chosen) {
+        if (p.quality() != null) {
+          out.put(p.name(), new QualityWatch(c.instance(), p.name(), p.quality().spec(), stores.quality(), null,
+              Clock.systemUTC()).figures());
+        }
+      }
+    } catch (RuntimeException e) {
+      for (Config.Pipeline p : chosen) {
+        if (p.quality() != null) {
+          out.put(p.name(), Map.of("state", new QualityWatch.SignalStatus("state", null,
+              new io.oobwatch.watchdog.quality.Judgement.Figure(Double.NaN, null, null, 0),
+              "cannot read oobwatch's state in " + c.stateDir() + ": " + e.getMessage())));
+        }
+      }
+    }
+    return out;
   }
 
   private static int level(CanaryOutcome.Verdict v) {

@@ -54,6 +54,13 @@ final class ValidateCommand implements Callable<Integer> {
           + "; " + c.cluster().agree() + " must agree)";
       spec.commandLine().getOut().printf("%s: valid. instance %s; %d pipeline(s): %s%s; paging: %s%s%n", c.source(),
           c.instance(), c.pipelines().size(), pipelines, heartbeats, paging, cluster);
+      for (Config.Pipeline p : c.pipelines()) {
+        if (p.quality() != null) {
+          spec.commandLine().getOut().printf("%s: tap on %s (group oobwatch-%s, never commits); pages on%n", p.name(),
+              p.quality().tap().source().where(p.name()), c.instance());
+          p.quality().spec().signals().forEach(s -> spec.commandLine().getOut().printf("  %s%n", s.describe()));
+        }
+      }
       spec.commandLine().getOut().flush();
       return 0;
     } catch (ConfigException e) {

@@ -69,12 +69,24 @@ public record Config(
    * @param canary null when the pipeline is watched by its other checks only
    * @param checks freshness, volume, ratio and consumer-lag checks (none when not configured)
    */
-  public record Pipeline(String name, Canary canary, Checks checks) {
+  /** @param quality its quality and cost signals and the tap they are read by; null for none */
+  public record Pipeline(String name, Canary canary, Checks checks, Quality quality) {
     /** A pipeline watched by its canary only. */
     public Pipeline(String name, Canary canary) {
       this(name, canary, Checks.NONE);
     }
+
+    /** A pipeline without quality and cost signals. */
+    public Pipeline(String name, Canary canary, Checks checks) {
+      this(name, canary, checks, null);
+    }
   }
+
+  /** A pipeline's quality and cost signals, read by its tap. */
+  public record Quality(TapSpec tap, io.oobwatch.watchdog.config.QualitySpec spec) {}
+
+  /** Where the tap reads: its kind's name and settings. */
+  public record TapSpec(String kind, io.oobwatch.probes.SignalSource.Tap source) {}
 
   /**
    * @param every how often a canary is emitted

@@ -196,12 +196,14 @@ public final class ConfigLoader {
         canary = canary(r, c);
       }
       Config.Checks checks = ChecksReader.read(r, p);
-      if (c == null && !p.has("canary") && !p.has("freshness") && !p.has("volume") && !p.has("consumer_lag")) {
+      Config.Quality quality = QualityReader.read(r, p);
+      if (c == null && !p.has("canary") && !p.has("freshness") && !p.has("volume") && !p.has("consumer_lag")
+          && !p.has("tap") && !p.has("quality") && !p.has("cost")) {
         p.missing("canary", "a pipeline needs at least one check: add a canary: section (every, deadline, inject,"
-            + " stages), or freshness:, volume: or consumer_lag:");
+            + " stages), or freshness:, volume:, consumer_lag: or tap: with quality: and cost:");
       }
       p.done();
-      out.add(new Config.Pipeline(name, canary, checks));
+      out.add(new Config.Pipeline(name, canary, checks, quality));
     }
     if (items.isEmpty() && r.errors.isEmpty()) {
       top.error("pipelines", "the list is empty; describe at least one pipeline to watch");
@@ -353,7 +355,7 @@ public final class ConfigLoader {
   }
 
   /** A map that must hold exactly one key naming a kind ({@code kafka: {...}}). */
-  private static Map.Entry<Kind, Reader.Obj> oneKind(Reader r, Reader.Obj o, Use use) {
+  static Map.Entry<Kind, Reader.Obj> oneKind(Reader r, Reader.Obj o, Use use) {
     List<String> kinds = Kinds.names(use);
     String what = use.noun();
     Map<String, YamlNode.Mapping.Entry> entries = o.node.view();

@@ -22,7 +22,9 @@ import io.oobwatch.watchdog.page.TwilioPager;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.schedule.Scheduler;
+import io.oobwatch.watchdog.schedule.QualityWatch;
 import io.oobwatch.watchdog.schedule.SignalWatch;
+import io.oobwatch.watchdog.schedule.TapWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.self.StateAlarm;
 import io.oobwatch.watchdog.server.StatusServer;
@@ -65,6 +67,8 @@ public final class Daemon implements AutoCloseable {
   private final List<PipelineWatch> watches = new ArrayList<>();
   /** Freshness, volume and consumer-lag checks: one watch per pipeline that has any. */
   private final List<SignalWatch> signalWatches = new ArrayList<>();
+  private final List<QualityWatch> qualityWatches = new ArrayList<>();
+  private final List<TapWatch> taps = new ArrayList<>();
   private final List<AutoCloseable> probes = new ArrayList<>();
   private final Scheduler scheduler;
   private final Alerts alerts;
@@ -123,7 +127,7 @@ public final class Daemon implements AutoCloseable {
           clock);
       this.scheduler = Scheduler.start("oobwatch", Scheduler.Settings.DAEMON);
       this.metrics = new DaemonMetrics(config, clock, stores.alerts(), stores.outbox(), watches, heartbeats,
-          scheduler::lateness, clusterSync);
+          scheduler::lateness, clusterSync, qualityWatches);
       for (Config.Pipeline p : config.pipelines()) {
         if (p.canary() != null) {
           ProbeFactory.Tracked tracked = factory.tracker(p);
@@ -136,6 +140,12 @@ public final class Daemon implements AutoCloseable {
           probes.add(sw::closeProbes);
           signalWatches.add(sw);
         }
+        if (p.quality() != null) {
+          TapWatch tap = new TapWatch(p.name(), factory.tap(p, config.instance()), p.quality().spec(), stores.quality(), clock);
+          taps.add(tap);
+          qualityWatches.add(new QualityWatch(config.instance(), p.name(), p.quality().spec(), stores.quality(), alerts, clock,
+              p.quality().tap().source().where(p.name()), tap::health));
+        }
       }
       InetSocketAddress address = listen == null ? config.http().listen() : listen;
       if (address.isUnresolved()) {
@@ -146,7 +156,7 @@ public final class Daemon implements AutoCloseable {
       watches.forEach(w -> canaryDays.refresh(w.name()));
       this.history = new HistoryView(clock, stores.canaries(), stores.observations(), config.pipelines());
       this.status = new DaemonStatus(config, clock, new DaemonStatus.Loops(watches, signalWatches, heartbeats, self,
-          stateAlarm::trouble, clusterSync),
+          stateAlarm::trouble, clusterSync, qualityWatches),
           pagingView, canaryDays, metrics, history);
       try {
         this.server = StatusServer.start(address, status, heartbeats::receive,
@@ -211,6 +221,13 @@ public final class Daemon implements AutoCloseable {
         d.pagingView.refresh();
       });
     }
+    // the tap reads on its own thread (a Kafka consumer); its rules are judged on the scheduler
+    d.taps.forEach(TapWatch::start);
+    for (int i = 0; i < d.qualityWatches.size(); i++) {
+      QualityWatch w = d.qualityWatches.get(i);
+      s.atFixedRate("quality of " + w.name(), Scheduler.spread(i, d.qualityWatches.size(), QualityWatch.EVERY),
+          QualityWatch.EVERY, w::tick);
+    }
     s.atFixedRate("prune", Duration.ofMinutes(1), Duration.ofHours(1), () -> d.stores.prune(clock.instant().minus(HISTORY)));
     // heartbeats: judged every second (a push turns missing by time alone; the first pass, at once,
     // pages what became overdue while oobwatch was down), each pull probed every `every`
@@ -249,6 +266,9 @@ public final class Daemon implements AutoCloseable {
       out.add(new Alerts.Watched(w.name(), Rule.CANARY));
     }
     for (SignalWatch w : signalWatches) {
+      w.rules().forEach(rule -> out.add(new Alerts.Watched(w.name(), rule)));
+    }
+    for (QualityWatch w : qualityWatches) {
       w.rules().forEach(rule -> out.add(new Alerts.Watched(w.name(), rule)));
     }
     out.addAll(heartbeats.watchedRules());
@@ -432,6 +452,10 @@ public final class Daemon implements AutoCloseable {
     return heartbeats;
   }
 
+  public List<QualityWatch> qualityWatches() {
+    return List.copyOf(qualityWatches);
+  }
+
   public List<SignalWatch> signalWatches() {
     return List.copyOf(signalWatches);
   }
@@ -474,6 +498,7 @@ public final class Daemon implements AutoCloseable {
     if (server != null) {
       server.close();
     }
+    taps.forEach(TapWatch::close);
     if (dispatcher != null) {
       dispatcher.close();
     }

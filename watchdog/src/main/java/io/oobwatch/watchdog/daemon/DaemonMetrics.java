@@ -10,6 +10,7 @@ import io.oobwatch.watchdog.detect.Rule;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.schedule.Scheduler;
+import io.oobwatch.watchdog.schedule.QualityWatch;
 import io.oobwatch.watchdog.server.Exposition;
 import io.oobwatch.watchdog.server.Exposition.Type;
 import io.oobwatch.watchdog.store.Alert;
@@ -42,14 +43,20 @@ final class DaemonMetrics {
   /** How far back sent pages are followed to their delivery (see DeliveryWatch#followFor). */
   private final Duration followFor;
   private final ClusterSync cluster;
+  private final List<QualityWatch> quality;
   private final Map<String, Map<CanaryOutcome.Verdict, Long>> outcomes = new TreeMap<>();
   private final Map<String, Map<String, Histogram>> latency = new TreeMap<>();
   /** How late the scheduler's runs started. */
   private final java.util.function.Supplier<Scheduler.Lateness> lateness;
 
-  /** @param cluster the cluster's sync; null when this oobwatch runs alone */
+  /**
+   * @param cluster the cluster's sync; null when this oobwatch runs alone
+   * @param quality the quality watches, by reference: filled after this is made, read at scrape time
+   */
   DaemonMetrics(Config config, Clock clock, AlertStore alertStore, Outbox outbox, List<PipelineWatch> watches,
-      HeartbeatWatch heartbeats, java.util.function.Supplier<Scheduler.Lateness> lateness, ClusterSync cluster) {
+      HeartbeatWatch heartbeats, java.util.function.Supplier<Scheduler.Lateness> lateness, ClusterSync cluster,
+      List<QualityWatch> quality) {
+    this.quality = quality;
     this.clock = clock;
     this.lateness = lateness;
     this.cluster = cluster;
@@ -100,7 +107,33 @@ final class DaemonMetrics {
         "How late each scheduled run (pipeline tick, signal round, heartbeat probe, ...) started against when it was due.")
         .histogram(Scheduler.LATENESS_BUCKETS, late.counts(), late.sumSeconds());
     cluster(e);
+    quality(e);
     return e.text();
+  }
+
+  /** Each quality and cost signal's value, baseline and σ, as of its watch's last round. */
+  private void quality(Exposition e) {
+    if (quality.isEmpty()) {
+      return;
+    }
+    e.family("oobwatch_quality_value", Type.GAUGE, "A quality or cost signal's current figure (a rate as a fraction,"
+        + " a mean, tokens, a spend forecast); the tap signal's is its lag in records.");
+    figures(e, f -> f.value());
+    e.family("oobwatch_quality_baseline", Type.GAUGE, "What the signal is judged against (same hour, last 7 days).");
+    figures(e, f -> f.baseline());
+    e.family("oobwatch_quality_sigma", Type.GAUGE, "The standard error the signal's value is judged with.");
+    figures(e, f -> f.sigma());
+  }
+
+  private void figures(Exposition e, java.util.function.Function<io.oobwatch.watchdog.quality.Judgement.Figure, Double> of) {
+    for (QualityWatch w : quality) {
+      for (QualityWatch.SignalStatus s : w.snapshot().signals().values()) {
+        Double v = of.apply(s.figure());
+        if (v != null && !v.isNaN()) {
+          e.sample(v, "pipeline", w.name(), "signal", s.name());
+        }
+      }
+    }
   }
 
   private synchronized void canaries(Exposition e) {

@@ -7,6 +7,7 @@ import io.oobwatch.watchdog.cluster.ClusterSync;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.schedule.HeartbeatWatch;
 import io.oobwatch.watchdog.schedule.PipelineWatch;
+import io.oobwatch.watchdog.schedule.QualityWatch;
 import io.oobwatch.watchdog.schedule.SignalWatch;
 import io.oobwatch.watchdog.self.SelfWatch;
 import io.oobwatch.watchdog.server.Health;
@@ -15,6 +16,7 @@ import io.oobwatch.watchdog.status.CanaryHistory;
 import io.oobwatch.watchdog.status.CanaryStatus;
 import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PipelineChecks;
+import io.oobwatch.watchdog.status.PipelineQuality;
 import io.oobwatch.watchdog.status.PipelineStatus;
 import io.oobwatch.watchdog.status.SignalHistory;
 import io.oobwatch.watchdog.status.StageStatus;
@@ -46,7 +48,7 @@ final class DaemonStatus implements StatusSource {
    */
   record Loops(
       List<PipelineWatch> pipelines, List<SignalWatch> signals, HeartbeatWatch heartbeats, SelfWatch self,
-      Supplier<String> state, ClusterSync cluster) {}
+      Supplier<String> state, ClusterSync cluster, List<QualityWatch> quality) {}
 
   private final Config config;
   private final Clock clock;
@@ -145,7 +147,18 @@ final class DaemonStatus implements StatusSource {
         p.alerts(),
         p.paging(),
         self(),
+        loops.quality().stream().map(DaemonStatus::quality).toList(),
         loops.cluster() == null ? null : loops.cluster().status());
+  }
+
+  /** Per pipeline with a tap, each quality and cost signal beside its baseline. */
+  static PipelineQuality quality(QualityWatch w) {
+    QualityWatch.Snapshot s = w.snapshot();
+    List<PipelineQuality.Signal> signals = s.signals().values().stream().map(q -> new PipelineQuality.Signal(q.name(),
+        q.rule().id(), Double.isNaN(q.figure().value()) ? null : q.figure().value(), q.figure().baseline(),
+        q.figure().sigma(), q.figure().samples(), q.status())).toList();
+    return new PipelineQuality(w.name(), s.lastTick(), s.records(), s.problems().isEmpty() ? null : s.problems(), s.error(),
+        signals);
   }
 
   /** systemd's notifier, started after this: from now on /status shows its watchdog. */

@@ -67,6 +67,11 @@ public final class ProbeFactory {
     return new Tracked(tracker, injector, stages);
   }
 
+  /** The pipeline's tap, in oobwatch's own consumer group {@code oobwatch-INSTANCE}; opening never connects. */
+  public io.oobwatch.probes.Tap tap(Config.Pipeline p, String instance) {
+    return p.quality().tap().source().tap("oobwatch-" + instance, ctx);
+  }
+
   /** A tracker and the probes it uses, closed together. */
   public record Tracked(CanaryTracker tracker, Injector injector, List<Stage> stages) implements AutoCloseable {
     @Override

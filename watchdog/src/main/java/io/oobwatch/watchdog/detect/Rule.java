@@ -26,7 +26,12 @@ public record Rule(Kind kind, String check) {
     RATIO("ratio", true),
     UNKNOWN_CONSUMER_LAG("unknown:consumer_lag", true),
     STALLED("stalled", true),
-    LAG("lag", true);
+    LAG("lag", true),
+    RATE_RISE("rate-rise", true),
+    MEAN("mean", true),
+    REQUEST_MAX("request-max", true),
+    SPEND_FORECAST("spend-forecast", true),
+    TAP_LAG("tap-lag", true);
 
     private final String label;
     private final boolean perCheck;

@@ -66,6 +66,7 @@ public final class SmsText {
           Map.entry(0x2260, "!="),
           Map.entry(0x2248, "~"),
           Map.entry(0x00B1, "+/-"),
+          Map.entry(0x03C3, " sigma"), // Greek small sigma, as in "32σ above"
           Map.entry(0x2022, "*"), // bullet
           Map.entry(0x00B7, "."), // middle dot
           Map.entry(0x00B5, "u"), // micro sign, as in "µs"

@@ -290,7 +290,12 @@ public final class SignalWatch {
       throw new IllegalStateException("rule " + rule + " is judged but not listed in rules()");
     }
     findings.put(key, f.condition() == Finding.Condition.BAD ? "BAD: " + f.status() : f.status());
-    alerts.apply(f.decide(open.contains(rule)), pipeline.name(), rule, new Alerts.Words(
+    apply(alerts, instance, pipeline.name(), rule, stage, f, open.contains(rule));
+  }
+
+  /** Carries out a signal rule's finding on a subject through the alerts, in the words of {@link SignalText}. */
+  static void apply(Alerts alerts, String instance, String subject, Rule rule, String stage, Finding f, boolean open) {
+    alerts.apply(f.decide(open), subject, rule, new Alerts.Words(
         () -> new Alerts.Fire(stage, f.summary(), alert -> SignalText.fire(instance, alert, f.evidence())),
         (alert, at) -> SignalText.resolve(instance, alert, at, f.status())));
   }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param unhealthyReason why {@code healthy} is false; absent while healthy
  * @param checks per pipeline, its freshness, volume, ratio and consumer-lag checks
  * @param alerts firing alerts, and those resolved in the last day
+ * @param quality per pipeline with a tap, its quality and cost signals beside their baselines
  * @param cluster the cluster this oobwatch is a member of; absent when it runs alone
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -26,15 +27,17 @@ public record StatusDocument(
     List<AlertStatus> alerts,
     PagingStatus paging,
     SelfStatus self,
+    List<PipelineQuality> quality,
     @JsonInclude(JsonInclude.Include.NON_NULL) ClusterStatus cluster) {
-  /** The document of an oobwatch that runs alone. */
+  /** The document of an oobwatch that runs alone, without quality and cost signals. */
   public StatusDocument(String instance, Instant now, boolean healthy, String unhealthyReason,
       List<PipelineStatus> pipelines, List<PipelineChecks> checks, List<HeartbeatStatus> heartbeats,
       List<AlertStatus> alerts, PagingStatus paging, SelfStatus self) {
-    this(instance, now, healthy, unhealthyReason, pipelines, checks, heartbeats, alerts, paging, self, null);
+    this(instance, now, healthy, unhealthyReason, pipelines, checks, heartbeats, alerts, paging, self, List.of(), null);
   }
 
   public StatusDocument {
+    quality = StatusJson.list(quality);
     pipelines = StatusJson.list(pipelines);
     checks = StatusJson.list(checks);
     heartbeats = StatusJson.list(heartbeats);

@@ -102,6 +102,7 @@ final class Db implements AutoCloseable {
           + " requested_at INTEGER NOT NULL, requested_by TEXT NOT NULL, via TEXT, sent_at INTEGER, sid TEXT,"
           + " error TEXT, delivery TEXT, delivery_code INTEGER, delivery_detail TEXT, delivery_at INTEGER)");
       s.execute("CREATE INDEX IF NOT EXISTS test_pages_sid ON test_pages (sid)");
+      migrateQuality(s);
       s.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
     }
   }
@@ -119,6 +120,20 @@ final class Db implements AutoCloseable {
       }
     }
     s.execute("ALTER TABLE observations ADD COLUMN covers REAL");
+  }
+
+  /**
+   * The quality and cost tap's tallies (compact blobs, never raw records), per pipeline and minute
+   * and per hour, and the sessions a request signal has paged for. New tables: a file made before
+   * them gains them empty.
+   */
+  private static void migrateQuality(Statement s) throws SQLException {
+    s.execute("CREATE TABLE IF NOT EXISTS quality_minutes (pipeline TEXT NOT NULL, minute INTEGER NOT NULL,"
+        + " tally BLOB NOT NULL, PRIMARY KEY (pipeline, minute)) WITHOUT ROWID");
+    s.execute("CREATE TABLE IF NOT EXISTS quality_hours (pipeline TEXT NOT NULL, hour INTEGER NOT NULL,"
+        + " tally BLOB NOT NULL, PRIMARY KEY (pipeline, hour)) WITHOUT ROWID");
+    s.execute("CREATE TABLE IF NOT EXISTS quality_sessions (pipeline TEXT NOT NULL, signal TEXT NOT NULL,"
+        + " session TEXT NOT NULL, named_at INTEGER NOT NULL, PRIMARY KEY (pipeline, signal, session)) WITHOUT ROWID");
   }
 
   /** Escalation, acknowledgement, silences and delivery receipts: columns added to a file made before them. */

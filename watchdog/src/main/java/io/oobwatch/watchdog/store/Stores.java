@@ -14,6 +14,7 @@ public final class Stores implements AutoCloseable {
   private final ObservationStore observations;
   private final HeartbeatStore heartbeats;
   private final TestPageStore testPages;
+  private final QualityStore quality;
 
   private Stores(Db db) {
     this.db = db;
@@ -22,6 +23,7 @@ public final class Stores implements AutoCloseable {
     this.observations = new SqliteObservationStore(db);
     this.heartbeats = new SqliteHeartbeatStore(db);
     this.testPages = new SqliteTestPageStore(db);
+    this.quality = new SqliteQualityStore(db);
   }
 
   /** Opens (creating and migrating if needed) the state in {@code stateDir}. */
@@ -59,6 +61,11 @@ public final class Stores implements AutoCloseable {
     return testPages;
   }
 
+  /** The quality and cost tap's tallies. */
+  public QualityStore quality() {
+    return quality;
+  }
+
   /** Whether writes to the state fail now (a full or broken disk): until the next write succeeds. */
   public java.util.Optional<WriteFailure> writeFailure() {
     return db.writeFailure();
@@ -77,6 +84,7 @@ public final class Stores implements AutoCloseable {
     canaries.prune(before);
     observations.prune(before);
     testPages.prune(before);
+    quality.prune(before);
   }
 
   @Override

@@ -60,10 +60,10 @@ class DaemonStatusTest {
     self = new SelfWatch(instance, rig.config.self(), alerts, rig.clock);
     paging = new PagingView(rig.clock, watchedAlerts, watchedOutbox,
         watched(io.oobwatch.watchdog.store.TestPageStore.class, rig.store.testPages()), alerts, rig.dispatcher);
-    status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats, self, () -> null, null),
+    status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats, self, () -> null, null, List.of()),
         paging, new CanaryDays(rig.clock, watched(CanaryStore.class, rig.store.canaries())),
         new DaemonMetrics(rig.config, rig.clock, watchedAlerts, watchedOutbox, List.of(), heartbeats,
-            io.oobwatch.watchdog.schedule.Scheduler.Lateness::none, null),
+            io.oobwatch.watchdog.schedule.Scheduler.Lateness::none, null, List.of()),
         new HistoryView(rig.clock, watched(CanaryStore.class, rig.store.canaries()),
             watched(io.oobwatch.watchdog.store.ObservationStore.class, rig.store.observations()), List.of()));
   }

@@ -165,9 +165,9 @@ class PagingFaultDrillTest {
     HeartbeatWatch heartbeats = new HeartbeatWatch(rig.config.instance(), List.of(), Map.of(), rig.store.heartbeats(), rig.alerts,
         rig.clock);
     DaemonMetrics metrics = new DaemonMetrics(rig.config, rig.clock, rig.store.alerts(), rig.store.outbox(), List.of(),
-        heartbeats, io.oobwatch.watchdog.schedule.Scheduler.Lateness::none, null);
+        heartbeats, io.oobwatch.watchdog.schedule.Scheduler.Lateness::none, null, List.of());
     DaemonStatus status = new DaemonStatus(rig.config, rig.clock, new DaemonStatus.Loops(List.of(), List.of(), heartbeats,
-        new io.oobwatch.watchdog.self.SelfWatch(rig.config.instance(), rig.config.self(), rig.alerts, rig.clock), () -> null, null),
+        new io.oobwatch.watchdog.self.SelfWatch(rig.config.instance(), rig.config.self(), rig.alerts, rig.clock), () -> null, null, List.of()),
         new PagingView(rig.clock, rig.store.alerts(), rig.store.outbox(), rig.store.testPages(), rig.alerts, rig.dispatcher),
         new CanaryDays(rig.clock, rig.store.canaries()), metrics,
         new HistoryView(rig.clock, rig.store.canaries(), rig.store.observations(), List.of()));

@@ -1,0 +1,71 @@
+package io.oobwatch.watchdog.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.oobwatch.probes.kafka.KafkaConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A pipeline's tap, quality and cost signals and price table, read into their records. */
+class QualityConfigTest {
+  @TempDir Path dir;
+
+  static final String YAML = String.join("\n",
+      "pipelines:",
+      "  - name: inference-logs",
+      "    tap:",
+      "      kafka: { bootstrap: \"kafka-1:9092\", topic: inference-logs }",
+      "    quality:",
+      "      refusal_rate: { field: finish_reason, in: [content_filter], sigma: 4 }",
+      "      safety_rate:  { field: safety.flag, not_in: [none], min_samples: 500, window: 10m }",
+      "      confidence:   { field: confidence, mean_below: 0.6 }",
+      "      latency:      { field: latency_ms, p95_above: 4000 }",
+      "    cost:",
+      "      request_tokens:   { fields: [tokens_in, tokens_out], max: 50000 }",
+      "      cost_per_request: { field: cost_usd, mean_above: 0.02 }",
+      "      daily_spend:      { field: cost_usd, forecast_cap: 500 }",
+      "    prices:",
+      "      small-1: { input_per_1k: 0.0006, output_per_1k: 0.0008 }",
+      "");
+
+  @Test
+  void theIssuesExampleReadsIntoOneSignalPerEntryWithItsDefaults() throws Exception {
+    Config c = new ConfigLoader(Map.<String, String>of()::get).parse("oobwatch.yaml", dir, YAML);
+
+    Config.Quality q = c.pipelines().get(0).quality();
+    assertThat(q.tap().kind()).isEqualTo("kafka");
+    assertThat(((KafkaConfig) q.tap().source()).topic()).isEqualTo("inference-logs");
+    List<Signal> s = q.spec().signals();
+    assertThat(s).containsExactly(
+        new Signal.Rate("refusal_rate", FieldPath.of("finish_reason"), Set.of("content_filter"), false, 4, 200,
+            Duration.ofMinutes(5)),
+        new Signal.Rate("safety_rate", FieldPath.of("safety.flag"), Set.of("none"), true, 5, 500, Duration.ofMinutes(10)),
+        new Signal.Mean("confidence", FieldPath.of("confidence"), Signal.Bound.BELOW, 0.6, null, 100, Duration.ofMinutes(2)),
+        new Signal.Mean("latency", FieldPath.of("latency_ms"), Signal.Bound.ABOVE, 4000, 0.95, 100, Duration.ofMinutes(2)),
+        new Signal.RequestMax("request_tokens", List.of(FieldPath.of("tokens_in"), FieldPath.of("tokens_out")), 50_000),
+        new Signal.Mean("cost_per_request", FieldPath.of("cost_usd"), Signal.Bound.ABOVE, 0.02, null, 100,
+            Duration.ofMinutes(2)),
+        new Signal.DailySpend("daily_spend", FieldPath.of("cost_usd"), 500));
+    assertThat(q.spec().pricing().cost()).isEqualTo(FieldPath.of("cost_usd"));
+    assertThat(q.spec().pricing().perModel()).isEqualTo(Map.of("small-1", new Pricing.Price(0.0006, 0.0008)));
+    assertThat(s.get(0).describe()).isEqualTo("refusal_rate: share of finish_reason in [content_filter] 4σ above its"
+        + " baseline over 5m (min 200 requests)");
+  }
+
+  @Test
+  void aPipelineWithoutATapHasNoQualityWatch() throws Exception {
+    Config c = new ConfigLoader(Map.<String, String>of()::get).parse("oobwatch.yaml", dir, String.join("\n",
+        "pipelines:",
+        "  - name: p",
+        "    volume:",
+        "      - kafka: { bootstrap: \"kafka-1:9092\", topic: t }",
+        ""));
+
+    assertThat(c.pipelines().get(0).quality()).isNull();
+  }
+}

@@ -1,0 +1,82 @@
+package io.oobwatch.watchdog.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.oobwatch.testkit.KafkaBroker;
+import io.oobwatch.watchdog.config.Config;
+import io.oobwatch.watchdog.config.ConfigLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon with a pipeline watched by its tap alone: the tap reads the real topic on its own
+ * thread, the quality round runs at start, /status and /metrics carry each signal's figures, and
+ * {@code check} prints them from the stored tallies afterwards.
+ */
+class DaemonQualityTest {
+  @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
+
+  @TempDir Path dir;
+
+  @Test
+  void aPipelineWithATapShowsItsSignalsAndTheTapsOwnHealthInStatusAndMetrics() throws Exception {
+    kafka.createTopic("inference-logs", 1);
+    for (int i = 0; i < 50; i++) {
+      kafka.producer().send(new ProducerRecord<>("inference-logs", "{\"request_id\":\"req_" + i
+          + "\",\"finish_reason\":\"stop\",\"confidence\":0.8}"));
+    }
+    kafka.producer().flush();
+    Path config = dir.resolve("oobwatch.yaml");
+    Files.writeString(config, String.join("\n", "instance: wd-test", "state_dir: " + dir.resolve("state"), "pipelines:",
+        "  - name: inference-logs",
+        "    tap:",
+        "      kafka: { bootstrap: \"" + kafka.bootstrap() + "\", topic: inference-logs }",
+        "    quality:",
+        "      refusal_rate: { field: finish_reason, in: [content_filter] }",
+        "      confidence: { field: confidence, mean_below: 0.6, min_samples: 10 }",
+        ""));
+    Config c = new ConfigLoader().load(config);
+    HttpClient http = HttpClient.newHttpClient();
+    try (Daemon d = Daemon.start(c, Clock.systemUTC(), new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      String base = "http://127.0.0.1:" + d.httpAddress().getPort();
+
+      String status = await().atMost(Duration.ofSeconds(60)).until(() -> get(http, base + "/status"),
+          b -> b.contains("\"name\" : \"refusal_rate\""));
+
+      assertThat(status).contains("\"rule\" : \"tap-lag:tap\"", "\"rule\" : \"rate-rise:refusal_rate\"",
+          "\"rule\" : \"mean:confidence\"");
+      assertThat(d.qualityWatches()).hasSize(1);
+      assertThat(get(http, base + "/metrics")).contains("oobwatch_quality_value{pipeline=\"inference-logs\",signal=\"tap\"}");
+    }
+
+    // check reads the figures the daemon's tap stored, beside their baselines
+    java.io.StringWriter printed = new java.io.StringWriter();
+    picocli.CommandLine cli = new picocli.CommandLine(io.oobwatch.watchdog.cli.Main.class);
+    cli.setOut(new java.io.PrintWriter(printed));
+    int exit = cli.execute("check", "-c", config.toString());
+    assertThat(printed.toString()).containsPattern("inference-logs +refusal_rate +FIGURES +- +refusal rate 0\\.0% over 5m \\(50 requests\\)")
+        .containsPattern("inference-logs +confidence +FIGURES +- +confidence mean 0\\.8 over 2m \\(50 requests\\)");
+    assertThat(exit).isZero();
+  }
+
+  static String get(HttpClient http, String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+  }
+}
