@@ -116,6 +116,10 @@ public final class KafkaStage implements Stage {
           position(null);
         }
         scan();
+        // how far the scan got also asks the cluster, so it can fail like the scan
+        if (asked.stream().anyMatch(s -> s.count == 0)) {
+          notSeen = Lookup.notFound(progress());
+        }
       } catch (Problem p) {
         notSeen = Lookup.unreachable(p.getMessage());
       } catch (TimeoutException e) {
@@ -123,9 +127,6 @@ public final class KafkaStage implements Stage {
       } catch (KafkaException e) {
         notSeen = Lookup.unreachable("kafka at " + cfg.bootstrap() + " failed reading topic " + cfg.topic() + ": "
             + Causes.of(e));
-      }
-      if (notSeen == null && asked.stream().anyMatch(s -> s.count == 0)) {
-        notSeen = Lookup.notFound(progress());
       }
     }
     Map<String, Lookup> out = new LinkedHashMap<>();
