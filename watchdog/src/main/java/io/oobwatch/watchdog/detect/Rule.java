@@ -45,6 +45,11 @@ public record Rule(Kind kind, String check) {
     public String label() {
       return label;
     }
+
+    /** Whether a rule of this kind judges one named check (and so carries its name). */
+    public boolean perCheck() {
+      return perCheck;
+    }
   }
 
   public static final Rule CANARY = new Rule(Kind.CANARY, null);

@@ -10,8 +10,7 @@ class RuleTest {
   @Test
   void everyRuleReadsBackFromTheNameItsAlertsCarry() {
     for (Rule.Kind k : Rule.Kind.values()) {
-      Rule r = k == Rule.Kind.CANARY ? Rule.CANARY : k == Rule.Kind.HEARTBEAT ? Rule.HEARTBEAT
-          : k == Rule.Kind.PEER ? Rule.PEER : Rule.of(k, "kafka:main/es");
+      Rule r = k.perCheck() ? Rule.of(k, "kafka:main/es") : new Rule(k, null);
       assertThat(Rule.parse(r.id())).contains(r);
     }
     assertThat(Rule.of(Rule.Kind.UNKNOWN_FRESHNESS, "es").id()).isEqualTo("unknown:freshness:es");
