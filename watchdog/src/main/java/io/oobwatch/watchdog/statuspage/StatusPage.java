@@ -7,15 +7,19 @@ import io.oobwatch.watchdog.status.HeartbeatStatus;
 import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PagingStatus;
 import io.oobwatch.watchdog.status.PipelineChecks;
+import io.oobwatch.watchdog.status.PipelineQuality;
 import io.oobwatch.watchdog.status.PipelineStatus;
 import io.oobwatch.watchdog.status.SelfStatus;
 import io.oobwatch.watchdog.status.SignalHistory;
 import io.oobwatch.watchdog.status.StageStatus;
 import io.oobwatch.watchdog.status.StatusDocument;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -92,9 +96,12 @@ public final class StatusPage {
     List<String> names = new ArrayList<>();
     doc.pipelines().forEach(p -> names.add(p.name()));
     checks.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+    Map<String, PipelineQuality> quality = new LinkedHashMap<>();
+    doc.quality().forEach(q -> quality.put(q.pipeline(), q));
+    quality.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
     for (String name : names) {
       PipelineStatus p = doc.pipelines().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
-      pipeline(h, doc, name, p, charts, checks.get(name));
+      pipeline(h, doc, name, p, charts, checks.get(name), quality.get(name));
     }
     heartbeats(h, doc);
     self(h, doc);
@@ -206,7 +213,7 @@ public final class StatusPage {
   }
 
   private static void pipeline(Html h, StatusDocument doc, String name, PipelineStatus p, Charts charts,
-      PipelineChecks checks) {
+      PipelineChecks checks, PipelineQuality quality) {
     h.raw("<section class=\"pipeline\"").attr("id", "pipeline-" + name).attr("data-pipeline", name).raw(">");
     h.el("h2", null, name);
     if (p != null) {
@@ -220,6 +227,9 @@ public final class StatusPage {
     }
     if (checks != null) {
       signals(h, name, checks, charts);
+    }
+    if (quality != null) {
+      quality(h, doc, quality);
     }
     h.raw("</section>");
   }
@@ -331,6 +341,45 @@ public final class StatusPage {
     if (checks.error() != null) {
       h.el("p", "error", "last round of checks failed: " + checks.error());
     }
+  }
+
+  /**
+   * The "Quality and cost" block of a pipeline with a tap: the tap's own health (records counted,
+   * records it could not use, a failed round), then per signal its figure beside its baseline ± σ,
+   * the requests it stands on and its status line, red when its condition holds.
+   */
+  private static void quality(Html h, StatusDocument doc, PipelineQuality q) {
+    h.raw("<div class=\"quality\">").el("h3", null, "Quality and cost");
+    h.raw("<p").attr("class", "tap" + (q.error() == null ? "" : " bad")).raw(">")
+        .text("tap: " + q.records() + " records in the last hour"
+            + (q.problems() == null ? ", none unusable" : "; unusable: " + q.problems())
+            + (q.lastTick() == null ? "; no round yet" : "; judged " + Html.ago(q.lastTick(), doc.now()))).raw("</p>");
+    if (q.error() != null) {
+      h.el("p", "error", "last round of quality signals failed: " + q.error());
+    }
+    h.raw("<div class=\"signals\">");
+    for (PipelineQuality.Signal s : q.signals()) {
+      boolean bad = s.status().startsWith("BAD");
+      h.raw("<div").attr("class", "signal quality-signal " + (bad ? "bad" : "ok")).attr("data-signal", s.name())
+          .attr("data-rule", s.rule()).raw(">");
+      h.el("h3", null, s.name()).el("p", "source", s.rule());
+      h.el("p", "figure", "value " + figure(s.value()) + " · baseline " + figure(s.baseline())
+          + (s.sigma() == null ? "" : " ± " + figure(s.sigma())) + " · " + s.samples() + " samples");
+      h.el("p", bad ? "finding bad" : "finding", s.status());
+      h.raw("</div>");
+    }
+    h.raw("</div></div>");
+  }
+
+  /** A quality figure to four significant digits (rates are fractions: 0.02 is 2%); "-" when not known. */
+  static String figure(Double v) {
+    if (v == null || v.isNaN()) {
+      return "-";
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
+    return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
   }
 
   /** One check's day: its value, for volume yesterday, last week and the drop line; else its threshold. */
