@@ -16,7 +16,6 @@ import io.oobwatch.watchdog.status.CanaryHistory;
 import io.oobwatch.watchdog.status.CanaryStatus;
 import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PipelineChecks;
-import io.oobwatch.watchdog.status.PipelineQuality;
 import io.oobwatch.watchdog.status.PipelineStatus;
 import io.oobwatch.watchdog.status.SignalHistory;
 import io.oobwatch.watchdog.status.StageStatus;
@@ -147,18 +146,8 @@ final class DaemonStatus implements StatusSource {
         p.alerts(),
         p.paging(),
         self(),
-        loops.quality().stream().map(DaemonStatus::quality).toList(),
+        loops.quality().stream().map(w -> w.snapshot().status()).toList(),
         loops.cluster() == null ? null : loops.cluster().status());
-  }
-
-  /** Per pipeline with a tap, each quality and cost signal beside its baseline. */
-  static PipelineQuality quality(QualityWatch w) {
-    QualityWatch.Snapshot s = w.snapshot();
-    List<PipelineQuality.Signal> signals = s.signals().values().stream().map(q -> new PipelineQuality.Signal(q.name(),
-        q.rule().id(), Double.isNaN(q.figure().value()) ? null : q.figure().value(), q.figure().baseline(),
-        q.figure().sigma(), q.figure().samples(), q.status())).toList();
-    return new PipelineQuality(w.name(), s.lastTick(), s.records(), s.problems().isEmpty() ? null : s.problems(), s.error(),
-        signals);
   }
 
   /** systemd's notifier, started after this: from now on /status shows its watchdog. */

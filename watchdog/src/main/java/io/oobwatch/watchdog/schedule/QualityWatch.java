@@ -13,6 +13,7 @@ import io.oobwatch.watchdog.quality.RequestRule;
 import io.oobwatch.watchdog.config.Signal;
 import io.oobwatch.watchdog.quality.SpendRule;
 import io.oobwatch.watchdog.quality.Tally;
+import io.oobwatch.watchdog.status.PipelineQuality;
 import io.oobwatch.watchdog.store.QualityStore;
 import io.oobwatch.watchdog.store.StateStoreException;
 import java.time.Clock;
@@ -71,7 +72,15 @@ public final class QualityWatch {
    * @param problems the records the tap could not use in the last hour, in words; empty when none
    */
   public record Snapshot(String pipeline, Instant lastTick, Map<String, SignalStatus> signals, long records,
-      String problems, String error) {}
+      String problems, String error) {
+    /** As {@code /status} and {@code check --json} show it. */
+    public PipelineQuality status() {
+      List<PipelineQuality.Signal> out = signals.values().stream().map(q -> new PipelineQuality.Signal(q.name(),
+          q.rule().id(), Double.isNaN(q.figure().value()) ? null : q.figure().value(), q.figure().baseline(),
+          q.figure().sigma(), q.figure().samples(), q.status())).toList();
+      return new PipelineQuality(pipeline, lastTick, records, problems.isEmpty() ? null : problems, error, out);
+    }
+  }
 
   /** A signal's figures and status line ("BAD: ..." when its condition holds). */
   public record SignalStatus(String name, Rule rule, Judgement.Figure figure, String status) {}
@@ -149,7 +158,7 @@ public final class QualityWatch {
     String problems = "";
     try {
       TreeMap<Instant, Tally> minutes = minutes(now);
-      Tally lastHour = Tally.counts(minutes.tailMap(now.minus(HOUR), true).values());
+      Tally lastHour = lastHour(minutes, now);
       records = lastHour.records();
       problems = lastHour.problemsInWords();
       Set<Rule> open = alerts.openRules(pipeline);
@@ -187,10 +196,11 @@ public final class QualityWatch {
   }
 
   /**
-   * Every signal judged now from the stored tallies, acting on none of them: what {@code oobwatch
-   * check} prints. A watch made for this alone may have no alerts (null).
+   * Every signal judged now from the stored tallies, acting on none of them, with the last hour's
+   * records and problems: what {@code oobwatch check} prints. A watch made for this alone may have
+   * no alerts (null). Throws {@link StateStoreException} when the tallies cannot be read.
    */
-  public Map<String, SignalStatus> figures() {
+  public Snapshot figures() {
     Instant now = clock.instant();
     TreeMap<Instant, Tally> minutes = minutes(now);
     Map<String, SignalStatus> out = new LinkedHashMap<>();
@@ -198,7 +208,13 @@ public final class QualityWatch {
       Judgement j = judge(s, minutes, now);
       out.put(s.name(), new SignalStatus(s.name(), rule(s), j.figure(), line(j.finding())));
     }
-    return out;
+    Tally lastHour = lastHour(minutes, now);
+    return new Snapshot(pipeline, now, Collections.unmodifiableMap(out), lastHour.records(),
+        lastHour.problemsInWords(), null);
+  }
+
+  private static Tally lastHour(TreeMap<Instant, Tally> minutes, Instant now) {
+    return Tally.counts(minutes.tailMap(now.minus(HOUR), true).values());
   }
 
   /** One signal's judgement from the round's minutes and the stored hours. */
