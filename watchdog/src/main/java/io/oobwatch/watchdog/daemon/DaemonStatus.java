@@ -58,6 +58,8 @@ final class DaemonStatus implements StatusSource {
   private final Instant started;
   private final HistoryView history;
   private volatile StatusPage.Charts charts = StatusPage.Charts.NONE;
+  /** Per pipeline with a tap, its signals' history as last drawn; written by the history thread alone. */
+  private volatile Map<String, SignalHistory> quality = Map.of();
   /** systemd's notifier once it started; null before, and when not run by systemd. */
   private volatile SystemdNotifier systemd;
 
@@ -109,7 +111,30 @@ final class DaemonStatus implements StatusSource {
         signals.put(p.name(), s);
       }
     }
-    charts = StatusPage.draw(canaries, signals, deadlines);
+    Map<String, SignalHistory> q = new HashMap<>();
+    for (QualityWatch w : loops.quality()) {
+      try {
+        q.put(w.name(), w.history());
+      } catch (RuntimeException e) {
+        // the state alarm says why the store cannot be read; the chart keeps its last drawing
+        SignalHistory last = quality.get(w.name());
+        if (last != null) {
+          q.put(w.name(), last);
+        }
+      }
+    }
+    quality = Map.copyOf(q);
+    charts = StatusPage.draw(canaries, signals, quality, deadlines);
+  }
+
+  @Override
+  public Optional<Object> qualityHistory(String pipeline) {
+    if (loops.quality().stream().noneMatch(w -> w.name().equals(pipeline))) {
+      return Optional.empty();
+    }
+    SignalHistory s = quality.get(pipeline);
+    return Optional.of(s != null ? s : new SignalHistory(pipeline, Durations.format(HistoryView.BUCKET), null, null,
+        List.of()));
   }
 
   @Override

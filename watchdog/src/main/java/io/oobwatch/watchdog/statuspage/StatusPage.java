@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The status page ({@code GET /}): one HTML document drawn from the {@code /status} document and
@@ -40,14 +41,15 @@ public final class StatusPage {
   /**
    * The history charts, drawn once per history refresh (on the daemon's history thread) rather than
    * for every request: per pipeline its timeline and latency charts, per check ({@code
-   * pipeline/type/name}) its chart.
+   * pipeline/type/name}) its chart, per quality and cost signal ({@code pipeline/name}) its chart.
    */
-  public record Charts(Map<String, String> canaries, Map<String, String> signals) {
-    public static final Charts NONE = new Charts(Map.of(), Map.of());
+  public record Charts(Map<String, String> canaries, Map<String, String> signals, Map<String, String> quality) {
+    public static final Charts NONE = new Charts(Map.of(), Map.of(), Map.of());
 
     public Charts {
       canaries = Map.copyOf(canaries);
       signals = Map.copyOf(signals);
+      quality = Map.copyOf(quality);
     }
   }
 
@@ -58,6 +60,16 @@ public final class StatusPage {
    */
   public static Charts draw(Map<String, CanaryHistory> canaries, Map<String, SignalHistory> signals,
       Map<String, String> deadlines) {
+    return draw(canaries, signals, Map.of(), deadlines);
+  }
+
+  /**
+   * Draws the charts of every pipeline's history, with its quality and cost signals' history.
+   *
+   * @param quality per pipeline with a tap, its signals' history
+   */
+  public static Charts draw(Map<String, CanaryHistory> canaries, Map<String, SignalHistory> signals,
+      Map<String, SignalHistory> quality, Map<String, String> deadlines) {
     Map<String, String> c = new LinkedHashMap<>();
     canaries.forEach((pipeline, history) -> {
       if (history.from() != null) {
@@ -66,17 +78,29 @@ public final class StatusPage {
         c.put(pipeline, h.toString());
       }
     });
-    Map<String, String> s = new LinkedHashMap<>();
-    signals.forEach((pipeline, history) -> {
+    Map<String, String> s = seriesCharts(signals, x -> x.type() + "/" + x.name(), StatusPage::signalChart);
+    Map<String, String> q = seriesCharts(quality, SignalHistory.Series::name, StatusPage::qualityChart);
+    return new Charts(c, s, q);
+  }
+
+  /** Per pipeline and series ({@code pipeline/KEY}), the series' chart drawn by {@code chart}. */
+  private static Map<String, String> seriesCharts(Map<String, SignalHistory> histories,
+      Function<SignalHistory.Series, String> key, SeriesChart chart) {
+    Map<String, String> out = new LinkedHashMap<>();
+    histories.forEach((pipeline, history) -> {
       if (history.from() != null) {
         for (SignalHistory.Series series : history.series()) {
           Html h = new Html();
-          signalChart(h, history.from(), series);
-          s.put(pipeline + "/" + series.type() + "/" + series.name(), h.toString());
+          chart.draw(h, history.from(), series);
+          out.put(pipeline + "/" + key.apply(series), h.toString());
         }
       }
     });
-    return new Charts(c, s);
+    return out;
+  }
+
+  private interface SeriesChart {
+    void draw(Html h, Instant from, SignalHistory.Series series);
   }
 
   public static String render(StatusDocument doc, Charts charts) {
@@ -229,7 +253,7 @@ public final class StatusPage {
       signals(h, name, checks, charts);
     }
     if (quality != null) {
-      quality(h, doc, quality);
+      quality(h, doc, quality, charts);
     }
     h.raw("</section>");
   }
@@ -348,7 +372,7 @@ public final class StatusPage {
    * records it could not use, a failed round), then per signal its figure beside its baseline ± σ,
    * the requests it stands on and its status line, red when its condition holds.
    */
-  private static void quality(Html h, StatusDocument doc, PipelineQuality q) {
+  private static void quality(Html h, StatusDocument doc, PipelineQuality q, Charts charts) {
     h.raw("<div class=\"quality\">").el("h3", null, "Quality and cost");
     h.raw("<p").attr("class", "tap" + (q.error() == null ? "" : " bad")).raw(">")
         .text("tap: " + q.records() + " records in the last hour"
@@ -366,6 +390,7 @@ public final class StatusPage {
       h.el("p", "figure", "value " + figure(s.value()) + " · baseline " + figure(s.baseline())
           + (s.sigma() == null ? "" : " ± " + figure(s.sigma())) + " · " + s.samples() + " samples");
       h.el("p", bad ? "finding bad" : "finding", s.status());
+      h.raw(charts.quality().getOrDefault(q.pipeline() + "/" + s.name(), ""));
       h.raw("</div>");
     }
     h.raw("</div></div>");
@@ -380,6 +405,23 @@ public final class StatusPage {
       return String.format(Locale.ROOT, "%.0f", v);
     }
     return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+  }
+
+  /** One quality or cost signal's day per 10 minutes, with its threshold where it has one. */
+  private static void qualityChart(Html h, Instant from, SignalHistory.Series s) {
+    String label = switch (s.type()) {
+      case "rate" -> "share of requests";
+      case "request_max" -> "largest request";
+      case "spend" -> "spent today (UTC)";
+      default -> s.type();
+    };
+    String thresholdLabel = s.threshold() == null ? null : switch (s.type()) {
+      case "request_max" -> "max " + figure(s.threshold());
+      case "spend" -> "cap " + figure(s.threshold());
+      default -> "threshold " + figure(s.threshold());
+    };
+    Svg.chart(h, s.name() + ", last 24 h", from, List.of(new Svg.Line("l-value", label, s.points().stream()
+        .map(p -> new Svg.Point(p.start(), p.value())).toList())), s.threshold(), thresholdLabel, s.unit());
   }
 
   /** One check's day: its value, for volume yesterday, last week and the drop line; else its threshold. */

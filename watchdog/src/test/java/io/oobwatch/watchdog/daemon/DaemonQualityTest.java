@@ -66,6 +66,16 @@ class DaemonQualityTest {
       assertThat(status).contains("\"rule\" : \"tap-lag:tap\"", "\"rule\" : \"rate-rise:refusal_rate\"",
           "\"rule\" : \"mean:confidence\"");
       assertThat(d.qualityWatches()).hasSize(1);
+      // the history thread charts each signal from the stored minutes and answers them per pipeline
+      JsonNode history = await().atMost(Duration.ofSeconds(60)).until(
+          () -> new ObjectMapper().readTree(get(http, base + "/history/quality?pipeline=inference-logs")).path("series"),
+          series -> series.path(1).path("points").size() > 0);
+      assertThat(history.findValuesAsText("type")).containsExactly("rate", "mean");
+      assertThat(history.path(0).path("points").path(0).path("value").asDouble()).isZero();
+      assertThat(history.path(1).path("threshold").asDouble()).isEqualTo(0.6);
+      assertThat(history.path(1).path("points").path(0).path("value").asDouble()).isCloseTo(0.8, within(1e-9));
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/history/quality?pipeline=nope")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
       assertThat(get(http, base + "/metrics")).contains("oobwatch_quality_value{pipeline=\"inference-logs\",signal=\"tap\"}");
     }
 
