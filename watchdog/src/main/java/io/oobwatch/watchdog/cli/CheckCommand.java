@@ -13,10 +13,12 @@ import io.oobwatch.watchdog.daemon.CanaryCheck;
 import io.oobwatch.watchdog.daemon.SignalCheck;
 import io.oobwatch.watchdog.schedule.QualityWatch;
 import io.oobwatch.watchdog.store.Stores;
+import io.oobwatch.watchdog.status.PipelineQuality;
 import io.oobwatch.watchdog.status.StageStatus;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -116,9 +118,9 @@ final class CheckCommand implements Callable<Integer> {
         problems.add(f.pipeline() + ": " + f.problem());
       }
     }
-    Map<String, Map<String, QualityWatch.SignalStatus>> quality = quality(c, chosen);
-    for (Map.Entry<String, Map<String, QualityWatch.SignalStatus>> e : quality.entrySet()) {
-      for (QualityWatch.SignalStatus s : e.getValue().values()) {
+    Map<String, QualityWatch.Snapshot> quality = quality(c, chosen);
+    for (Map.Entry<String, QualityWatch.Snapshot> e : quality.entrySet()) {
+      for (QualityWatch.SignalStatus s : e.getValue().signals().values()) {
         if (s.status().startsWith("BAD: ")) {
           code = 2;
           problems.add(e.getKey() + ": " + s.status().substring(5));
@@ -126,7 +128,7 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     if (json) {
-      printJson(out, code, chosen, outcomes, checks);
+      printJson(out, code, chosen, outcomes, checks, quality);
     } else {
       out.printf("OOBWATCH %s - %s%n", Nagios.LEVELS[code],
           problems.isEmpty() ? chosen.size() + " pipeline(s) OK" : String.join("; ", problems));
@@ -153,9 +155,14 @@ final class CheckCommand implements Callable<Integer> {
             f.age() == null ? "-" : Durations.format(f.age()), f.problem() == null ? f.reason() : f.problem() + ". " + f.reason());
       }
       // quality and cost: the figures the daemon's tap stored, beside their baselines
-      quality.forEach((pipeline, figures) -> figures.values().forEach(s -> out.printf(row, pipeline, s.name(),
-          s.status().startsWith("BAD: ") ? "BAD" : "FIGURES", "-",
-          s.status().startsWith("BAD: ") ? s.status().substring(5) : s.status())));
+      quality.forEach((pipeline, figures) -> {
+        figures.signals().values().forEach(s -> out.printf(row, pipeline, s.name(),
+            s.status().startsWith("BAD: ") ? "BAD" : "FIGURES", "-",
+            s.status().startsWith("BAD: ") ? s.status().substring(5) : s.status()));
+        if (figures.error() != null) {
+          out.printf(row, pipeline, "state", "FIGURES", "-", figures.error());
+        }
+      });
     }
     out.flush();
     return code;
@@ -163,10 +170,10 @@ final class CheckCommand implements Callable<Integer> {
 
   /**
    * Per pipeline with a tap, each signal judged from the tallies in oobwatch's own state (what the
-   * running daemon's tap stored); a state that cannot be read shows as one row saying why.
+   * running daemon's tap stored); a state that cannot be read shows as the pipeline's error.
    */
-  private static Map<String, Map<String, QualityWatch.SignalStatus>> quality(Config c, List<Config.Pipeline> chosen) {
-    Map<String, Map<String, QualityWatch.SignalStatus>> out = new java.util.LinkedHashMap<>();
+  private static Map<String, QualityWatch.Snapshot> quality(Config c, List<Config.Pipeline> chosen) {
+    Map<String, QualityWatch.Snapshot> out = new LinkedHashMap<>();
     if (chosen.stream().noneMatch(p -> p.quality() != null)) {
       return out;
     }
@@ -180,9 +187,8 @@ final class CheckCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       for (Config.Pipeline p : chosen) {
         if (p.quality() != null) {
-          out.put(p.name(), Map.of("state", new QualityWatch.SignalStatus("state", null,
-              new io.oobwatch.watchdog.quality.Judgement.Figure(Double.NaN, null, null, 0),
-              "cannot read oobwatch's state in " + c.stateDir() + ": " + e.getMessage())));
+          out.put(p.name(), new QualityWatch.Snapshot(p.name(), null, Map.of(), 0, "",
+              "cannot read oobwatch's state in " + c.stateDir() + ": " + e.getMessage()));
         }
       }
     }
@@ -201,20 +207,25 @@ final class CheckCommand implements Callable<Integer> {
   }
 
 
-  /** What {@code check --json} prints: the verdict and, per pipeline, its canary and its checks. */
+  /**
+   * What {@code check --json} prints: the verdict and, per pipeline, its canary, its checks and its
+   * quality and cost signals.
+   */
   record Report(String status, int exit, List<Pipeline> pipelines) {}
 
   /**
    * One pipeline's round. The canary fields are absent for a pipeline without a canary, checks for
-   * one without checks.
+   * one without checks, quality for one without a tap.
    *
+   * @param quality its quality and cost signals judged from the tallies the daemon's tap stored, in
+   *     the shape of {@code /status}'s {@code quality}
    * @param summary what went wrong with the canary; absent when it arrived (OK or SLOW)
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Pipeline(
       String pipeline, String verdict, String summary, String canaryId, Injection injection, List<StageStatus> stages,
-      List<Signal> checks) {}
+      List<Signal> checks, PipelineQuality quality) {}
 
   /** How the canary was injected: by which kind, whether it was accepted, how long it took. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -230,7 +241,7 @@ final class CheckCommand implements Callable<Integer> {
   record Signal(String check, String where, String result, Long ageMs, String problem, String reason) {}
 
   private void printJson(PrintWriter out, int code, List<Config.Pipeline> chosen, List<CanaryOutcome> outcomes,
-      List<SignalCheck.Outcome> checks) {
+      List<SignalCheck.Outcome> checks, Map<String, QualityWatch.Snapshot> quality) {
     List<Pipeline> pipelines = new ArrayList<>();
     for (Config.Pipeline c : chosen) {
       CanaryOutcome o = outcomes.stream().filter(x -> x.pipeline().equals(c.name())).findFirst().orElse(null);
@@ -238,13 +249,14 @@ final class CheckCommand implements Callable<Integer> {
           .map(f -> new Signal(f.check(), f.where(), f.result().name(), f.age() == null ? null : f.age().toMillis(),
               f.problem(), f.reason()))
           .toList();
+      PipelineQuality q = quality.containsKey(c.name()) ? quality.get(c.name()).status() : null;
       pipelines.add(o == null
-          ? new Pipeline(c.name(), null, null, null, null, null, signals.isEmpty() ? null : signals)
+          ? new Pipeline(c.name(), null, null, null, null, null, signals.isEmpty() ? null : signals, q)
           : new Pipeline(c.name(), o.verdict().name(),
               o.verdict() == CanaryOutcome.Verdict.OK || o.verdict() == CanaryOutcome.Verdict.SLOW ? null : AlertText.summary(o),
               o.canaryId(),
               new Injection(o.injector(), o.injection().ok(), o.injection().took().toMillis(), o.injection().reason()),
-              StageStatus.of(o), signals.isEmpty() ? null : signals));
+              StageStatus.of(o), signals.isEmpty() ? null : signals, q));
     }
     Nagios.write(out, new Report(Nagios.LEVELS[code], code, pipelines));
   }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * Reads a pipeline's {@code tap:}, {@code quality:}, {@code cost:} and {@code prices:}. Each signal
  * is a named map whose keys say what it is: {@code in}/{@code not_in} a rate; {@code
  * mean_below}/{@code mean_above} or {@code pNN_below}/{@code pNN_above} a figure against a
- * threshold; {@code max} a single request's tokens; {@code forecast_cap} the day's spend.
+ * threshold; {@code max} a single request's tokens; {@code forecast_cap} the day's spend. The tap's
+ * {@code fields:} says where records hold the request and session ids, the model and the tokens.
  */
 final class QualityReader {
   static final Pattern QUANTILE = Pattern.compile("p(\\d{1,2}(?:\\.\\d+)?)_(below|above)");
@@ -42,8 +43,16 @@ final class QualityReader {
           + " { bootstrap: \"kafka-1:9092\", topic: inference-logs } }");
     }
     Config.TapSpec tap = null;
+    RecordFields fields = RecordFields.DEFAULT;
     if (tapObj != null) {
-      Map.Entry<Kind, Reader.Obj> kind = ConfigLoader.oneKind(r, tapObj, Use.TAP);
+      Reader.Obj kinds = tapObj;
+      if (tapObj.node.view().containsKey("fields")) {
+        fields = fields(r, tapObj.obj("fields"));
+        LinkedHashMap<String, YamlNode.Mapping.Entry> rest = new LinkedHashMap<>(tapObj.node.view());
+        rest.remove("fields");
+        kinds = new Reader.Obj(r, new YamlNode.Mapping(tapObj.mark(), rest), tapObj.path);
+      }
+      Map.Entry<Kind, Reader.Obj> kind = ConfigLoader.oneKind(r, kinds, Use.TAP);
       if (kind != null) {
         SignalSource.Tap source = kind.getKey().tap().read(kind.getValue());
         tap = source == null ? null : new Config.TapSpec(kind.getKey().name(), source);
@@ -80,8 +89,40 @@ final class QualityReader {
     if (!any) {
       tapObj.invalid("the tap has nothing to judge; add quality: or cost: signals beside it, or remove tap:");
     }
-    Pricing pricing = prices(r, p, signals);
-    return tap == null ? null : new Config.Quality(tap, QualitySpec.of(signals, pricing));
+    Pricing pricing = prices(r, p, signals, fields);
+    return tap == null ? null
+        : new Config.Quality(tap, new QualitySpec(fields.requestId(), fields.sessionId(), signals, pricing));
+  }
+
+  /**
+   * Where a record holds what names a request and prices it; each a field path, the usual names
+   * when not given.
+   */
+  private record RecordFields(
+      FieldPath requestId, FieldPath sessionId, FieldPath model, FieldPath tokensIn, FieldPath tokensOut) {
+    static final RecordFields DEFAULT = new RecordFields(FieldPath.of("request_id"), FieldPath.of("session_id"),
+        FieldPath.of("model.id"), FieldPath.of("tokens_in"), FieldPath.of("tokens_out"));
+  }
+
+  /** The tap's {@code fields:}, e.g. {@code { request_id: id, tokens_in: usage.prompt_tokens }}. */
+  private static RecordFields fields(Reader r, Reader.Obj o) {
+    if (o == null) {
+      return RecordFields.DEFAULT;
+    }
+    RecordFields d = RecordFields.DEFAULT;
+    RecordFields f = new RecordFields(field(r, o, "request_id", d.requestId()), field(r, o, "session_id", d.sessionId()),
+        field(r, o, "model", d.model()), field(r, o, "tokens_in", d.tokensIn()), field(r, o, "tokens_out", d.tokensOut()));
+    o.done();
+    return f;
+  }
+
+  private static FieldPath field(Reader r, Reader.Obj o, String key, FieldPath dflt) {
+    YamlNode v = o.get(key);
+    if (v == null) {
+      return dflt;
+    }
+    FieldPath f = path(r, v, o.child(key));
+    return f == null ? dflt : f;
   }
 
   private static Signal signal(Reader r, Reader.Obj o, String name) {
@@ -202,7 +243,7 @@ final class QualityReader {
   }
 
   /** The price table, filling in the field the cost signals read (cost_usd) where a record has none. */
-  private static Pricing prices(Reader r, Reader.Obj p, List<Signal> signals) {
+  private static Pricing prices(Reader r, Reader.Obj p, List<Signal> signals, RecordFields fields) {
     Reader.Obj o = p.obj("prices");
     if (o == null) {
       return null;
@@ -237,6 +278,6 @@ final class QualityReader {
       m.done();
       perModel.put(model, new Pricing.Price(in, out));
     }
-    return new Pricing(cost, FieldPath.of("model.id"), FieldPath.of("tokens_in"), FieldPath.of("tokens_out"), perModel);
+    return new Pricing(cost, fields.model(), fields.tokensIn(), fields.tokensOut(), perModel);
   }
 }

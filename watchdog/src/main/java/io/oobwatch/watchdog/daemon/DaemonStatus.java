@@ -16,7 +16,6 @@ import io.oobwatch.watchdog.status.CanaryHistory;
 import io.oobwatch.watchdog.status.CanaryStatus;
 import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PipelineChecks;
-import io.oobwatch.watchdog.status.PipelineQuality;
 import io.oobwatch.watchdog.status.PipelineStatus;
 import io.oobwatch.watchdog.status.SignalHistory;
 import io.oobwatch.watchdog.status.StageStatus;
@@ -59,6 +58,8 @@ final class DaemonStatus implements StatusSource {
   private final Instant started;
   private final HistoryView history;
   private volatile StatusPage.Charts charts = StatusPage.Charts.NONE;
+  /** Per pipeline with a tap, its signals' history as last drawn; written by the history thread alone. */
+  private volatile Map<String, SignalHistory> quality = Map.of();
   /** systemd's notifier once it started; null before, and when not run by systemd. */
   private volatile SystemdNotifier systemd;
 
@@ -110,7 +111,30 @@ final class DaemonStatus implements StatusSource {
         signals.put(p.name(), s);
       }
     }
-    charts = StatusPage.draw(canaries, signals, deadlines);
+    Map<String, SignalHistory> q = new HashMap<>();
+    for (QualityWatch w : loops.quality()) {
+      try {
+        q.put(w.name(), w.history());
+      } catch (RuntimeException e) {
+        // the state alarm says why the store cannot be read; the chart keeps its last drawing
+        SignalHistory last = quality.get(w.name());
+        if (last != null) {
+          q.put(w.name(), last);
+        }
+      }
+    }
+    quality = Map.copyOf(q);
+    charts = StatusPage.draw(canaries, signals, quality, deadlines);
+  }
+
+  @Override
+  public Optional<Object> qualityHistory(String pipeline) {
+    if (loops.quality().stream().noneMatch(w -> w.name().equals(pipeline))) {
+      return Optional.empty();
+    }
+    SignalHistory s = quality.get(pipeline);
+    return Optional.of(s != null ? s : new SignalHistory(pipeline, Durations.format(HistoryView.BUCKET), null, null,
+        List.of()));
   }
 
   @Override
@@ -147,18 +171,8 @@ final class DaemonStatus implements StatusSource {
         p.alerts(),
         p.paging(),
         self(),
-        loops.quality().stream().map(DaemonStatus::quality).toList(),
+        loops.quality().stream().map(w -> w.snapshot().status()).toList(),
         loops.cluster() == null ? null : loops.cluster().status());
-  }
-
-  /** Per pipeline with a tap, each quality and cost signal beside its baseline. */
-  static PipelineQuality quality(QualityWatch w) {
-    QualityWatch.Snapshot s = w.snapshot();
-    List<PipelineQuality.Signal> signals = s.signals().values().stream().map(q -> new PipelineQuality.Signal(q.name(),
-        q.rule().id(), Double.isNaN(q.figure().value()) ? null : q.figure().value(), q.figure().baseline(),
-        q.figure().sigma(), q.figure().samples(), q.status())).toList();
-    return new PipelineQuality(w.name(), s.lastTick(), s.records(), s.problems().isEmpty() ? null : s.problems(), s.error(),
-        signals);
   }
 
   /** systemd's notifier, started after this: from now on /status shows its watchdog. */

@@ -13,6 +13,8 @@ import io.oobwatch.watchdog.quality.RequestRule;
 import io.oobwatch.watchdog.config.Signal;
 import io.oobwatch.watchdog.quality.SpendRule;
 import io.oobwatch.watchdog.quality.Tally;
+import io.oobwatch.watchdog.status.PipelineQuality;
+import io.oobwatch.watchdog.status.SignalHistory;
 import io.oobwatch.watchdog.store.QualityStore;
 import io.oobwatch.watchdog.store.StateStoreException;
 import java.time.Clock;
@@ -46,6 +48,8 @@ public final class QualityWatch {
   /** A minute (or hour) this long past its end is final: the tap has stored all of it. */
   static final Duration SETTLED = Duration.ofMinutes(2);
   private static final Duration HOUR = Duration.ofHours(1);
+  private static final Duration HISTORY_SPAN = Duration.ofHours(24);
+  private static final Duration HISTORY_BUCKET = Duration.ofMinutes(10);
   static final Rule TAP = Rule.of(Kind.TAP_LAG, "tap");
   /** How often a round runs: the tallies are per minute. */
   public static final Duration EVERY = Duration.ofMinutes(1);
@@ -62,6 +66,8 @@ public final class QualityWatch {
   private final java.util.function.Supplier<io.oobwatch.watchdog.quality.TapHealth> tap;
   private final String tapWhere;
   private final Map<Instant, Tally> hours = new HashMap<>();
+  /** The history's 10-minute buckets that can no longer change; touched by {@link #history} alone. */
+  private final TreeMap<Instant, Tally> historyBuckets = new TreeMap<>();
   private final TreeMap<Instant, Tally> finalMinutes = new TreeMap<>();
   private volatile Snapshot snapshot;
 
@@ -71,7 +77,15 @@ public final class QualityWatch {
    * @param problems the records the tap could not use in the last hour, in words; empty when none
    */
   public record Snapshot(String pipeline, Instant lastTick, Map<String, SignalStatus> signals, long records,
-      String problems, String error) {}
+      String problems, String error) {
+    /** As {@code /status} and {@code check --json} show it. */
+    public PipelineQuality status() {
+      List<PipelineQuality.Signal> out = signals.values().stream().map(q -> new PipelineQuality.Signal(q.name(),
+          q.rule().id(), Double.isNaN(q.figure().value()) ? null : q.figure().value(), q.figure().baseline(),
+          q.figure().sigma(), q.figure().samples(), q.status())).toList();
+      return new PipelineQuality(pipeline, lastTick, records, problems.isEmpty() ? null : problems, error, out);
+    }
+  }
 
   /** A signal's figures and status line ("BAD: ..." when its condition holds). */
   public record SignalStatus(String name, Rule rule, Judgement.Figure figure, String status) {}
@@ -149,7 +163,7 @@ public final class QualityWatch {
     String problems = "";
     try {
       TreeMap<Instant, Tally> minutes = minutes(now);
-      Tally lastHour = Tally.counts(minutes.tailMap(now.minus(HOUR), true).values());
+      Tally lastHour = lastHour(minutes, now);
       records = lastHour.records();
       problems = lastHour.problemsInWords();
       Set<Rule> open = alerts.openRules(pipeline);
@@ -187,10 +201,11 @@ public final class QualityWatch {
   }
 
   /**
-   * Every signal judged now from the stored tallies, acting on none of them: what {@code oobwatch
-   * check} prints. A watch made for this alone may have no alerts (null).
+   * Every signal judged now from the stored tallies, acting on none of them, with the last hour's
+   * records and problems: what {@code oobwatch check} prints. A watch made for this alone may have
+   * no alerts (null). Throws {@link StateStoreException} when the tallies cannot be read.
    */
-  public Map<String, SignalStatus> figures() {
+  public Snapshot figures() {
     Instant now = clock.instant();
     TreeMap<Instant, Tally> minutes = minutes(now);
     Map<String, SignalStatus> out = new LinkedHashMap<>();
@@ -198,7 +213,91 @@ public final class QualityWatch {
       Judgement j = judge(s, minutes, now);
       out.put(s.name(), new SignalStatus(s.name(), rule(s), j.figure(), line(j.finding())));
     }
-    return out;
+    Tally lastHour = lastHour(minutes, now);
+    return new Snapshot(pipeline, now, Collections.unmodifiableMap(out), lastHour.records(),
+        lastHour.problemsInWords(), null);
+  }
+
+  /**
+   * The last 24 hours per 10 minutes from the stored minutes, one series per signal, as {@code
+   * /history/quality} answers it and the status page charts it: a rate's share of the requests, a
+   * mean or quantile against its threshold, the largest request against {@code max}, the spend so
+   * far today (UTC) against the cap. Called on the history thread only; a bucket is read from the
+   * store until it has settled, then kept.
+   */
+  public SignalHistory history() {
+    Instant now = clock.instant();
+    Instant open = bucketOf(now);
+    Instant from = open.minus(HISTORY_SPAN).plus(HISTORY_BUCKET);
+    historyBuckets.headMap(from, false).clear();
+    Instant settled = MinuteTallies.minuteOf(now).minus(SETTLED);
+    Instant readFrom = historyBuckets.isEmpty() ? from : historyBuckets.lastKey().plus(HISTORY_BUCKET);
+    Map<Instant, List<Tally>> read = new TreeMap<>();
+    for (QualityStore.Row r : store.minutes(pipeline, readFrom, now.plus(Duration.ofMinutes(1)))) {
+      read.computeIfAbsent(bucketOf(r.at()), k -> new ArrayList<>()).add(Tally.decode(r.tally()));
+    }
+    TreeMap<Instant, Tally> buckets = new TreeMap<>(historyBuckets);
+    read.forEach((start, tallies) -> {
+      Tally t = Tally.of(tallies);
+      buckets.put(start, t);
+      if (!start.plus(HISTORY_BUCKET).isAfter(settled)) {
+        historyBuckets.put(start, t);
+      }
+    });
+    List<SignalHistory.Series> series = new ArrayList<>();
+    for (Signal s : spec.signals()) {
+      series.add(series(s, buckets));
+    }
+    return new SignalHistory(pipeline, "10m", from, now, series);
+  }
+
+  private static SignalHistory.Series series(Signal s, TreeMap<Instant, Tally> buckets) {
+    List<SignalHistory.Point> points = new ArrayList<>();
+    if (s instanceof Signal.Rate r) {
+      buckets.forEach((b, t) -> {
+        if (t.records() > 0) {
+          points.add(point(b, (double) t.matches(r.name()) / t.records()));
+        }
+      });
+      return new SignalHistory.Series("rate", r.name(), "share", null, points);
+    }
+    if (s instanceof Signal.Mean m) {
+      buckets.forEach((b, t) -> {
+        Tally.Measure x = t.measure(m.field().path());
+        if (x.count() > 0) {
+          points.add(point(b, m.quantile() == null ? x.mean() : x.quantile(m.quantile())));
+        }
+      });
+      return new SignalHistory.Series(m.quantile() == null ? "mean" : "quantile", m.name(), "", m.threshold(), points);
+    }
+    if (s instanceof Signal.RequestMax r) {
+      buckets.forEach((b, t) -> t.top(r.name()).stream().findFirst().ifPresent(q -> points.add(point(b, q.tokens()))));
+      return new SignalHistory.Series("request_max", r.name(), "tokens", r.max(), points);
+    }
+    Signal.DailySpend d = (Signal.DailySpend) s;
+    double spent = 0;
+    Instant day = null;
+    for (Map.Entry<Instant, Tally> e : buckets.entrySet()) {
+      Instant today = e.getKey().truncatedTo(ChronoUnit.DAYS);
+      spent = today.equals(day) ? spent : 0;
+      day = today;
+      spent += e.getValue().measure(d.field().path()).sum();
+      points.add(point(e.getKey(), spent));
+    }
+    return new SignalHistory.Series("spend", d.name(), "spent today", d.cap(), points);
+  }
+
+  private static SignalHistory.Point point(Instant start, double value) {
+    return new SignalHistory.Point(start, value, null, null);
+  }
+
+  private static Instant bucketOf(Instant t) {
+    long size = HISTORY_BUCKET.getSeconds();
+    return Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), size) * size);
+  }
+
+  private static Tally lastHour(TreeMap<Instant, Tally> minutes, Instant now) {
+    return Tally.counts(minutes.tailMap(now.minus(HOUR), true).values());
   }
 
   /** One signal's judgement from the round's minutes and the stored hours. */

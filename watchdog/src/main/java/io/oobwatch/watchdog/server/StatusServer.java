@@ -79,6 +79,7 @@ public final class StatusServer implements AutoCloseable {
         .add(HttpMethod.GET, "/static/{file}", PageRoutes::asset)
         .add(HttpMethod.GET, "/history/canaries", r -> PageRoutes.history(r, source::canaryHistory))
         .add(HttpMethod.GET, "/history/signals", r -> PageRoutes.history(r, source::signalHistory))
+        .add(HttpMethod.GET, "/history/quality", r -> PageRoutes.history(r, source::qualityHistory))
         .add(HttpMethod.POST, "/heartbeat/{name}", r -> HeartbeatRoutes.push(heartbeats, r, HeartbeatWatch.Signal.PING))
         .add(HttpMethod.POST, "/heartbeat/{name}/start", r -> HeartbeatRoutes.push(heartbeats, r, HeartbeatWatch.Signal.START))
         .add(HttpMethod.POST, "/heartbeat/{name}/fail", r -> HeartbeatRoutes.push(heartbeats, r, HeartbeatWatch.Signal.FAIL));

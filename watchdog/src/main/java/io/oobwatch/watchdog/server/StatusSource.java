@@ -42,4 +42,12 @@ public interface StatusSource {
   default java.util.Optional<Object> signalHistory(String pipeline) {
     return java.util.Optional.empty();
   }
+
+  /**
+   * {@code GET /history/quality?pipeline=P}: the quality and cost signals' history of a pipeline
+   * with a tap; empty when it has none (404).
+   */
+  default java.util.Optional<Object> qualityHistory(String pipeline) {
+    return java.util.Optional.empty();
+  }
 }

@@ -21,10 +21,14 @@ public record SignalHistory(String pipeline, String bucket, Instant from, Instan
   /**
    * One check's series.
    *
-   * @param type freshness, volume or consumer_lag
-   * @param unit what the values are: "s" (freshness age), "/min" (volume), "records" (lag)
+   * @param type freshness, volume or consumer_lag; for a quality or cost signal ({@code
+   *     /history/quality}) rate, mean, quantile, request_max or spend
+   * @param unit what the values are: "s" (freshness age), "/min" (volume), "records" (lag); "share"
+   *     (a rate, as a fraction), "tokens" (the largest request), "spent today" (spend since UTC midnight)
    * @param threshold the line a value must stay under (freshness max_age, max_lag) or, for volume,
-   *     the fraction of the baseline it must stay above (1 - drop); absent when the check has none
+   *     the fraction of the baseline it must stay above (1 - drop); a mean's or quantile's
+   *     threshold, a request's max, the day's spend cap; absent when the check has none (a rate is
+   *     judged against its moving baseline)
    * @param points oldest first, a bucket without a known observation is absent
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -7,16 +7,21 @@ import io.oobwatch.watchdog.status.HeartbeatStatus;
 import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PagingStatus;
 import io.oobwatch.watchdog.status.PipelineChecks;
+import io.oobwatch.watchdog.status.PipelineQuality;
 import io.oobwatch.watchdog.status.PipelineStatus;
 import io.oobwatch.watchdog.status.SelfStatus;
 import io.oobwatch.watchdog.status.SignalHistory;
 import io.oobwatch.watchdog.status.StageStatus;
 import io.oobwatch.watchdog.status.StatusDocument;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The status page ({@code GET /}): one HTML document drawn from the {@code /status} document and
@@ -36,14 +41,15 @@ public final class StatusPage {
   /**
    * The history charts, drawn once per history refresh (on the daemon's history thread) rather than
    * for every request: per pipeline its timeline and latency charts, per check ({@code
-   * pipeline/type/name}) its chart.
+   * pipeline/type/name}) its chart, per quality and cost signal ({@code pipeline/name}) its chart.
    */
-  public record Charts(Map<String, String> canaries, Map<String, String> signals) {
-    public static final Charts NONE = new Charts(Map.of(), Map.of());
+  public record Charts(Map<String, String> canaries, Map<String, String> signals, Map<String, String> quality) {
+    public static final Charts NONE = new Charts(Map.of(), Map.of(), Map.of());
 
     public Charts {
       canaries = Map.copyOf(canaries);
       signals = Map.copyOf(signals);
+      quality = Map.copyOf(quality);
     }
   }
 
@@ -54,6 +60,16 @@ public final class StatusPage {
    */
   public static Charts draw(Map<String, CanaryHistory> canaries, Map<String, SignalHistory> signals,
       Map<String, String> deadlines) {
+    return draw(canaries, signals, Map.of(), deadlines);
+  }
+
+  /**
+   * Draws the charts of every pipeline's history, with its quality and cost signals' history.
+   *
+   * @param quality per pipeline with a tap, its signals' history
+   */
+  public static Charts draw(Map<String, CanaryHistory> canaries, Map<String, SignalHistory> signals,
+      Map<String, SignalHistory> quality, Map<String, String> deadlines) {
     Map<String, String> c = new LinkedHashMap<>();
     canaries.forEach((pipeline, history) -> {
       if (history.from() != null) {
@@ -62,17 +78,29 @@ public final class StatusPage {
         c.put(pipeline, h.toString());
       }
     });
-    Map<String, String> s = new LinkedHashMap<>();
-    signals.forEach((pipeline, history) -> {
+    Map<String, String> s = seriesCharts(signals, x -> x.type() + "/" + x.name(), StatusPage::signalChart);
+    Map<String, String> q = seriesCharts(quality, SignalHistory.Series::name, StatusPage::qualityChart);
+    return new Charts(c, s, q);
+  }
+
+  /** Per pipeline and series ({@code pipeline/KEY}), the series' chart drawn by {@code chart}. */
+  private static Map<String, String> seriesCharts(Map<String, SignalHistory> histories,
+      Function<SignalHistory.Series, String> key, SeriesChart chart) {
+    Map<String, String> out = new LinkedHashMap<>();
+    histories.forEach((pipeline, history) -> {
       if (history.from() != null) {
         for (SignalHistory.Series series : history.series()) {
           Html h = new Html();
-          signalChart(h, history.from(), series);
-          s.put(pipeline + "/" + series.type() + "/" + series.name(), h.toString());
+          chart.draw(h, history.from(), series);
+          out.put(pipeline + "/" + key.apply(series), h.toString());
         }
       }
     });
-    return new Charts(c, s);
+    return out;
+  }
+
+  private interface SeriesChart {
+    void draw(Html h, Instant from, SignalHistory.Series series);
   }
 
   public static String render(StatusDocument doc, Charts charts) {
@@ -92,9 +120,12 @@ public final class StatusPage {
     List<String> names = new ArrayList<>();
     doc.pipelines().forEach(p -> names.add(p.name()));
     checks.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+    Map<String, PipelineQuality> quality = new LinkedHashMap<>();
+    doc.quality().forEach(q -> quality.put(q.pipeline(), q));
+    quality.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
     for (String name : names) {
       PipelineStatus p = doc.pipelines().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
-      pipeline(h, doc, name, p, charts, checks.get(name));
+      pipeline(h, doc, name, p, charts, checks.get(name), quality.get(name));
     }
     heartbeats(h, doc);
     self(h, doc);
@@ -206,7 +237,7 @@ public final class StatusPage {
   }
 
   private static void pipeline(Html h, StatusDocument doc, String name, PipelineStatus p, Charts charts,
-      PipelineChecks checks) {
+      PipelineChecks checks, PipelineQuality quality) {
     h.raw("<section class=\"pipeline\"").attr("id", "pipeline-" + name).attr("data-pipeline", name).raw(">");
     h.el("h2", null, name);
     if (p != null) {
@@ -220,6 +251,9 @@ public final class StatusPage {
     }
     if (checks != null) {
       signals(h, name, checks, charts);
+    }
+    if (quality != null) {
+      quality(h, doc, quality, charts);
     }
     h.raw("</section>");
   }
@@ -331,6 +365,63 @@ public final class StatusPage {
     if (checks.error() != null) {
       h.el("p", "error", "last round of checks failed: " + checks.error());
     }
+  }
+
+  /**
+   * The "Quality and cost" block of a pipeline with a tap: the tap's own health (records counted,
+   * records it could not use, a failed round), then per signal its figure beside its baseline ± σ,
+   * the requests it stands on and its status line, red when its condition holds.
+   */
+  private static void quality(Html h, StatusDocument doc, PipelineQuality q, Charts charts) {
+    h.raw("<div class=\"quality\">").el("h3", null, "Quality and cost");
+    h.raw("<p").attr("class", "tap" + (q.error() == null ? "" : " bad")).raw(">")
+        .text("tap: " + q.records() + " records in the last hour"
+            + (q.problems() == null ? ", none unusable" : "; unusable: " + q.problems())
+            + (q.lastTick() == null ? "; no round yet" : "; judged " + Html.ago(q.lastTick(), doc.now()))).raw("</p>");
+    if (q.error() != null) {
+      h.el("p", "error", "last round of quality signals failed: " + q.error());
+    }
+    h.raw("<div class=\"signals\">");
+    for (PipelineQuality.Signal s : q.signals()) {
+      boolean bad = s.status().startsWith("BAD");
+      h.raw("<div").attr("class", "signal quality-signal " + (bad ? "bad" : "ok")).attr("data-signal", s.name())
+          .attr("data-rule", s.rule()).raw(">");
+      h.el("h3", null, s.name()).el("p", "source", s.rule());
+      h.el("p", "figure", "value " + figure(s.value()) + " · baseline " + figure(s.baseline())
+          + (s.sigma() == null ? "" : " ± " + figure(s.sigma())) + " · " + s.samples() + " samples");
+      h.el("p", bad ? "finding bad" : "finding", s.status());
+      h.raw(charts.quality().getOrDefault(q.pipeline() + "/" + s.name(), ""));
+      h.raw("</div>");
+    }
+    h.raw("</div></div>");
+  }
+
+  /** A quality figure to four significant digits (rates are fractions: 0.02 is 2%); "-" when not known. */
+  static String figure(Double v) {
+    if (v == null || v.isNaN()) {
+      return "-";
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
+    return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+  }
+
+  /** One quality or cost signal's day per 10 minutes, with its threshold where it has one. */
+  private static void qualityChart(Html h, Instant from, SignalHistory.Series s) {
+    String label = switch (s.type()) {
+      case "rate" -> "share of requests";
+      case "request_max" -> "largest request";
+      case "spend" -> "spent today (UTC)";
+      default -> s.type();
+    };
+    String thresholdLabel = s.threshold() == null ? null : switch (s.type()) {
+      case "request_max" -> "max " + figure(s.threshold());
+      case "spend" -> "cap " + figure(s.threshold());
+      default -> "threshold " + figure(s.threshold());
+    };
+    Svg.chart(h, s.name() + ", last 24 h", from, List.of(new Svg.Line("l-value", label, s.points().stream()
+        .map(p -> new Svg.Point(p.start(), p.value())).toList())), s.threshold(), thresholdLabel, s.unit());
   }
 
   /** One check's day: its value, for volume yesterday, last week and the drop line; else its threshold. */

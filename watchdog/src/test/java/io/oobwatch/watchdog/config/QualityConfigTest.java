@@ -1,10 +1,16 @@
 package io.oobwatch.watchdog.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 
 import io.oobwatch.probes.kafka.KafkaConfig;
+import io.oobwatch.watchdog.quality.MinuteTallies;
+import io.oobwatch.watchdog.quality.Tally;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +61,45 @@ class QualityConfigTest {
     assertThat(q.spec().pricing().perModel()).isEqualTo(Map.of("small-1", new Pricing.Price(0.0006, 0.0008)));
     assertThat(s.get(0).describe()).isEqualTo("refusal_rate: share of finish_reason in [content_filter] 4σ above its"
         + " baseline over 5m (min 200 requests)");
+  }
+
+  @Test
+  void withoutFieldsRecordsAreReadByTheUsualNames() throws Exception {
+    QualitySpec spec = new ConfigLoader(Map.<String, String>of()::get).parse("oobwatch.yaml", dir, YAML).pipelines()
+        .get(0).quality().spec();
+
+    assertThat(List.of(spec.requestId(), spec.sessionId(), spec.pricing().model(), spec.pricing().inputTokens(),
+        spec.pricing().outputTokens())).containsExactly(FieldPath.of("request_id"), FieldPath.of("session_id"),
+        FieldPath.of("model.id"), FieldPath.of("tokens_in"), FieldPath.of("tokens_out"));
+  }
+
+  @Test
+  void theTapsFieldsNameWhereRecordsHoldTheIdsModelAndTokensAndTheTalliesReadThemThere() throws Exception {
+    Config c = new ConfigLoader(Map.<String, String>of()::get).parse("oobwatch.yaml", dir, String.join("\n",
+        "pipelines:",
+        "  - name: inference-logs",
+        "    tap:",
+        "      kafka: { bootstrap: \"kafka-1:9092\", topic: inference-logs }",
+        "      fields: { request_id: id, session_id: conversation.id, model: model_name,",
+        "                tokens_in: usage.prompt_tokens, tokens_out: usage.completion_tokens }",
+        "    cost:",
+        "      request_tokens: { fields: [usage.prompt_tokens, usage.completion_tokens], max: 50000 }",
+        "      daily_spend:    { field: cost_usd, forecast_cap: 500 }",
+        "    prices:",
+        "      small-1: { input_per_1k: 0.0006, output_per_1k: 0.0008 }",
+        ""));
+    QualitySpec spec = c.pipelines().get(0).quality().spec();
+    MinuteTallies tallies = new MinuteTallies(spec);
+    Instant at = Instant.parse("2026-11-30T10:15:20Z");
+
+    tallies.offer(("{\"id\":\"r1\",\"conversation\":{\"id\":\"s1\"},\"model_name\":\"small-1\","
+        + "\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":2000}}").getBytes(StandardCharsets.UTF_8), at);
+
+    Tally t = tallies.minutes().get(MinuteTallies.minuteOf(at));
+    assertThat(t.top("request_tokens")).extracting(Tally.Request::id, Tally.Request::session, Tally.Request::tokens)
+        .containsExactly(tuple("r1", "s1", 3000.0));
+    assertThat(t.measure("cost_usd").sum()).isCloseTo(0.0006 + 0.0016, within(1e-12));
+    assertThat(t.problems()).isEmpty();
   }
 
   @Test

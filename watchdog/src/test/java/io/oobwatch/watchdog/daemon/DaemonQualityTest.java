@@ -1,8 +1,11 @@
 package io.oobwatch.watchdog.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oobwatch.testkit.KafkaBroker;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.config.ConfigLoader;
@@ -63,6 +66,16 @@ class DaemonQualityTest {
       assertThat(status).contains("\"rule\" : \"tap-lag:tap\"", "\"rule\" : \"rate-rise:refusal_rate\"",
           "\"rule\" : \"mean:confidence\"");
       assertThat(d.qualityWatches()).hasSize(1);
+      // the history thread charts each signal from the stored minutes and answers them per pipeline
+      JsonNode history = await().atMost(Duration.ofSeconds(60)).until(
+          () -> new ObjectMapper().readTree(get(http, base + "/history/quality?pipeline=inference-logs")).path("series"),
+          series -> series.path(1).path("points").size() > 0);
+      assertThat(history.findValuesAsText("type")).containsExactly("rate", "mean");
+      assertThat(history.path(0).path("points").path(0).path("value").asDouble()).isZero();
+      assertThat(history.path(1).path("threshold").asDouble()).isEqualTo(0.6);
+      assertThat(history.path(1).path("points").path(0).path("value").asDouble()).isCloseTo(0.8, within(1e-9));
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/history/quality?pipeline=nope")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
       assertThat(get(http, base + "/metrics")).contains("oobwatch_quality_value{pipeline=\"inference-logs\",signal=\"tap\"}");
     }
 
@@ -74,6 +87,18 @@ class DaemonQualityTest {
     assertThat(printed.toString()).containsPattern("inference-logs +refusal_rate +FIGURES +- +refusal rate 0\\.0% over 5m \\(50 requests\\)")
         .containsPattern("inference-logs +confidence +FIGURES +- +confidence mean 0\\.8 over 2m \\(50 requests\\)");
     assertThat(exit).isZero();
+
+    // check --json carries the same figures in the shape of /status's quality
+    java.io.StringWriter json = new java.io.StringWriter();
+    cli.setOut(new java.io.PrintWriter(json));
+    assertThat(cli.execute("check", "--json", "-c", config.toString())).isZero();
+    JsonNode q = new ObjectMapper()
+        .readTree(json.toString()).path("pipelines").path(0).path("quality");
+    assertThat(q.path("pipeline").asText()).isEqualTo("inference-logs");
+    assertThat(q.path("records").asLong()).isEqualTo(50);
+    assertThat(q.path("signals").findValuesAsText("rule")).containsExactly("rate-rise:refusal_rate", "mean:confidence");
+    assertThat(q.path("signals").path(1).path("value").asDouble()).isCloseTo(0.8, within(1e-9));
+    assertThat(q.path("signals").path(1).path("samples").asLong()).isEqualTo(50);
   }
 
   static String get(HttpClient http, String url) throws Exception {

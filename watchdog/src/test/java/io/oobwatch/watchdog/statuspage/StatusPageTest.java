@@ -7,6 +7,7 @@ import io.oobwatch.watchdog.status.CanaryHistory;
 import io.oobwatch.watchdog.status.CanaryStatus;
 import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PagingStatus;
+import io.oobwatch.watchdog.status.PipelineQuality;
 import io.oobwatch.watchdog.status.PipelineStatus;
 import io.oobwatch.watchdog.status.SelfStatus;
 import io.oobwatch.watchdog.status.SignalHistory;
@@ -149,6 +150,57 @@ class StatusPageTest {
   static StatusDocument withSelf(StatusDocument d, SelfStatus self) {
     return new StatusDocument(d.instance(), d.now(), d.healthy(), d.unhealthyReason(), d.pipelines(), d.checks(),
         d.heartbeats(), d.alerts(), d.paging(), self);
+  }
+
+  /** A document with one pipeline watched by its canary and another by its tap alone. */
+  static StatusDocument withQuality(PipelineQuality q) {
+    StatusDocument d = document("lost", List.of(new StageStatus("kafka", "SEEN", 120, 1, "")));
+    return new StatusDocument(d.instance(), d.now(), d.healthy(), d.unhealthyReason(), d.pipelines(), d.checks(),
+        d.heartbeats(), d.alerts(), d.paging(), d.self(), List.of(q), null);
+  }
+
+  @Test
+  void aPipelineWatchedByItsTapShowsEachQualitySignalBesideItsBaselineRedWhenBadAndTheTapsUnusableRecords() {
+    PipelineQuality q = new PipelineQuality("tapped-only", NOW.minusSeconds(20), 1203, "3 not JSON, 1 missing confidence",
+        null, List.of(
+            new PipelineQuality.Signal("refusal_rate", "rate-rise:refusal_rate", 0.148, 0.021, 0.004, 1203,
+                "BAD: refusal rate 14.8% over 5m (1,203 requests)"),
+            new PipelineQuality.Signal("confidence", "mean:confidence", null, null, null, 0,
+                "no values in the window yet")));
+    StatusDocument doc = withQuality(q);
+
+    String html = StatusPage.render(doc, StatusPage.Charts.NONE);
+
+    assertThat(html).contains("<section class=\"pipeline\" id=\"pipeline-tapped-only\"")
+        .contains("<h3>Quality and cost</h3>")
+        .contains("tap: 1203 records in the last hour; unusable: 3 not JSON, 1 missing confidence; judged 20s ago")
+        .contains("<div class=\"signal quality-signal bad\" data-signal=\"refusal_rate\" data-rule=\"rate-rise:refusal_rate\">")
+        .contains("value 0.148 · baseline 0.021 ± 0.004 · 1203 samples")
+        .contains("<p class=\"finding bad\">BAD: refusal rate 14.8% over 5m (1,203 requests)</p>")
+        .contains("<div class=\"signal quality-signal ok\" data-signal=\"confidence\"")
+        .contains("value - · baseline - · 0 samples");
+  }
+
+  @Test
+  void eachQualitySignalIsChartedInItsBlockWithItsThresholdAndARateWithoutOne() {
+    Instant from = NOW.minus(Duration.ofHours(24)).plus(Duration.ofMinutes(10));
+    Instant t = from.plus(Duration.ofHours(23));
+    SignalHistory history = new SignalHistory("tapped-only", "10m", from, NOW, List.of(
+        new SignalHistory.Series("mean", "confidence", "", 0.6, List.of(new SignalHistory.Point(t, 0.8, null, null),
+            new SignalHistory.Point(t.plus(Duration.ofMinutes(10)), 0.55, null, null))),
+        new SignalHistory.Series("rate", "refusal_rate", "share", null,
+            List.of(new SignalHistory.Point(t, 0.02, null, null)))));
+    PipelineQuality q = new PipelineQuality("tapped-only", NOW, 10, null, null, List.of(
+        new PipelineQuality.Signal("confidence", "mean:confidence", 0.55, 0.8, null, 100, "BAD: confidence mean 0.55")));
+    StatusDocument doc = withQuality(q);
+
+    StatusPage.Charts charts = StatusPage.draw(Map.of(), Map.of(), Map.of("tapped-only", history), Map.of());
+    String html = StatusPage.render(doc, charts);
+
+    assertThat(charts.quality().get("tapped-only/confidence")).contains("<title>threshold 0.6</title>")
+        .contains("<polyline class=\"c-line l-value\"");
+    assertThat(charts.quality().get("tapped-only/refusal_rate")).doesNotContain("c-threshold");
+    assertThat(html.substring(html.indexOf("data-signal=\"confidence\""))).contains("<title>threshold 0.6</title>");
   }
 
   @Test
