@@ -22,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,28 +79,40 @@ class DaemonQualityTest {
       assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/history/quality?pipeline=nope")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
       assertThat(get(http, base + "/metrics")).contains("oobwatch_quality_value{pipeline=\"inference-logs\",signal=\"tap\"}");
+      // the tap stores its tallies every second: wait until all 50 records are in before stopping it
+      await().atMost(Duration.ofSeconds(30)).until(() -> check(config).out().contains("(50 requests)"));
     }
 
     // check reads the figures the daemon's tap stored, beside their baselines
-    java.io.StringWriter printed = new java.io.StringWriter();
-    picocli.CommandLine cli = new picocli.CommandLine(io.oobwatch.watchdog.cli.Main.class);
-    cli.setOut(new java.io.PrintWriter(printed));
-    int exit = cli.execute("check", "-c", config.toString());
-    assertThat(printed.toString()).containsPattern("inference-logs +refusal_rate +FIGURES +- +refusal rate 0\\.0% over 5m \\(50 requests\\)")
+    Checked checked = check(config);
+    int exit = checked.exit();
+    assertThat(checked.out()).containsPattern("inference-logs +refusal_rate +FIGURES +- +refusal rate 0\\.0% over 5m \\(50 requests\\)")
         .containsPattern("inference-logs +confidence +FIGURES +- +confidence mean 0\\.8 over 2m \\(50 requests\\)");
     assertThat(exit).isZero();
 
     // check --json carries the same figures in the shape of /status's quality
-    java.io.StringWriter json = new java.io.StringWriter();
-    cli.setOut(new java.io.PrintWriter(json));
-    assertThat(cli.execute("check", "--json", "-c", config.toString())).isZero();
+    Checked json = check(config, "--json");
+    assertThat(json.exit()).isZero();
     JsonNode q = new ObjectMapper()
-        .readTree(json.toString()).path("pipelines").path(0).path("quality");
+        .readTree(json.out()).path("pipelines").path(0).path("quality");
     assertThat(q.path("pipeline").asText()).isEqualTo("inference-logs");
     assertThat(q.path("records").asLong()).isEqualTo(50);
     assertThat(q.path("signals").findValuesAsText("rule")).containsExactly("rate-rise:refusal_rate", "mean:confidence");
     assertThat(q.path("signals").path(1).path("value").asDouble()).isCloseTo(0.8, within(1e-9));
     assertThat(q.path("signals").path(1).path("samples").asLong()).isEqualTo(50);
+  }
+
+  record Checked(int exit, String out) {}
+
+  /** {@code oobwatch check -c config [options]}, as a user runs it. */
+  static Checked check(Path config, String... options) {
+    java.io.StringWriter printed = new java.io.StringWriter();
+    picocli.CommandLine cli = new picocli.CommandLine(io.oobwatch.watchdog.cli.Main.class);
+    cli.setOut(new java.io.PrintWriter(printed));
+    List<String> args = new ArrayList<>(List.of("check", "-c", config.toString()));
+    args.addAll(List.of(options));
+    int exit = cli.execute(args.toArray(String[]::new));
+    return new Checked(exit, printed.toString());
   }
 
   static String get(HttpClient http, String url) throws Exception {
