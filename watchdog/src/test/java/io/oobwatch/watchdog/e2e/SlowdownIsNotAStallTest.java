@@ -116,12 +116,16 @@ class SlowdownIsNotAStallTest {
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> alert().isPresent());
     Duration faultToAlert = Duration.between(fault, Instant.now());
     System.out.printf("slowdown then stall: learned bound %s, fault to alert %s%n", bound, faultToAlert);
-    if (bound.compareTo(Duration.ofSeconds(30)) < 0) {
+    // two canaries (every 2 s) must be judged LATE before the first reaches the 30 s deadline, with
+    // slack for this shared machine; a bound the slowdown pushed closer to the deadline than that
+    // races the deadline, and either verdict is right, as long as it pages by the deadline
+    if (bound.plusSeconds(4 + 5).compareTo(Duration.ofSeconds(30)) < 0) {
       assertThat(alert().get().summary()).isEqualTo("stalled between kafka and elasticsearch");
-      // two canaries (every 2 s) plus the bound, and slack for this shared machine
       assertThat(faultToAlert).isLessThan(bound.plusSeconds(4 + 5));
     } else {
-      assertThat(alert().get().summary()).isEqualTo("canary lost between kafka and elasticsearch");
+      assertThat(alert().get().summary()).isIn("stalled between kafka and elasticsearch",
+          "canary lost between kafka and elasticsearch");
+      assertThat(faultToAlert).isLessThan(Duration.ofSeconds(30 + 4 + 5));
     }
   }
 }
