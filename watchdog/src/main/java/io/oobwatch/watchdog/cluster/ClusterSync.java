@@ -9,6 +9,7 @@ import io.oobwatch.watchdog.status.ClusterStatus;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.AlertStore;
 import io.oobwatch.watchdog.store.Escalating;
+import io.oobwatch.watchdog.store.Silence;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * Keeps this member's alerts and the cluster's log in step, once a second and whenever another
  * member's facts arrive: tells the others when an alert here opens, is acknowledged or resolves;
  * acknowledges here an alert that someone acknowledged on another member (a Twilio reply or
- * {@code oobwatch ack} reaching any member stops the escalation everywhere); and raises the
- * "left the cluster" alert when a member has been gone for {@code peer_timeout}.
+ * {@code oobwatch ack} reaching any member stops the escalation everywhere); silences and lifts
+ * them the same way (a silence taken or lifted on any member, by {@code oobwatch silence} or the
+ * status page, holds on every member, and a member that joins late takes the silences in force);
+ * and raises the "left the cluster" alert when a member has been gone for {@code peer_timeout}.
  */
 public final class ClusterSync {
   private static final Logger log = LoggerFactory.getLogger(ClusterSync.class);
@@ -46,6 +49,11 @@ public final class ClusterSync {
   private final Clock clock;
   /** What was told of each alert of this member: its state when last published. */
   private final Map<Long, Alert.State> told = new HashMap<>();
+  /** The silences in force here after the last pass, by subject and from: one gone early was lifted here. */
+  private final Set<SilenceId> inForce = new HashSet<>();
+
+  /** A silence, the same on every member (see {@link LogEntry.Window}). */
+  private record SilenceId(String subject, long from) {}
 
   public ClusterSync(ClusterChannel channel, ClusterGate gate, AlertStore store, Alerts alerts, Clock clock) {
     this.channel = channel;
@@ -60,11 +68,12 @@ public final class ClusterSync {
     channel.onChange(r);
   }
 
-  /** One pass: tell, apply the others' acks, judge members that left. */
+  /** One pass: tell, apply the others' acks and silences, judge members that left. */
   public synchronized void tick() {
     Instant now = clock.instant();
     tell(now);
     applyAcks();
+    syncSilences(now);
     judgeLeft(now);
     channel.notifications().prune(now.minus(KEEP));
   }
@@ -117,6 +126,48 @@ public final class ClusterSync {
         }
       }
     }
+  }
+
+  // A silence here that the log lacks is told; one the log has and this member lacks is taken
+  // here, or told as lifted if it was in force here at the last pass (someone lifted it here);
+  // one lifted elsewhere is lifted here. Only the first member to take a silence tells it: the
+  // others' copies have the same subject and from, and are known by them.
+  private void syncSilences(Instant now) {
+    NotificationLog notes = channel.notifications();
+    String self = channel.self();
+    Map<SilenceId, Silence> here = new HashMap<>();
+    for (Silence s : alerts.silences()) {
+      SilenceId id = new SilenceId(s.subject(), s.from().toEpochMilli());
+      Optional<LogEntry> lift = notes.liftedBy(id.subject(), id.from());
+      if (lift.isPresent()) {
+        alerts.endSilence(s.id(), "someone on " + lift.get().member());
+        continue;
+      }
+      here.put(id, s);
+      if (!notes.silenced(id.subject(), id.from())) {
+        channel.publish(new LogEntry(LogEntry.Type.SILENCED, s.subject(), self, null, null, id.from(),
+            new LogEntry.Window(id.from(), s.until().toEpochMilli(), s.reason(), s.by())));
+      }
+    }
+    for (LogEntry f : notes.silences(now)) {
+      SilenceId id = new SilenceId(f.key(), f.silence().from());
+      // a silence that began in this member's future (the clocks differ a little) is taken once it has begun here
+      if (here.containsKey(id) || id.from() > now.toEpochMilli()) {
+        continue;
+      }
+      if (inForce.contains(id)) {
+        channel.publish(new LogEntry(LogEntry.Type.SILENCE_LIFTED, f.key(), self, null, null,
+            now.toEpochMilli(), f.silence()));
+        log.warn("SILENCE of {} lifted here; lifted on every member", f.key());
+      } else {
+        LogEntry.Window w = f.silence();
+        Silence s = alerts.silence(f.key(), Instant.ofEpochMilli(w.from()), Instant.ofEpochMilli(w.until()),
+            w.reason(), w.by() + " on " + f.member());
+        here.put(id, s);
+      }
+    }
+    inForce.clear();
+    inForce.addAll(here.keySet());
   }
 
   private void judgeLeft(Instant now) {
