@@ -79,6 +79,8 @@ public final class ClusterChannel implements ClusterView, AutoCloseable {
   private volatile List<String> members;
   /** Members that were in a view and are not any more, with when they left; in the order they left. */
   private final Map<String, Instant> left = new LinkedHashMap<>();
+  /** Where each member that was ever in a view here listens ("10.0.2.7:7800"), by name. */
+  private final Map<String, String> addressOf = new java.util.HashMap<>();
   private volatile Runnable changed = () -> { };
 
   /**
@@ -158,6 +160,38 @@ public final class ClusterChannel implements ClusterView, AutoCloseable {
     return config;
   }
 
+  /**
+   * The members of {@code cluster.members} (but this one) that nobody in the view listens on: by
+   * name when one was in a view here, else by address. A member taken out of the list is not here.
+   */
+  public synchronized List<String> absent() {
+    java.util.Set<String> listening = new java.util.HashSet<>();
+    for (String m : members) {
+      String at = addressOf.get(m);
+      if (at != null) {
+        listening.add(at);
+      }
+    }
+    String bind = resolved(config.bind());
+    List<String> out = new ArrayList<>();
+    for (InetSocketAddress a : config.members()) {
+      String at = resolved(a);
+      if (!at.equals(bind) && !listening.contains(at)) {
+        out.add(addressOf.entrySet().stream().filter(e -> e.getValue().equals(at)).map(Map.Entry::getKey).findFirst()
+            .orElse(hostPort(a)));
+      }
+    }
+    return out;
+  }
+
+  private static String resolved(InetSocketAddress a) {
+    try {
+      return InetAddress.getByName(a.getHostString()).getHostAddress() + ":" + a.getPort();
+    } catch (UnknownHostException e) {
+      return hostPort(a);
+    }
+  }
+
   /** Bytes this member sent and received on the cluster's transport since it started. */
   public record Traffic(long sent, long received) {}
 
@@ -226,6 +260,12 @@ public final class ClusterChannel implements ClusterView, AutoCloseable {
     members = now;
     Instant at = clock.instant();
     synchronized (this) {
+      for (Address a : view.getMembers()) {
+        if (channel.down(new org.jgroups.Event(org.jgroups.Event.GET_PHYSICAL_ADDRESS, a))
+            instanceof org.jgroups.stack.IpAddress ip) {
+          addressOf.put(a.toString(), ip.getIpAddress().getHostAddress() + ":" + ip.getPort());
+        }
+      }
       for (String m : before) {
         if (!now.contains(m)) {
           left.put(m, at);

@@ -51,6 +51,10 @@ public final class ClusterSync {
   private final Map<Long, Alert.State> told = new HashMap<>();
   /** The silences in force here after the last pass, by subject and from: one gone early was lifted here. */
   private final Set<SilenceId> inForce = new HashSet<>();
+  /** This member's first pass. */
+  private Instant startedAt;
+  /** The member-left alert was open at the first pass and a listed member has not been in the view since. */
+  private boolean awaitListed;
 
   /** A silence, the same on every member (see {@link LogEntry.Window}). */
   private record SilenceId(String subject, long from) {}
@@ -170,17 +174,37 @@ public final class ClusterSync {
     inForce.addAll(here.keySet());
   }
 
+  // Who left lives in memory: after a restart with the alert open, the members of cluster.members
+  // that are not in the view once peer_timeout has passed are still the ones gone (the alert stays
+  // open until each is back); one taken out of cluster.members is not awaited, and the alert
+  // resolves when no listed member is missing. This ends once every listed member was in the view.
   private void judgeLeft(Instant now) {
+    Duration timeout = channel.config().peerTimeout();
+    if (startedAt == null) {
+      startedAt = now;
+      awaitListed = alerts.openAlert(SUBJECT, Rule.MEMBER_LEFT).isPresent();
+    }
+    List<String> absent = awaitListed ? channel.absent() : List.of();
+    awaitListed = awaitListed && !absent.isEmpty();
+    boolean settling = awaitListed && startedAt.plus(timeout).isAfter(now);
     List<String> gone = new ArrayList<>();
     Instant first = null;
     for (Map.Entry<String, Instant> e : channel.left().entrySet()) {
-      if (!e.getValue().plus(channel.config().peerTimeout()).isAfter(now)) {
+      if (!e.getValue().plus(timeout).isAfter(now)) {
         gone.add(e.getKey());
         first = first == null || e.getValue().isBefore(first) ? e.getValue() : first;
       }
     }
+    if (!settling) {
+      for (String m : absent) {
+        if (!gone.contains(m) && !channel.left().containsKey(m)) {
+          gone.add(m);
+          first = first == null || startedAt.isBefore(first) ? startedAt : first;
+        }
+      }
+    }
     boolean open = alerts.openAlert(SUBJECT, Rule.MEMBER_LEFT).isPresent();
-    Decision d = Decision.of(!gone.isEmpty(), gone.isEmpty(), open);
+    Decision d = Decision.of(!gone.isEmpty(), gone.isEmpty() && !settling, open);
     if (d == Decision.NONE) {
       return;
     }
@@ -194,9 +218,10 @@ public final class ClusterSync {
             "[oobwatch " + instance + "] ALERT " + a.id() + " " + a.subject() + ": " + a.summary() + "; view now "
                 + String.join(", ", channel.members()) + ". Reply ACK " + a.id() + ".",
             instance + ": ALERT " + a.id() + " " + a.subject() + ": " + a.summary() + ". Reply ACK " + a.id() + ".")),
-        (a, at) -> SmsText.fit("[oobwatch " + instance + "] RESOLVED " + a.id() + " cluster: every member is back at "
-            + HHMM.format(at) + ". Was: " + a.summary() + ".",
-            instance + ": RESOLVED " + a.id() + " cluster: every member is back at " + HHMM.format(at) + ".")));
+        (a, at) -> SmsText.fit("[oobwatch " + instance + "] RESOLVED " + a.id() + " cluster: every member of"
+            + " cluster.members is in the view at " + HHMM.format(at) + ". Was: " + a.summary() + ".",
+            instance + ": RESOLVED " + a.id() + " cluster: every listed member is in the view at " + HHMM.format(at)
+                + ".")));
   }
 
   /** What /status shows of the cluster. */
