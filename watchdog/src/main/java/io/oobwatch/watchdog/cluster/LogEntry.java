@@ -1,5 +1,6 @@
 package io.oobwatch.watchdog.cluster;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,9 @@ import java.util.Objects;
  * @param at when, in epoch milliseconds on {@code member}'s clock (OPENED: when its alert opened)
  * @param silence for SILENCED and SILENCE_LIFTED: which silence (for those, {@code key} is its subject); else null
  */
+// absent fields are left out of the JSON: a member whose LogEntry lacks a field still reads the
+// facts that do not use it (members are upgraded one at a time)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 record LogEntry(Type type, String key, String member, String step, String detail, long at, Window silence) {
   enum Type {
     /** The member's alert for the key opened (it sees the condition). */
