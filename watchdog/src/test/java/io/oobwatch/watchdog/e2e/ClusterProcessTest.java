@@ -252,7 +252,7 @@ class ClusterProcessTest {
   }
 
   @Test
-  void aMemberWithAnotherSecretIsRefusedAndTheMembersLogSaySo() throws Exception {
+  void aMemberWithAnotherSecretIsRefusedAndBothSidesLogSaySo() throws Exception {
     startMembers(3, 2, "0s");
     Files.writeString(dir.resolve("another-secret"), "not-the-secret-of-the-test-cluster\n");
     startMember(2, "another-secret", "0s");
@@ -260,6 +260,9 @@ class ClusterProcessTest {
         + " oobwatch-e2e: it does not hold this cluster's secret"));
     await().atMost(Duration.ofSeconds(30)).until(() -> log(2).contains("status on"));
     assertThat(viewSize(2)).as("wd-2 is alone in its own view; its log:\n" + log(2)).isEqualTo(1);
+    // and wd-2 says it could not join, after three merge rounds (peer_timeout each)
+    await().atMost(Duration.ofSeconds(30)).until(() -> log(2).contains("CLUSTER NOT JOINED: wd-2 is alone in cluster"
+        + " oobwatch-e2e though wd-0, wd-1 answer(s) on the network"));
     assertThat(viewSize(0)).isEqualTo(2);
     assertThat(log(0) + log(1)).doesNotContain("view [wd-0, wd-1, wd-2]");
   }
