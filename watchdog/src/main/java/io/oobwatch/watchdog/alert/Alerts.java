@@ -327,7 +327,15 @@ public final class Alerts {
    */
   public synchronized Silence silence(String subject, Duration length, String reason, String by) {
     Instant now = clock.instant();
-    Silence s = store.silence(subject, now, now.plus(length), reason, by);
+    return silence(subject, now, now.plus(length), reason, by);
+  }
+
+  /**
+   * Silences a subject from {@code from} until {@code until}, as another member of the cluster took
+   * it (keeping its {@code from} tells the members' copies of one silence apart from other silences).
+   */
+  public synchronized Silence silence(String subject, Instant from, Instant until, String reason, String by) {
+    Silence s = store.silence(subject, from, until, reason, by);
     log.warn("SILENCE {} until {} by {}: {}", subject, s.until(), by, reason);
     return s;
   }

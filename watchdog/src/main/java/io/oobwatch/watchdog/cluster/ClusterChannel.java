@@ -79,7 +79,11 @@ public final class ClusterChannel implements ClusterView, AutoCloseable {
   private volatile List<String> members;
   /** Members that were in a view and are not any more, with when they left; in the order they left. */
   private final Map<String, Instant> left = new LinkedHashMap<>();
+  /** Where each member that was ever in a view here listens ("10.0.2.7:7800"), by name. */
+  private final Map<String, String> addressOf = new java.util.HashMap<>();
   private volatile Runnable changed = () -> { };
+  /** Whether this member has been in a view with another member since it started (it was admitted). */
+  private volatile boolean admitted;
 
   /**
    * @param self this instance's name, its name in the views
@@ -132,6 +136,40 @@ public final class ClusterChannel implements ClusterView, AutoCloseable {
           + e.getMessage() + "; is the port free, and the address this host's?", e);
     }
     log.info("cluster {}: {} joined on {}; view {}", config.name(), self, hostPort(config.bind()), members);
+    if (config.members().size() > 1) {
+      try {
+        sender.schedule(this::sayIfNotJoined, 3 * mergeInterval(config), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  // Members that answered discovery (it is in clear) but never formed a view with this one most
+  // likely hold another secret or cluster name (which side is wrong, neither can know). Judged
+  // after three merge rounds, so two members that started at once, each alone, have merged by then;
+  // a member that was in a view with another since it started was admitted (a partition since is
+  // not a refusal).
+  private void sayIfNotJoined() {
+    if (admitted) {
+      return;
+    }
+    Object mappings = channel.down(new org.jgroups.Event(org.jgroups.Event.GET_LOGICAL_PHYSICAL_MAPPINGS, true));
+    if (!(mappings instanceof Map<?, ?> seen)) {
+      return;
+    }
+    List<String> others = seen.keySet().stream().map(String::valueOf).filter(n -> !n.equals(self)).sorted().toList();
+    if (!others.isEmpty()) {
+      log.error("CLUSTER NOT JOINED: {} is alone in cluster {} though {} answer(s) on the network: this member or"
+          + " they hold another cluster.secret_file or cluster.name (the side that logs CLUSTER REFUSED names the"
+          + " other); give every member the same. Meanwhile it watches and pages on its own.", self, config.name(),
+          String.join(", ", others));
+    }
+  }
+
+  /** The longest wait between two MERGE3 rounds: peer_timeout, within 1 s to 30 s. */
+  private static long mergeInterval(Config.Cluster c) {
+    return Math.max(1000, Math.min(c.peerTimeout().toMillis(), 30_000));
   }
 
   /** Called after facts from another member were added (an ack to apply, a page to hold back). */
@@ -156,6 +194,38 @@ public final class ClusterChannel implements ClusterView, AutoCloseable {
 
   public Config.Cluster config() {
     return config;
+  }
+
+  /**
+   * The members of {@code cluster.members} (but this one) that nobody in the view listens on: by
+   * name when one was in a view here, else by address. A member taken out of the list is not here.
+   */
+  public synchronized List<String> absent() {
+    java.util.Set<String> listening = new java.util.HashSet<>();
+    for (String m : members) {
+      String at = addressOf.get(m);
+      if (at != null) {
+        listening.add(at);
+      }
+    }
+    String bind = resolved(config.bind());
+    List<String> out = new ArrayList<>();
+    for (InetSocketAddress a : config.members()) {
+      String at = resolved(a);
+      if (!at.equals(bind) && !listening.contains(at)) {
+        out.add(addressOf.entrySet().stream().filter(e -> e.getValue().equals(at)).map(Map.Entry::getKey).findFirst()
+            .orElse(hostPort(a)));
+      }
+    }
+    return out;
+  }
+
+  private static String resolved(InetSocketAddress a) {
+    try {
+      return InetAddress.getByName(a.getHostString()).getHostAddress() + ":" + a.getPort();
+    } catch (UnknownHostException e) {
+      return hostPort(a);
+    }
   }
 
   /** Bytes this member sent and received on the cluster's transport since it started. */
@@ -224,8 +294,15 @@ public final class ClusterChannel implements ClusterView, AutoCloseable {
     List<String> now = view.getMembers().stream().map(Address::toString).toList();
     List<String> before = members;
     members = now;
+    admitted = admitted || now.size() > 1;
     Instant at = clock.instant();
     synchronized (this) {
+      for (Address a : view.getMembers()) {
+        if (channel.down(new org.jgroups.Event(org.jgroups.Event.GET_PHYSICAL_ADDRESS, a))
+            instanceof org.jgroups.stack.IpAddress ip) {
+          addressOf.put(a.toString(), ip.getIpAddress().getHostAddress() + ":" + ip.getPort());
+        }
+      }
       for (String m : before) {
         if (!now.contains(m)) {
           left.put(m, at);
@@ -273,7 +350,7 @@ public final class ClusterChannel implements ClusterView, AutoCloseable {
     p.add(tcp);
     p.addAll(extra);
     p.add(ping);
-    long mergeMax = Math.max(1000, Math.min(timeout, 30_000));
+    long mergeMax = mergeInterval(c);
     p.add(new MERGE3().setMinInterval(mergeMax / 4).setMaxInterval(mergeMax));
     p.add(new FD_SOCK2().setOffset(100));
     p.add(new FD_ALL3().setTimeout(Math.max(timeout, 600)).setInterval(Math.max(timeout / 4, 100)));

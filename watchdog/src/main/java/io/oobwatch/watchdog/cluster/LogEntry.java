@@ -1,5 +1,6 @@
 package io.oobwatch.watchdog.cluster;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Objects;
 
 /**
@@ -11,8 +12,12 @@ import java.util.Objects;
  * @param step for PAGED: which step and person ("e0:s1:sms:alice", "resolve:sms:alice"); else null
  * @param detail for PAGED: the channel's id (Twilio SID); for ACKED: who acknowledged; else null
  * @param at when, in epoch milliseconds on {@code member}'s clock (OPENED: when its alert opened)
+ * @param silence for SILENCED and SILENCE_LIFTED: which silence (for those, {@code key} is its subject); else null
  */
-record LogEntry(Type type, String key, String member, String step, String detail, long at) {
+// absent fields are left out of the JSON: a member whose LogEntry lacks a field still reads the
+// facts that do not use it (members are upgraded one at a time)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record LogEntry(Type type, String key, String member, String step, String detail, long at, Window silence) {
   enum Type {
     /** The member's alert for the key opened (it sees the condition). */
     OPENED,
@@ -21,7 +26,26 @@ record LogEntry(Type type, String key, String member, String step, String detail
     /** The member sent a page step. */
     PAGED,
     /** Someone acknowledged the alert on the member. */
-    ACKED
+    ACKED,
+    /** Someone silenced the subject on the member; {@code at} is when the silence began. */
+    SILENCED,
+    /** Someone lifted the silence on the member before it ran out; {@code at} is when. */
+    SILENCE_LIFTED
+  }
+
+  /**
+   * A silence as every member knows it. A silence is the same on every member by its subject and
+   * {@code from}: a member applying another's silence keeps that {@code from}, so it can tell it
+   * applied it already and which of its own silences a lift is about.
+   *
+   * @param from when it began, epoch milliseconds on the member that took it
+   * @param until when it runs out, epoch milliseconds
+   */
+  record Window(long from, long until, String reason, String by) {}
+
+  /** A fact that is not about a silence. */
+  LogEntry(Type type, String key, String member, String step, String detail, long at) {
+    this(type, key, member, step, detail, at, null);
   }
 
   LogEntry {

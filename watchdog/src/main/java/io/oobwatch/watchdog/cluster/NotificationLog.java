@@ -125,6 +125,35 @@ final class NotificationLog {
         .min(Comparator.comparingLong(LogEntry::at));
   }
 
+  /** Silences some member took that run past {@code now} and nobody lifted, by subject, oldest first. */
+  List<LogEntry> silences(Instant now) {
+    long t = now.toEpochMilli();
+    return entries.stream()
+        .filter(e -> e.type() == LogEntry.Type.SILENCED && e.silence().until() > t && !lifted(e.key(), e.silence().from()))
+        .sorted(Comparator.comparingLong(LogEntry::at)).toList();
+  }
+
+  /** Whether the log has the silence of {@code subject} that began at {@code from} (lifted or not). */
+  boolean silenced(String subject, long from) {
+    return find(LogEntry.Type.SILENCED, subject, from).isPresent();
+  }
+
+  /** Whether some member lifted the silence of {@code subject} that began at {@code from}. */
+  boolean lifted(String subject, long from) {
+    return liftedBy(subject, from).isPresent();
+  }
+
+  /** The lift of the silence of {@code subject} that began at {@code from}, if some member lifted it. */
+  Optional<LogEntry> liftedBy(String subject, long from) {
+    return find(LogEntry.Type.SILENCE_LIFTED, subject, from);
+  }
+
+  private Optional<LogEntry> find(LogEntry.Type type, String subject, long from) {
+    return entries.stream()
+        .filter(e -> e.type() == type && e.key().equals(subject) && e.silence() != null && e.silence().from() == from)
+        .findFirst();
+  }
+
   /** The newest pages sent, by any member, newest first. */
   List<LogEntry> pages(int limit) {
     return entries.stream().filter(e -> e.type() == LogEntry.Type.PAGED)
@@ -133,14 +162,15 @@ final class NotificationLog {
 
   /**
    * Forgets facts older than {@code before} of keys whose every stretch ended before it: their
-   * incidents are over.
+   * incidents are over. A silence's facts are kept while it runs (a silence may last 30 days), so
+   * a member that joins late still learns of it.
    */
   void prune(Instant before) {
     long b = before.toEpochMilli();
     Set<String> keys = entries.stream().map(LogEntry::key).collect(Collectors.toSet());
     for (String key : keys) {
       if (episodes(key).stream().allMatch(e -> e.to() != null && e.to() < b)) {
-        entries.removeIf(e -> e.key().equals(key) && e.at() < b);
+        entries.removeIf(e -> e.key().equals(key) && e.at() < b && (e.silence() == null || e.silence().until() < b));
       }
     }
   }

@@ -43,7 +43,7 @@ class ClusterChannelTest {
   }
 
   @Test
-  void aStrangerWithoutTheSecretIsRefusedAndTheLogSaysSo() {
+  void aStrangerWithoutTheSecretIsRefusedAndBothLogsSaySo() {
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(new TeeStream(err, captured), true, StandardCharsets.UTF_8));
@@ -54,6 +54,9 @@ class ClusterChannelTest {
       await().atMost(Duration.ofSeconds(20))
           .until(() -> captured.toString(StandardCharsets.UTF_8)
               .contains("CLUSTER REFUSED wd-1 on cluster oobwatch-test: it does not hold this cluster's secret"));
+      // and the stranger says so in its own log, after three merge rounds (1 s each here)
+      await().atMost(Duration.ofSeconds(20)).until(() -> captured.toString(StandardCharsets.UTF_8)
+          .contains("CLUSTER NOT JOINED: wd-1 is alone in cluster oobwatch-test though wd-0 answer(s) on the network"));
       assertThat(a.members()).containsExactly("wd-0");
       assertThat(stranger.members()).containsExactly("wd-1");
       assertThat(m.logs.get(1).size()).isZero();

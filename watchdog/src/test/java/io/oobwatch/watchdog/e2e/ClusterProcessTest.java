@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -47,6 +49,10 @@ class ClusterProcessTest {
   final List<Process> members = new ArrayList<>();
   final List<Path> logs = new ArrayList<>();
   final List<Integer> ports = new ArrayList<>();
+  /** How many members must see a condition before it pages. */
+  int agree = 1;
+  /** The pipeline a member watches under the name inference-logs, when not the shared {@link #pipeline}. */
+  final Map<Integer, LoopbackPipeline> watches = new HashMap<>();
 
   @BeforeEach
   void start() {
@@ -61,38 +67,60 @@ class ClusterProcessTest {
     }
     twilio.close();
     pipeline.close();
+    for (LoopbackPipeline other : watches.values()) {
+      other.close();
+    }
   }
 
   /** Starts members 0..n-1 in order (member 0 is the oldest: rank 0), each once the previous one is in the view. */
   void startCluster(int n, String... steps) throws Exception {
-    for (int i = 0; i < n; i++) {
+    startMembers(n, n, steps);
+    pipeline.drop(); // the connector stalls: every member's canaries are lost from now on
+  }
+
+  /**
+   * Lists {@code listed} members in {@code cluster.members} and starts the first {@code n} in
+   * order, each once the previous one is in the view; the pipeline keeps flowing.
+   */
+  void startMembers(int listed, int n, String... steps) throws Exception {
+    for (int i = 0; i < listed; i++) {
       ports.add(freePort());
     }
     Files.writeString(dir.resolve("cluster-secret"), "a-shared-secret-of-the-test-cluster\n");
     for (int i = 0; i < n; i++) {
-      Path d = Files.createDirectories(dir.resolve("wd-" + i));
-      ConfigYaml c = ConfigYaml.instance("wd-" + i)
-          .httpOnFreePort()
-          .apiToken("api-token", API_TOKEN)
-          .sms(twilio, "+15550001111")
-          .oncall("alice", "+15550002222");
-      for (String after : steps) {
-        c.escalation(after, "alice");
-      }
-      c.writeTo(d);
-      String memberList = ports.stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
-      Files.writeString(d.resolve("oobwatch.yaml"), c.yaml() + "pipelines:\n"
-          + pipeline.pipelineYaml("inference-logs", "1s", "200ms", "3s") + "cluster:\n  name: oobwatch-e2e\n"
-          + "  bind: \"127.0.0.1:" + ports.get(i) + "\"\n  members: [" + memberList + "]\n"
-          + "  secret_file: ../cluster-secret\n  peer_timeout: " + PEER_TIMEOUT.toMillis() + "ms\n");
-      Path log = d.resolve("run.log");
-      logs.add(log);
-      members.add(DaemonProcess.start(d.resolve("oobwatch.yaml"), log, "-Xmx128m"));
+      startMember(i, "cluster-secret", steps);
       int member = i;
-      await().atMost(Duration.ofSeconds(90)).until(() -> viewSize(member) == member + 1);
+      try {
+        await().atMost(Duration.ofSeconds(90)).until(() -> viewSize(member) == member + 1);
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError("wd-" + member + " never saw a view of " + (member + 1) + "; its log:\n" + log(member), e);
+      }
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> viewSize(0) == n && log(n - 1).contains("status on"));
-    pipeline.drop(); // the connector stalls: every member's canaries are lost from now on
+  }
+
+  /** Starts member {@code i} (wd-i) with the secret in {@code secretFile}, watching its pipeline of {@link #watches}. */
+  void startMember(int i, String secretFile, String... steps) throws Exception {
+    Path d = Files.createDirectories(dir.resolve("wd-" + i));
+    ConfigYaml c = ConfigYaml.instance("wd-" + i)
+        .httpOnFreePort()
+        .apiToken("api-token", API_TOKEN)
+        .sms(twilio, "+15550001111")
+        .oncall("alice", "+15550002222");
+    for (String after : steps) {
+      c.escalation(after, "alice");
+    }
+    c.writeTo(d);
+    String memberList = ports.stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
+    Files.writeString(d.resolve("oobwatch.yaml"), c.yaml() + "pipelines:\n"
+        + watches.getOrDefault(i, pipeline).pipelineYaml("inference-logs", "1s", "200ms", "3s")
+        + "cluster:\n  name: oobwatch-e2e\n"
+        + "  bind: \"127.0.0.1:" + ports.get(i) + "\"\n  members: [" + memberList + "]\n"
+        + "  secret_file: ../" + secretFile + "\n  peer_timeout: " + PEER_TIMEOUT.toMillis() + "ms\n"
+        + "  agree: " + agree + "\n");
+    Path log = d.resolve("run.log");
+    logs.add(log);
+    members.add(DaemonProcess.start(d.resolve("oobwatch.yaml"), log, "-Xmx128m"));
   }
 
   String log(int i) {
@@ -179,5 +207,63 @@ class ClusterProcessTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> log(0).contains("acknowledged by api on wd-2"));
     // the second step was due 15 s after the alert opened: nobody sends it
     await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(25)).until(() -> pagesToAlice().size() == 1);
+  }
+
+  HttpResponse<String> api(int member, String method, String path, String json) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(http(member) + path))
+        .header("Authorization", "Bearer " + API_TOKEN).header("Content-Type", "application/json")
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aSilenceSetOnOneMemberKeepsEveryMemberFromPagingAndLiftingItOnAnotherPagesOnce() throws Exception {
+    startMembers(2, 2, "0s");
+    HttpResponse<String> silence = api(1, "POST", "/silences",
+        "{\"subject\": \"inference-logs\", \"for\": \"1h\", \"reason\": \"kafka upgrade\"}");
+    assertThat(silence.statusCode()).as(silence.body()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(15)).until(() -> log(0).contains("SILENCE inference-logs until")
+        && log(0).contains("by api on wd-1: kafka upgrade"));
+
+    pipeline.drop();
+    await().atMost(Duration.ofSeconds(30)).until(() -> log(0).contains("(silenced: recorded, not paged)")
+        && log(1).contains("(silenced: recorded, not paged)"));
+    await().during(PEER_TIMEOUT.multipliedBy(2)).atMost(PEER_TIMEOUT.multipliedBy(3)).until(() -> pagesToAlice().isEmpty());
+
+    // wd-0's copy is its own silence 1; lifting it there lifts it on wd-1, and the cluster pages once
+    HttpResponse<String> lift = api(0, "DELETE", "/silences/1", null);
+    assertThat(lift.statusCode()).as(lift.body()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(15)).until(() -> log(1).contains("ended early by someone on wd-0"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> pagesToAlice().size() == 1);
+    await().during(PEER_TIMEOUT.multipliedBy(2)).atMost(PEER_TIMEOUT.multipliedBy(3)).until(() -> pagesToAlice().size() == 1);
+  }
+
+  @Test
+  void withAgreeTwoAStallOnlyOneMemberSeesPagesNobody() throws Exception {
+    agree = 2;
+    LoopbackPipeline seenByWd1 = LoopbackPipeline.start();
+    watches.put(1, seenByWd1);
+    startMembers(2, 2, "0s");
+    seenByWd1.drop(); // only wd-1's view of inference-logs stalls
+    await().atMost(Duration.ofSeconds(30)).until(() -> log(1).contains("ALERT 1 inference-logs"));
+    await().during(PEER_TIMEOUT.multipliedBy(3)).atMost(PEER_TIMEOUT.multipliedBy(4)).until(() -> pagesToAlice().isEmpty());
+    assertThat(log(0)).doesNotContain("ALERT 1 inference-logs");
+    assertThat(twilio.delivered()).isEmpty();
+  }
+
+  @Test
+  void aMemberWithAnotherSecretIsRefusedAndBothSidesLogSaySo() throws Exception {
+    startMembers(3, 2, "0s");
+    Files.writeString(dir.resolve("another-secret"), "not-the-secret-of-the-test-cluster\n");
+    startMember(2, "another-secret", "0s");
+    await().atMost(Duration.ofSeconds(60)).until(() -> (log(0) + log(1)).contains("CLUSTER REFUSED wd-2 on cluster"
+        + " oobwatch-e2e: it does not hold this cluster's secret"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> log(2).contains("status on"));
+    assertThat(viewSize(2)).as("wd-2 is alone in its own view; its log:\n" + log(2)).isEqualTo(1);
+    // and wd-2 says it could not join, after three merge rounds (peer_timeout each)
+    await().atMost(Duration.ofSeconds(30)).until(() -> log(2).contains("CLUSTER NOT JOINED: wd-2 is alone in cluster"
+        + " oobwatch-e2e though wd-0, wd-1 answer(s) on the network"));
+    assertThat(viewSize(0)).isEqualTo(2);
+    assertThat(log(0) + log(1)).doesNotContain("view [wd-0, wd-1, wd-2]");
   }
 }
