@@ -105,11 +105,25 @@ class FaultToPageBenchmark {
    */
   @Test
   void faultToPageBesidePrometheus() throws Exception {
+    besidePrometheus(false);
+  }
+
+  /**
+   * The same on the busy pipeline of {@link #faultToPageOnABusyPipeline}, where oobwatch can judge
+   * the stall LATE once 52 canaries taught it the latency.
+   */
+  @Test
+  void faultToPageOnABusyPipelineBesidePrometheus() throws Exception {
+    besidePrometheus(true);
+  }
+
+  void besidePrometheus(boolean busy) throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(PrometheusAlerting.installed(),
         "SKIPPED: needs " + PrometheusAlerting.PROMETHEUS + " and " + PrometheusAlerting.ALERTMANAGER
             + " (apt-get install prometheus prometheus-alertmanager)");
-    Setup stall = connectorStall(false);
-    measure("## Fault to page beside Prometheus + Alertmanager (issue 12)", 4, (kafka, os, topic, runDir, twilio) -> {
+    Setup stall = connectorStall(busy);
+    measure("## Fault to page beside Prometheus + Alertmanager (issue 12)", busy ? ", busy pipeline" : "",
+        busy ? 52 : 4, (kafka, os, topic, runDir, twilio) -> {
       Pipeline p = stall.open(kafka, os, topic, runDir, twilio);
       PrometheusAlerting prometheus =
           new PrometheusAlerting(kafka.bootstrap(), "connector-" + topic, topic, runDir.resolve("prometheus"));
@@ -208,6 +222,11 @@ class FaultToPageBenchmark {
    * row under {@code section} of the results.
    */
   void measure(String section, int warm, Setup setup) throws Exception {
+    measure(section, "", warm, setup);
+  }
+
+  /** @param label added to the row's date, to tell rows of one table apart */
+  void measure(String section, String label, int warm, Setup setup) throws Exception {
     List<Double> seconds = new ArrayList<>();
     List<Long> rssKb = new ArrayList<>();
     List<Double> compared = new ArrayList<>();
@@ -247,7 +266,7 @@ class FaultToPageBenchmark {
         }
       }
     }
-    String date = Instant.now().toString().substring(0, 10);
+    String date = Instant.now().toString().substring(0, 10) + label;
     String line = compared.isEmpty()
         ? String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %s | %d |%n", date, RUNS, joined(seconds),
             mean(seconds), seconds.stream().mapToDouble(Double::doubleValue).max().orElse(0),
