@@ -72,6 +72,12 @@ public record KafkaConfig(String bootstrap, String topic, Map<String, String> cl
     return new KafkaStage(name, this, ctx.clock());
   }
 
+  /** The newest real record's timestamp, canaries skipped, read from the tail of partitions that moved. */
+  @Override
+  public java.util.Optional<Probe> realTraffic(ProbeContext ctx) {
+    return java.util.Optional.of(new KafkaNewestReal(this, ctx.clock(), ctx.shared()));
+  }
+
   @Override
   public Probe volume(ProbeContext ctx) {
     return new KafkaEndOffsets(this, ctx.clock(), ctx.shared());

@@ -50,6 +50,13 @@ public record LokiStageConfig(LokiConfig loki, String selector, Match match) imp
     return new LokiStage(name, this, ctx.http(), ctx.clock());
   }
 
+  /** The newest real line's time under the stage's selector, canaries filtered out (the freshness query). */
+  @Override
+  public java.util.Optional<io.oobwatch.probes.Probe> realTraffic(ProbeContext ctx) {
+    return java.util.Optional.of(
+        new LokiFreshnessConfig(loki, selector, LokiFreshnessConfig.DEFAULT_LOOKBACK).freshness(ctx));
+  }
+
   @Override
   public String where() {
     return "loki " + selector;

@@ -127,6 +127,55 @@ class KafkaSignalsTest {
     assertThat(shared.open()).isZero();
   }
 
+  /** A record written at {@code ms} (its record timestamp) to partition {@code partition}. */
+  private static void sendAt(String topic, int partition, long ms, String value) throws Exception {
+    kafka.producer().send(new ProducerRecord<>(topic, partition, ms, "k", value)).get();
+  }
+
+  @Test
+  void aStagesRealTrafficIsItsNewestRealRecordsTimestampMovingWithRealRecordsOnlyNeverWithCanaries()
+      throws Exception {
+    kafka.createTopic("traffic", 2);
+    long t0 = java.time.Instant.parse("2026-11-27T09:59:50Z").toEpochMilli();
+    String canary = new String(io.oobwatch.probes.CanaryRecord.create(1, java.time.Instant.ofEpochMilli(t0 + 9_000),
+        "inference", "oob-1", Map.of()).toJson(), java.nio.charset.StandardCharsets.UTF_8);
+    SharedClients shared = new SharedClients();
+    KafkaConfig cfg = new KafkaConfig(kafka.bootstrap(), "traffic", TIMEOUT);
+    try (io.oobwatch.probes.Probe traffic =
+        cfg.realTraffic(new io.oobwatch.probes.ProbeContext(java.net.http.HttpClient.newHttpClient(), clock, shared))
+            .orElseThrow()) {
+      Observation empty = traffic.observe();
+      sendAt("traffic", 0, t0 + 1_000, "{\"service\":\"support-bot\"}");
+      sendAt("traffic", 1, t0 + 3_000, "{\"service\":\"support-bot\"}");
+      Observation first = traffic.observe();
+      sendAt("traffic", 0, t0 + 9_000, canary); // a canary arriving is not real traffic
+      sendAt("traffic", 1, t0 + 9_500, "{\"service\":\"x\",\"synthetic\":\"true\"}");
+      Observation afterCanaries = traffic.observe();
+      sendAt("traffic", 0, t0 + 7_000, "{\"service\":\"support-bot\"}");
+      Observation moved = traffic.observe();
+
+      assertThat(empty.kind()).isEqualTo(Kind.NONE);
+      assertThat(empty.note()).contains("no real (non-synthetic) record").contains("topic traffic");
+      assertThat(shared.open()).as("the admin client is the shared one").isEqualTo(1);
+      assertThat(first.kind()).isEqualTo(Kind.VALUE);
+      assertThat((long) first.value()).as("the newest over partitions").isEqualTo(t0 + 3_000);
+      assertThat((long) afterCanaries.value()).isEqualTo(t0 + 3_000);
+      assertThat((long) moved.value()).isEqualTo(t0 + 7_000);
+    }
+    assertThat(shared.open()).isZero();
+  }
+
+  @Test
+  void aStagesRealTrafficOnAMissingTopicIsUnknownNamingIt() {
+    KafkaConfig cfg = new KafkaConfig(kafka.bootstrap(), "no-traffic-topic", TIMEOUT);
+    try (KafkaNewestReal probe = new KafkaNewestReal(cfg, clock, new SharedClients())) {
+      Observation o = probe.observe();
+
+      assertThat(o.kind()).isEqualTo(Kind.UNKNOWN);
+      assertThat(o.note()).contains("topic no-traffic-topic does not exist");
+    }
+  }
+
   @Test
   void aBrokerThatIsNotThereIsUnknownWithinTheTimeout() {
     KafkaGroupConfig cfg = new KafkaGroupConfig("127.0.0.1:1", "g", null, Map.of(), Duration.ofSeconds(1));

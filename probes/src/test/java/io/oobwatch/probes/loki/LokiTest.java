@@ -238,4 +238,21 @@ class LokiTest {
     clock.advance(Duration.ofMinutes(1));
     assertThat(probe.observe().kind()).isEqualTo(Observation.Kind.UNKNOWN);
   }
+
+  @Test
+  void aStagesRealTrafficIsItsNewestRealLineMovingWithRealLinesOnlyNeverWithCanaries() {
+    var traffic = new LokiStageConfig(cfg(loki.url(), "s3cret"), SELECTOR, LokiStageConfig.Match.LINE)
+        .realTraffic(ctx).orElseThrow();
+    Instant first = clock.instant().minusSeconds(3);
+    loki.add(LABELS, LokiApi.nanos(first), "{\"msg\":\"inference done\"}");
+    assertThat((long) traffic.observe().value()).isEqualTo(first.toEpochMilli());
+
+    clock.advance(Duration.ofSeconds(2));
+    push(canary()); // a canary arriving is not real traffic
+    assertThat((long) traffic.observe().value()).isEqualTo(first.toEpochMilli());
+
+    Instant second = clock.instant().minusSeconds(1);
+    loki.add(LABELS, LokiApi.nanos(second), "{\"msg\":\"inference done\"}");
+    assertThat((long) traffic.observe().value()).isEqualTo(second.toEpochMilli());
+  }
 }

@@ -5,18 +5,22 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.oobwatch.probes.canary.CanaryOutcome;
 import io.oobwatch.probes.canary.Durations;
+import io.oobwatch.probes.canary.LearnedLatency;
 import io.oobwatch.probes.canary.StageResult;
 import io.oobwatch.watchdog.alert.AlertText;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.config.ConfigException;
 import io.oobwatch.watchdog.daemon.CanaryCheck;
 import io.oobwatch.watchdog.daemon.SignalCheck;
+import io.oobwatch.watchdog.schedule.PipelineWatch;
 import io.oobwatch.watchdog.schedule.QualityWatch;
 import io.oobwatch.watchdog.store.Stores;
 import io.oobwatch.watchdog.status.PipelineQuality;
+import io.oobwatch.watchdog.status.CanaryStatus;
 import io.oobwatch.watchdog.status.StageStatus;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +47,9 @@ import picocli.CommandLine.Spec;
       "daemon judges them, see oobwatch status). Prints a table, a row per stage and check.",
       "Nagios exit codes: 0 OK, 1 WARNING (slow canary, no volume data), 2 CRITICAL (lost,",
       "unreachable, stale, empty, behind), 3 UNKNOWN (config or internal error).",
-      "Uses no state; safe to run beside a running daemon."
+      "Beside each canary stage, the latency the daemon learned there (p99, the LATE bound) and the",
+      "deadline, read from state_dir when the daemon has state there; check itself judges by the",
+      "deadline. Only reads the state; safe to run beside a running daemon."
     })
 final class CheckCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
@@ -119,6 +125,7 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     Map<String, QualityWatch.Snapshot> quality = quality(c, chosen);
+    Map<String, List<CanaryStatus.Learned>> learned = learned(c, chosen);
     for (Map.Entry<String, QualityWatch.Snapshot> e : quality.entrySet()) {
       for (QualityWatch.SignalStatus s : e.getValue().signals().values()) {
         if (s.status().startsWith("BAD: ")) {
@@ -128,7 +135,7 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     if (json) {
-      printJson(out, code, chosen, outcomes, checks, quality);
+      printJson(out, code, chosen, outcomes, checks, quality, learned);
     } else {
       out.printf("OOBWATCH %s - %s%n", Nagios.LEVELS[code],
           problems.isEmpty() ? chosen.size() + " pipeline(s) OK" : String.join("; ", problems));
@@ -143,10 +150,14 @@ final class CheckCommand implements Callable<Integer> {
             o.injection().ok() ? "ACCEPTED" : "FAILED", Durations.format(o.injection().took()), o.injection().reason());
         List<StageStatus> stages = StageStatus.of(o);
         List<String> labels = StageStatus.labels(stages);
+        Config.Canary canary = chosen.stream().filter(p -> p.name().equals(o.pipeline())).findFirst()
+            .orElseThrow().canary();
         for (int i = 0; i < labels.size(); i++) {
           StageResult s = o.stages().get(i);
-          out.printf(row, o.pipeline(), labels.get(i), s.status(),
-              Durations.format(s.latency()), stages.get(i).detail() + (s.count() > 1 ? " (" + s.count() + " copies)" : ""));
+          out.printf(row, o.pipeline(), labels.get(i), s.status(), Durations.format(s.latency()),
+              StatusCommand.withLearned(stages.get(i).detail() + (s.count() > 1 ? " (" + s.count() + " copies)" : ""),
+                  learned.getOrDefault(o.pipeline(), List.of()), canary.early().on(),
+                  Durations.format(canary.deadline()), s.stage()));
         }
       }
       // for a freshness check the latency column holds the newest real record's age
@@ -195,6 +206,39 @@ final class CheckCommand implements Callable<Integer> {
     return out;
   }
 
+  /**
+   * Per pipeline with a canary, each stage's learned latency as the daemon learned it: rebuilt, as
+   * the daemon does at start, from the canaries it judged in the last day, with the pipeline's
+   * {@code late_factor}, {@code late_floor} and {@code learn_from}. The state is opened read only;
+   * none (no daemon ran with this state_dir), or state that cannot be read, shows no learned
+   * latency: the deadline is what check judges by either way.
+   */
+  private static Map<String, List<CanaryStatus.Learned>> learned(Config c, List<Config.Pipeline> chosen) {
+    Map<String, List<CanaryStatus.Learned>> out = new java.util.LinkedHashMap<>();
+    Instant now = Instant.now();
+    try (Stores stores = Stores.openReadOnly(c.stateDir()).orElse(null)) {
+      if (stores == null) {
+        return out;
+      }
+      for (Config.Pipeline p : chosen) {
+        if (p.canary() == null) {
+          continue;
+        }
+        Config.Early e = p.canary().early();
+        LearnedLatency latency = new LearnedLatency(e.lateFactor(), e.lateFloor(), e.learnFrom(), Clock.systemUTC());
+        PipelineWatch.learn(stores.canaries(), p.name(), latency, now);
+        List<CanaryStatus.Learned> stages = new ArrayList<>();
+        for (Config.StageSpec s : p.canary().stages()) {
+          latency.bound(s.name()).ifPresent(b -> stages.add(CanaryStatus.Learned.of(s.name(), b)));
+        }
+        out.put(p.name(), stages);
+      }
+    } catch (RuntimeException unreadable) {
+      return Map.of(); // check judges by the deadline; the learned bound is context it can do without
+    }
+    return out;
+  }
+
   private static int level(CanaryOutcome.Verdict v) {
     switch (v) {
       case OK:
@@ -220,12 +264,13 @@ final class CheckCommand implements Callable<Integer> {
    * @param quality its quality and cost signals judged from the tallies the daemon's tap stored, in
    *     the shape of {@code /status}'s {@code quality}
    * @param summary what went wrong with the canary; absent when it arrived (OK or SLOW)
+   * @param learned per stage, the latency the daemon learned there; absent without readable state
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Pipeline(
       String pipeline, String verdict, String summary, String canaryId, Injection injection, List<StageStatus> stages,
-      List<Signal> checks, PipelineQuality quality) {}
+      List<Signal> checks, PipelineQuality quality, List<CanaryStatus.Learned> learned) {}
 
   /** How the canary was injected: by which kind, whether it was accepted, how long it took. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -241,7 +286,8 @@ final class CheckCommand implements Callable<Integer> {
   record Signal(String check, String where, String result, Long ageMs, String problem, String reason) {}
 
   private void printJson(PrintWriter out, int code, List<Config.Pipeline> chosen, List<CanaryOutcome> outcomes,
-      List<SignalCheck.Outcome> checks, Map<String, QualityWatch.Snapshot> quality) {
+      List<SignalCheck.Outcome> checks, Map<String, QualityWatch.Snapshot> quality,
+      Map<String, List<CanaryStatus.Learned>> learned) {
     List<Pipeline> pipelines = new ArrayList<>();
     for (Config.Pipeline c : chosen) {
       CanaryOutcome o = outcomes.stream().filter(x -> x.pipeline().equals(c.name())).findFirst().orElse(null);
@@ -251,12 +297,12 @@ final class CheckCommand implements Callable<Integer> {
           .toList();
       PipelineQuality q = quality.containsKey(c.name()) ? quality.get(c.name()).status() : null;
       pipelines.add(o == null
-          ? new Pipeline(c.name(), null, null, null, null, null, signals.isEmpty() ? null : signals, q)
+          ? new Pipeline(c.name(), null, null, null, null, null, signals.isEmpty() ? null : signals, q, null)
           : new Pipeline(c.name(), o.verdict().name(),
               o.verdict() == CanaryOutcome.Verdict.OK || o.verdict() == CanaryOutcome.Verdict.SLOW ? null : AlertText.summary(o),
               o.canaryId(),
               new Injection(o.injector(), o.injection().ok(), o.injection().took().toMillis(), o.injection().reason()),
-              StageStatus.of(o), signals.isEmpty() ? null : signals, q));
+              StageStatus.of(o), signals.isEmpty() ? null : signals, q, learned.get(c.name())));
     }
     Nagios.write(out, new Report(Nagios.LEVELS[code], code, pipelines));
   }

@@ -180,10 +180,16 @@ final class StatusCommand implements Callable<Integer> {
 
   /** The reason, then the stage's learned latency beside the deadline: "p99 0.4s, late after 1.2s, deadline 20s". */
   private static String withLearned(String reason, CanaryStatus canary, String stage) {
-    return canary.learned().stream().filter(l -> l.stage().equals(stage)).findFirst()
+    return withLearned(reason, canary.learned(), canary.early(), canary.deadline(), stage);
+  }
+
+  /** The reason, then the stage's learned latency (if {@code learned} has it) beside the deadline. */
+  static String withLearned(
+      String reason, List<CanaryStatus.Learned> learned, boolean early, String deadline, String stage) {
+    return learned.stream().filter(l -> l.stage().equals(stage)).findFirst()
         .map(l -> (reason.isEmpty() ? "" : reason + "; ") + "p99 " + Durations.format(Duration.ofMillis(l.p99Ms()))
-            + (canary.early() ? ", late after " + Durations.format(Duration.ofMillis(l.lateAfterMs())) : "")
-            + ", deadline " + canary.deadline())
+            + (early ? ", late after " + Durations.format(Duration.ofMillis(l.lateAfterMs())) : "")
+            + ", deadline " + deadline)
         .orElse(reason);
   }
 

@@ -198,8 +198,7 @@ final class DaemonStatus implements StatusSource {
     CanaryStatus canary = new CanaryStatus(Durations.format(c.every()), Durations.format(c.deadline()),
         Durations.format(c.slo()), s.lastSeq(), s.inFlight(), s.rule().failures(), s.rule().failure(),
         s.rule().passes(), days.of(w.name()), l, c.early().on(), s.learned().entrySet().stream()
-            .map(e -> new CanaryStatus.Learned(e.getKey(), e.getValue().p99().toMillis(), e.getValue().p999().toMillis(),
-                e.getValue().late().toMillis(), e.getValue().arrivals()))
+            .map(e -> CanaryStatus.Learned.of(e.getKey(), e.getValue()))
             .toList());
     return new PipelineStatus(w.name(), s.lastTick(), s.error(), canary);
   }

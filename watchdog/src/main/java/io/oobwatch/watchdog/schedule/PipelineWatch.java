@@ -99,16 +99,21 @@ public final class PipelineWatch implements AutoCloseable {
       state = rule.apply(state, row.verdict(), row.failedStage(), true).state();
     }
     Instant now = clock.instant();
-    for (CanaryStore.JudgedCanary j : store.judged(pipeline.name(), now.minus(LearnedLatency.DAY), now.plusMillis(1))) {
-      for (CanaryStore.StageTime t : j.stages()) {
-        if (t.result().equals("SEEN") || t.result().equals("SLOW")) {
-          tracker.learned().arrived(t.stage(), j.finishedAt(), Duration.ofMillis(t.latencyMs()));
-        }
-      }
-    }
+    learn(store, pipeline.name(), tracker.learned(), now);
     this.nextCanaryAt = now;
     this.snapshot = new Snapshot(pipeline.name(), null, store.lastSeq(pipeline.name()), 0, List.of(), state, null,
         learned());
+  }
+
+  /** Feeds {@code learned} with the arrivals of the pipeline's canaries judged in the day before {@code now}. */
+  public static void learn(CanaryStore store, String pipeline, LearnedLatency learned, Instant now) {
+    for (CanaryStore.JudgedCanary j : store.judged(pipeline, now.minus(LearnedLatency.DAY), now.plusMillis(1))) {
+      for (CanaryStore.StageTime t : j.stages()) {
+        if (t.result().equals("SEEN") || t.result().equals("SLOW")) {
+          learned.arrived(t.stage(), j.finishedAt(), Duration.ofMillis(t.latencyMs()));
+        }
+      }
+    }
   }
 
   public String name() {

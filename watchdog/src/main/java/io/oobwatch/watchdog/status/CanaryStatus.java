@@ -50,7 +50,12 @@ public record CanaryStatus(
    * @param arrivals how many arrivals it is learned from
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Learned(String stage, long p99Ms, long p999Ms, long lateAfterMs, int arrivals) {}
+  public record Learned(String stage, long p99Ms, long p999Ms, long lateAfterMs, int arrivals) {
+    /** What a stage learned, as shown. */
+    public static Learned of(String stage, io.oobwatch.probes.canary.LearnedLatency.Bound b) {
+      return new Learned(stage, b.p99().toMillis(), b.p999().toMillis(), b.late().toMillis(), b.arrivals());
+    }
+  }
 
   /** Judged canaries of the last 24 hours, by verdict, and the duplicate copies seen. */
   public record DayCounts(long ok, long slow, long lost, long unreachable, long duplicates) {

@@ -65,6 +65,25 @@ final class Db implements AutoCloseable {
     }
   }
 
+  /**
+   * The state in {@code stateDir} opened read only, for a reader beside a running daemon (check):
+   * nothing is created or migrated; empty when there is no state there yet.
+   */
+  static java.util.Optional<Db> openReadOnly(Path stateDir) {
+    Path file = stateDir.resolve("oobwatch.db");
+    if (!Files.isRegularFile(file)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+      config.setReadOnly(true);
+      config.setBusyTimeout(5000);
+      return java.util.Optional.of(new Db(file, config.createConnection("jdbc:sqlite:" + file)));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read state store " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   private void migrate() throws SQLException {
     try (Statement s = connection.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");

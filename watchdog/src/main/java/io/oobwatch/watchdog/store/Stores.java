@@ -31,6 +31,11 @@ public final class Stores implements AutoCloseable {
     return new Stores(Db.open(stateDir));
   }
 
+  /** The state in {@code stateDir}, read only (nothing created or migrated); empty when there is none yet. */
+  public static java.util.Optional<Stores> openReadOnly(Path stateDir) {
+    return Db.openReadOnly(stateDir).map(Stores::new);
+  }
+
   /** Canary sequence numbers and judged canaries. */
   public CanaryStore canaries() {
     return canaries;

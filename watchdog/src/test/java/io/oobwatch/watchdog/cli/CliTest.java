@@ -72,6 +72,52 @@ class CliTest {
         .containsPattern("inference-logs\\s+store\\s+SEEN");
   }
 
+  /** The daemon's state as 60 judged canaries of the last hour would leave it: queue at 400 ms, store at 300 ms. */
+  void daemonJudged60Canaries() {
+    java.time.Instant now = java.time.Instant.now();
+    try (io.oobwatch.watchdog.store.Stores stores = io.oobwatch.watchdog.store.Stores.open(dir.resolve("state"))) {
+      for (int i = 0; i < 60; i++) {
+        java.time.Instant at = now.minusSeconds(3600 - i * 30L);
+        stores.canaries().saveOutcome(new io.oobwatch.probes.canary.CanaryOutcome("inference-logs", "c-" + i,
+            stores.canaries().nextSeq("inference-logs"), at.minusMillis(300), "http",
+            new io.oobwatch.probes.Injection(true, java.time.Duration.ofMillis(2), "accepted"),
+            java.util.List.of(
+                new io.oobwatch.probes.canary.StageResult("queue", io.oobwatch.probes.canary.StageResult.Status.SEEN,
+                    java.time.Duration.ofMillis(400), 1, ""),
+                new io.oobwatch.probes.canary.StageResult("store", io.oobwatch.probes.canary.StageResult.Status.SEEN,
+                    java.time.Duration.ofMillis(300), 1, "")),
+            at));
+      }
+    }
+  }
+
+  @Test
+  void checkShowsBesideEachStageTheLatencyTheDaemonLearnedFromItsStateAndTheDeadline() throws Exception {
+    daemonJudged60Canaries();
+    Path config = config("2s", pipeline.storeSearchUrl());
+    java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(dir.resolve("state").resolve("oobwatch.db"));
+
+    assertThat(run("check", "-c", config.toString())).isZero();
+    assertThat(out()).containsPattern("inference-logs\\s+queue\\s+SEEN .*p99 0.4s, late after 2s, deadline 3s")
+        .containsPattern("inference-logs\\s+store\\s+SEEN .*p99 0.3s, late after 2s, deadline 3s");
+    assertThat(Files.getLastModifiedTime(dir.resolve("state").resolve("oobwatch.db"))).as("read only").isEqualTo(before);
+
+    out.reset();
+    assertThat(run("check", "--json", "-c", config.toString())).isZero();
+    JsonNode queue = new ObjectMapper().readTree(out()).at("/pipelines/0/learned/0");
+    assertThat(queue.get("stage").asText()).isEqualTo("queue");
+    assertThat(queue.get("p99_ms").asLong()).isEqualTo(400);
+    assertThat(queue.get("late_after_ms").asLong()).isEqualTo(2000);
+    assertThat(queue.get("arrivals").asInt()).isEqualTo(60);
+  }
+
+  @Test
+  void checkWithoutTheDaemonsStateShowsNoLearnedLatencyAndCreatesNoState() throws Exception {
+    assertThat(run("check", "-c", config("2s", pipeline.storeSearchUrl()).toString())).isZero();
+    assertThat(out()).doesNotContain("late after");
+    assertThat(dir.resolve("state")).doesNotExist();
+  }
+
   @Test
   void checkExitsOneWhenTheCanaryArrivesLate() throws Exception {
     assertThat(run("check", "-c", config("1ms", pipeline.storeSearchUrl()).toString())).isEqualTo(1);

@@ -43,6 +43,20 @@ class FaultToPageBenchmark {
     Path config();
 
     void stall();
+
+    /** Whether a watcher compared with oobwatch is ready to see the fault (true when there is none). */
+    default boolean comparedReady() {
+      return true;
+    }
+
+    /** When the compared watcher notified of the fault; null before, or when there is none. */
+    default Instant comparedNotified() {
+      return null;
+    }
+
+    default boolean compared() {
+      return false;
+    }
   }
 
   /** Builds the pipeline of run {@code run} on a fresh topic, paging through {@code twilio}. */
@@ -81,6 +95,65 @@ class FaultToPageBenchmark {
   @Test
   void faultToPageOnABusyPipeline() throws Exception {
     measure("## Fault to page on a busy pipeline, judged LATE (issue 12)", 52, connectorStall(true));
+  }
+
+  /**
+   * The connector stall of {@link #faultToPage}, watched at the same time by Prometheus and
+   * Alertmanager (see {@link PrometheusAlerting} for the settings) on the connector's lag: fault to
+   * oobwatch's SMS beside fault to Alertmanager's webhook. Skipped, saying so, when the Debian
+   * packages are not installed (a benchmark only: CI does not install them).
+   */
+  @Test
+  void faultToPageBesidePrometheus() throws Exception {
+    besidePrometheus(false);
+  }
+
+  /**
+   * The same on the busy pipeline of {@link #faultToPageOnABusyPipeline}, where oobwatch can judge
+   * the stall LATE once 52 canaries taught it the latency.
+   */
+  @Test
+  void faultToPageOnABusyPipelineBesidePrometheus() throws Exception {
+    besidePrometheus(true);
+  }
+
+  void besidePrometheus(boolean busy) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(PrometheusAlerting.installed(),
+        "SKIPPED: needs " + PrometheusAlerting.PROMETHEUS + " and " + PrometheusAlerting.ALERTMANAGER
+            + " (apt-get install prometheus prometheus-alertmanager)");
+    Setup stall = connectorStall(busy);
+    measure("## Fault to page beside Prometheus + Alertmanager (issue 12)", busy ? ", busy pipeline" : "",
+        busy ? 52 : 4, (kafka, os, topic, runDir, twilio) -> {
+      Pipeline p = stall.open(kafka, os, topic, runDir, twilio);
+      PrometheusAlerting prometheus =
+          new PrometheusAlerting(kafka.bootstrap(), "connector-" + topic, topic, runDir.resolve("prometheus"));
+      return new Pipeline() {
+        public Path config() {
+          return p.config();
+        }
+
+        public void stall() {
+          p.stall();
+        }
+
+        public boolean comparedReady() {
+          return prometheus.scraping();
+        }
+
+        public Instant comparedNotified() {
+          return prometheus.notified();
+        }
+
+        public boolean compared() {
+          return true;
+        }
+
+        public void close() throws Exception {
+          prometheus.close();
+          p.close();
+        }
+      };
+    });
   }
 
   static Setup connectorStall(boolean busy) {
@@ -149,8 +222,14 @@ class FaultToPageBenchmark {
    * row under {@code section} of the results.
    */
   void measure(String section, int warm, Setup setup) throws Exception {
+    measure(section, "", warm, setup);
+  }
+
+  /** @param label added to the row's date, to tell rows of one table apart */
+  void measure(String section, String label, int warm, Setup setup) throws Exception {
     List<Double> seconds = new ArrayList<>();
     List<Long> rssKb = new ArrayList<>();
+    List<Double> compared = new ArrayList<>();
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         EmbeddedOpenSearch os = EmbeddedOpenSearch.start(dir.resolve("os"))) {
       for (int run = 1; run <= RUNS; run++) {
@@ -162,7 +241,8 @@ class FaultToPageBenchmark {
           Process daemon = DaemonProcess.start(pipeline.config(), runDir.resolve("daemon.log"), "-Xmx128m", "-XX:+UseSerialGC");
           try (Stores store = Stores.open(runDir.resolve("state"))) {
             await().atMost(Duration.ofSeconds(60 + 6L * warm))
-                .until(() -> store.canaries().counts("inference-logs", Instant.EPOCH).ok() >= warm);
+                .until(() -> store.canaries().counts("inference-logs", Instant.EPOCH).ok() >= warm
+                    && pipeline.comparedReady());
             rssKb.add(rss(daemon.pid()));
             Instant fault = Instant.now();
             pipeline.stall();
@@ -172,6 +252,13 @@ class FaultToPageBenchmark {
             seconds.add(s);
             System.out.printf(Locale.ROOT, "run %d: fault to SMS %.1f s, daemon RSS %d MiB; %s%n", run, s,
                 rssKb.get(rssKb.size() - 1) / 1024, twilio.delivered().get(0).body());
+            if (pipeline.compared()) {
+              await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(20))
+                  .until(() -> pipeline.comparedNotified() != null);
+              double c = Duration.between(fault, pipeline.comparedNotified()).toMillis() / 1000.0;
+              compared.add(c);
+              System.out.printf(Locale.ROOT, "run %d: fault to Alertmanager webhook %.1f s%n", run, c);
+            }
           } finally {
             daemon.destroy();
             daemon.waitFor();
@@ -179,18 +266,26 @@ class FaultToPageBenchmark {
         }
       }
     }
-    String line = String.format(Locale.ROOT,
-        "| %s | %d | %s | %.1f | %.1f | %s | %d |%n", Instant.now().toString().substring(0, 10), RUNS,
-        seconds.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).reduce((a, b) -> a + ", " + b).orElse(""),
-        seconds.stream().mapToDouble(Double::doubleValue).average().orElse(0),
-        seconds.stream().mapToDouble(Double::doubleValue).max().orElse(0),
-        "-Xmx128m -XX:+UseSerialGC",
-        rssKb.stream().mapToLong(Long::longValue).max().orElse(0) / 1024);
+    String date = Instant.now().toString().substring(0, 10) + label;
+    String line = compared.isEmpty()
+        ? String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %s | %d |%n", date, RUNS, joined(seconds),
+            mean(seconds), seconds.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+            "-Xmx128m -XX:+UseSerialGC", rssKb.stream().mapToLong(Long::longValue).max().orElse(0) / 1024)
+        : String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %s | %.1f | %.1f× |%n", date, RUNS, joined(seconds),
+            mean(seconds), joined(compared), mean(compared), mean(compared) / mean(seconds));
     Path results = Path.of("..", "benchmarks", "results.md");
     if (Files.exists(results)) {
       Files.writeString(results, underSection(Files.readString(results), section, line));
     }
     System.out.print(line);
+  }
+
+  static String joined(List<Double> values) {
+    return values.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).reduce((a, b) -> a + ", " + b).orElse("");
+  }
+
+  static double mean(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
   }
 
   /** {@code text} with {@code row} added at the end of the first table after the heading {@code section}. */
