@@ -35,7 +35,10 @@ final class Connector extends TopicConsumer {
    */
   volatile Duration behind = Duration.ZERO;
 
-  private final java.util.concurrent.BlockingQueue<Object[]> late = new java.util.concurrent.LinkedBlockingQueue<>();
+  /** A record held back until {@code dueMillis}, as a connector running behind indexes it. */
+  private record Delayed(String doc, long dueMillis) {}
+
+  private final java.util.concurrent.BlockingQueue<Delayed> late = new java.util.concurrent.LinkedBlockingQueue<>();
   private Thread lateWriter;
 
   /** Records read but not yet written because the connector is {@link #behind}. */
@@ -50,12 +53,12 @@ final class Connector extends TopicConsumer {
     lateWriter = new Thread(() -> {
       try {
         while (true) {
-          Object[] item = late.take();
-          long wait = (Long) item[1] - System.currentTimeMillis();
+          Delayed item = late.take();
+          long wait = item.dueMillis() - System.currentTimeMillis();
           if (wait > 0) {
             Thread.sleep(wait);
           }
-          while (!write((String) item[0])) {
+          while (!write(item.doc())) {
             Thread.sleep(200);
           }
           copied.incrementAndGet();
@@ -75,7 +78,7 @@ final class Connector extends TopicConsumer {
       startLateWriter();
       long due = System.currentTimeMillis() + behindMs;
       for (String v : values.subList(written, values.size())) {
-        late.add(new Object[] {v, due});
+        late.add(new Delayed(v, due));
       }
       written = 0;
       return true;
