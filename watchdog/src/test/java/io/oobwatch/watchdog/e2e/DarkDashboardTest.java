@@ -287,6 +287,9 @@ class DarkDashboardTest {
     connector.stall();
     await().atMost(Duration.ofSeconds(60)).until(() -> twilio.delivered().size() == 1);
     assertThat(twilio.requests()).isEqualTo(2);
+    // Twilio answered before the daemon recorded the answer: the SID is committed just after
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> daemon.stores().outbox().pages(10).stream().allMatch(p -> p.state() != OutboxEntry.State.PENDING));
     List<OutboxEntry> pages = daemon.stores().outbox().pages(10);
     assertThat(pages).singleElement().satisfies(p -> {
       assertThat(p.state()).isEqualTo(OutboxEntry.State.SENT);
