@@ -115,7 +115,7 @@ public final class KafkaStage implements Stage {
         if (!positioned) {
           position(null);
         }
-        scan();
+        scan(asked);
         // how far the scan got also asks the cluster, so it can fail like the scan
         if (asked.stream().anyMatch(s -> s.count == 0)) {
           notSeen = Lookup.notFound(progress());
@@ -220,10 +220,14 @@ public final class KafkaStage implements Stage {
     }
   }
 
-  /** Reads forward while records keep coming, up to the scan budget, noting outstanding canaries. */
-  private void scan() {
+  /**
+   * Reads forward while records keep coming, up to the scan budget, noting outstanding canaries; stops
+   * as soon as every canary in {@code asked} is seen, so on a busy topic a lookup that found what it
+   * looked for does not hold the pipeline's other stages back for the rest of the budget.
+   */
+  private void scan(List<Sighting> asked) {
     long end = System.nanoTime() + SCAN_BUDGET.toNanos();
-    while (true) {
+    while (asked.stream().anyMatch(s -> s.count == 0)) {
       long left = end - System.nanoTime();
       if (left <= 0) {
         return;
@@ -299,6 +303,9 @@ public final class KafkaStage implements Stage {
     p.remove(ConsumerConfig.GROUP_ID_CONFIG);
     // a position deleted by retention: the oldest record left is the closest to where we were
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // a fetch the broker holds open (500 ms by default) while the canary is produced delays the
+    // sighting by as much, and with it every stage looked up after this one in the same poll
+    p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
     return p;
   }
 
