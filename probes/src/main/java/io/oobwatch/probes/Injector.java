@@ -22,6 +22,13 @@ public interface Injector extends AutoCloseable {
     return "injection";
   }
 
+  /**
+   * Opens what the first injection needs (a connection, the topic's metadata) without handing
+   * anything over, so the first canary's latency is the pipeline's, not oobwatch's cold start.
+   * Never throws: what fails here is reported by the next {@link #inject}.
+   */
+  default void prepare() {}
+
   /** Hands the canary to the pipeline entry and waits for it to be accepted. */
   Injection inject(CanaryRecord canary);
 

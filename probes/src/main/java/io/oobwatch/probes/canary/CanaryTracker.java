@@ -54,6 +54,7 @@ public final class CanaryTracker implements AutoCloseable {
   /** Per stage, its real-traffic reading, or null when its kind cannot say (or early judging is off). */
   private final Traffic[] traffic;
   private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
+  private boolean prepared;
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
@@ -88,7 +89,8 @@ public final class CanaryTracker implements AutoCloseable {
   public CanaryTracker(
       String pipeline, Injector injector, List<Stage> stages, List<String> after, Duration deadline, Duration slo,
       Clock clock) {
-    this(pipeline, injector, stages, after, deadline, slo, clock, new LearnedLatency(3, Duration.ofSeconds(2), 50, clock),
+    this(pipeline, injector, stages, after, deadline, slo, clock, new LearnedLatency(
+        LearnedLatency.DEFAULT_FACTOR, LearnedLatency.DEFAULT_FLOOR, LearnedLatency.DEFAULT_LEARN_FROM, clock),
         null);
   }
 
@@ -122,6 +124,31 @@ public final class CanaryTracker implements AutoCloseable {
       }
       for (int i = 0; i < traffic.length; i++) {
         traffic[i] = early.realTraffic().get(i).map(Traffic::new).orElse(null);
+      }
+    }
+  }
+
+  /**
+   * Before the first canary: opens the entry's connection and arms every stage with a canary that is
+   * never sent (a Kafka stage positions its consumer), then forgets it. Arming is counted in a
+   * canary's latency (it comes after emission), so without this the first canary's latency would be
+   * oobwatch's own cold start, learned as if the pipeline were slow. Once per tracker; never throws
+   * for a failing target (the first canary reports it).
+   */
+  public void prepare() {
+    if (prepared) {
+      return;
+    }
+    prepared = true;
+    injector.prepare();
+    CanaryRecord unsent = CanaryRecord.create(0, clock.instant(), pipeline, "prepare", Map.of());
+    for (Stage stage : stages) {
+      try {
+        stage.arm(unsent);
+      } catch (RuntimeException e) {
+        // arm is best effort by contract; the first lookup says what is wrong
+      } finally {
+        stage.forget(unsent);
       }
     }
   }

@@ -91,6 +91,16 @@ public final class KafkaInjector implements Injector {
     }
   }
 
+  /** Creates the producer and fetches the topic's partitions; nothing is produced. */
+  @Override
+  public void prepare() {
+    try {
+      producer().partitionsFor(cfg.topic());
+    } catch (RuntimeException e) {
+      // the first inject says what is wrong, with the words a page needs
+    }
+  }
+
   /** Closes the producer, waiting at most the configured timeout for records in flight. */
   @Override
   public void close() {
