@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.config;
 import io.oobwatch.probes.InjectorConfig;
 import io.oobwatch.probes.SignalSource;
 import io.oobwatch.probes.StageConfig;
+import io.oobwatch.probes.canary.LearnedLatency;
 import io.oobwatch.probes.http.HealthProbeConfig;
 import io.oobwatch.watchdog.page.TwilioConfig;
 import java.net.InetSocketAddress;
@@ -127,7 +128,8 @@ public record Config(
    * @param learnFrom arrivals at a stage before its bound is used
    */
   public record Early(boolean on, double lateFactor, Duration lateFloor, int learnFrom) {
-    public static final Early DEFAULT = new Early(true, 3, Duration.ofSeconds(2), 50);
+    public static final Early DEFAULT =
+        new Early(true, LearnedLatency.DEFAULT_FACTOR, LearnedLatency.DEFAULT_FLOOR, LearnedLatency.DEFAULT_LEARN_FROM);
   }
 
   /** The pipeline entry: its kind and the probe's own config record. */

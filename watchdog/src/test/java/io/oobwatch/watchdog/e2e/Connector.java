@@ -29,11 +29,31 @@ final class Connector extends TopicConsumer {
     begin();
   }
 
+  /** A slowdown: the delay grows from 0 at {@code startMillis} to {@code toMillis} over {@code overMillis}. */
+  private record Ramp(long startMillis, long toMillis, long overMillis) {
+    long at(long nowMillis) {
+      if (overMillis <= 0) {
+        return toMillis;
+      }
+      return Math.min(toMillis, toMillis * Math.max(0, nowMillis - startMillis) / overMillis);
+    }
+  }
+
+  private volatile Ramp ramp = new Ramp(0, 0, 0);
+
   /**
-   * How far behind the connector copies: each record is written this long after it was read, in
-   * order and continuously (a slow sink, not a stalled one). Zero: at once.
+   * A slow sink, not a stalled one: from now each record is written later than it was read, by a
+   * delay that grows steadily to {@code to} over {@code over} and stays there. Records keep being
+   * written, in order, throughout (the delay grows slower than time passes), only later.
    */
-  volatile Duration behind = Duration.ZERO;
+  void slowDown(Duration to, Duration over) {
+    ramp = new Ramp(System.currentTimeMillis(), to.toMillis(), over.toMillis());
+  }
+
+  /** Back to writing each record as it is read (the backlog is written first). */
+  void catchUp() {
+    ramp = new Ramp(0, 0, 0);
+  }
 
   /** A record held back until {@code dueMillis}, as a connector running behind indexes it. */
   private record Delayed(String doc, long dueMillis) {}
@@ -41,7 +61,7 @@ final class Connector extends TopicConsumer {
   private final java.util.concurrent.BlockingQueue<Delayed> late = new java.util.concurrent.LinkedBlockingQueue<>();
   private Thread lateWriter;
 
-  /** Records read but not yet written because the connector is {@link #behind}. */
+  /** Records read but not yet written because the connector {@link #slowDown slowed down}. */
   int backlog() {
     return late.size();
   }
@@ -73,10 +93,11 @@ final class Connector extends TopicConsumer {
 
   @Override
   boolean deliver(List<String> values) {
-    long behindMs = behind.toMillis();
+    long now = System.currentTimeMillis();
+    long behindMs = ramp.at(now);
     if (behindMs > 0 || !late.isEmpty()) {
       startLateWriter();
-      long due = System.currentTimeMillis() + behindMs;
+      long due = now + behindMs;
       for (String v : values.subList(written, values.size())) {
         late.add(new Delayed(v, due));
       }
