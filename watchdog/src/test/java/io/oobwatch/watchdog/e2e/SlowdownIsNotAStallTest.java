@@ -95,10 +95,12 @@ class SlowdownIsNotAStallTest {
     LearnedLatency.Bound learned = daemon.watches().get(0).snapshot().learned().get("elasticsearch");
     assertThat(learned).as("learned from 10 arrivals").isNotNull();
 
-    // the slowdown: the sink slows until every record, canaries included, is indexed 8 s late, and
-    // keeps indexing all along (a sink that stops writing altogether is a stall, however short)
+    // the slowdown: within a second the sink is 8 s behind, every record, canaries included, indexed
+    // 8 s late, and it keeps indexing all along (the records of that second trickle in while it falls
+    // behind; a sink that stops writing altogether is a stall, however short). Abrupt, so the first
+    // canary that is 8 s late is past the learned bound before the bound has learned the slowdown.
     long slowBefore = counted(CanaryOutcome.Verdict.SLOW);
-    connector.slowDown(Duration.ofSeconds(8), Duration.ofSeconds(16));
+    connector.slowDown(Duration.ofSeconds(8), Duration.ofSeconds(1));
     await().during(Duration.ofSeconds(40)).atMost(Duration.ofSeconds(45)).until(() -> alert().isEmpty());
     connector.catchUp();
     await().atMost(Duration.ofSeconds(60)).until(() -> connector.backlog() == 0);
