@@ -158,9 +158,30 @@ public final class CanaryTracker implements AutoCloseable {
    * the entry) and returned; otherwise the canary is in flight and null is returned.
    */
   public CanaryOutcome launch(CanaryRecord canary) {
+    Double[] marks = readMarks();
     for (Stage stage : stages) {
       stage.arm(canary);
     }
+    return inject(canary, marks);
+  }
+
+  /**
+   * As {@link #launch(CanaryRecord)}, with the canary stamped by {@code stamp} only once each stage's
+   * newest real record is read: that read (a query, or a Kafka partition tail) is oobwatch's work, not
+   * the pipeline's, and must not count in the canary's latency. A record taken in between the read
+   * and the emission moves the mark later: it can only delay a LATE verdict, never bring one.
+   */
+  public CanaryOutcome launch(java.util.function.Function<Instant, CanaryRecord> stamp) {
+    Double[] marks = readMarks();
+    CanaryRecord canary = stamp.apply(clock.instant());
+    for (Stage stage : stages) {
+      stage.arm(canary);
+    }
+    return inject(canary, marks);
+  }
+
+  /** Each stage's newest real record now (null where its kind cannot say). */
+  private Double[] readMarks() {
     Double[] marks = new Double[stages.size()];
     for (int i = 0; i < traffic.length; i++) {
       if (traffic[i] != null) {
@@ -168,6 +189,10 @@ public final class CanaryTracker implements AutoCloseable {
         marks[i] = traffic[i].mark;
       }
     }
+    return marks;
+  }
+
+  private CanaryOutcome inject(CanaryRecord canary, Double[] marks) {
     Injection injection = injector.inject(canary);
     if (!injection.ok()) {
       stages.forEach(s -> s.forget(canary));

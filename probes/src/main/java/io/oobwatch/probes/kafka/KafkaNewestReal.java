@@ -114,6 +114,8 @@ public final class KafkaNewestReal implements Probe {
       p.remove(ConsumerConfig.GROUP_ID_CONFIG);
       p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
       p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(TAIL));
+      // each tail read is a fresh fetch: the broker must not hold it open 500 ms per partition
+      p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
       consumer = new KafkaConsumer<>(p);
     }
     return consumer;

@@ -166,8 +166,8 @@ public final class PipelineWatch implements AutoCloseable {
       if (!now.isBefore(nextCanaryAt)) {
         long seq = store.nextSeq(pipeline.name());
         lastSeq = seq;
-        CanaryRecord canary = CanaryRecord.create(seq, now, pipeline.name(), instance, pipeline.canary().record());
-        CanaryOutcome refused = tracker.launch(canary);
+        CanaryOutcome refused = tracker.launch(
+            at -> CanaryRecord.create(seq, at, pipeline.name(), instance, pipeline.canary().record()));
         if (refused != null) {
           alerts.round(() -> judged.add(judge(refused)));
         }
