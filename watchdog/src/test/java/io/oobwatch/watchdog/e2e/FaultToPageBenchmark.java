@@ -35,6 +35,8 @@ class FaultToPageBenchmark {
   static final String SID = "AC" + "0123456789abcdef0123456789abcdef";
   static final String TOKEN = "bench-token-0123456789";
   static final int RUNS = Integer.getInteger("bench.runs", 3);
+  /** The canaries' {@code every} in {@link #canary}. */
+  static final Duration EVERY = Duration.ofSeconds(5);
 
   @TempDir Path dir;
 
@@ -65,7 +67,7 @@ class FaultToPageBenchmark {
   }
 
   static Canary canary(EmbeddedKafka kafka, String topic) {
-    return Canary.every("5s")
+    return Canary.every(EVERY.toSeconds() + "s")
         .set("deadline", "20s")
         .set("losses_to_fire", "2")
         .inject(ConfigYaml.kafka(kafka.bootstrap(), topic))
@@ -244,14 +246,25 @@ class FaultToPageBenchmark {
                 .until(() -> store.canaries().counts("inference-logs", Instant.EPOCH).ok() >= warm
                     && pipeline.comparedReady());
             rssKb.add(rss(daemon.pid()));
+            // a real fault comes at any moment of the canary period: run k of n faults (k - 1/2)/n of
+            // `every` after a canary's emission, so the runs spread evenly over the period
+            Instant emitted = store.canaries().recentOutcomes("inference-logs", 1).get(0).emittedAt();
+            Duration phase = EVERY.multipliedBy(2L * run - 1).dividedBy(2L * RUNS);
+            Instant at = emitted.plus(phase);
+            while (at.isBefore(Instant.now())) {
+              at = at.plus(EVERY);
+            }
+            Instant faultAt = at;
+            await().atMost(EVERY.plusSeconds(1)).pollInterval(Duration.ofMillis(5))
+                .until(() -> !Instant.now().isBefore(faultAt));
             Instant fault = Instant.now();
             pipeline.stall();
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
                 .until(() -> !twilio.delivered().isEmpty());
             double s = Duration.between(fault, Instant.now()).toMillis() / 1000.0;
             seconds.add(s);
-            System.out.printf(Locale.ROOT, "run %d: fault to SMS %.1f s, daemon RSS %d MiB; %s%n", run, s,
-                rssKb.get(rssKb.size() - 1) / 1024, twilio.delivered().get(0).body());
+            System.out.printf(Locale.ROOT, "run %d: fault %.2f s after a canary's emission, to SMS %.1f s, daemon RSS %d MiB; %s%n",
+                run, phase.toMillis() / 1000.0, s, rssKb.get(rssKb.size() - 1) / 1024, twilio.delivered().get(0).body());
             if (pipeline.compared()) {
               await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(20))
                   .until(() -> pipeline.comparedNotified() != null);
