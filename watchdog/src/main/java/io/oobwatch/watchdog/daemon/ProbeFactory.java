@@ -29,8 +29,26 @@ public final class ProbeFactory {
     this(HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
         .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(HTTP_THREADS)
         .build(), clock);
   }
+
+  /**
+   * The probes' HTTP client's own work (completing responses; callers block in {@code send}) on two
+   * long-lived threads: the client's default, a cached pool, starts and retires threads all day
+   * under thousands of probes a minute.
+   */
+  private static final java.util.concurrent.ExecutorService HTTP_THREADS =
+      java.util.concurrent.Executors.newFixedThreadPool(2, new java.util.concurrent.ThreadFactory() {
+        private final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+          Thread t = new Thread(r, "oobwatch-http-client-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }
+      });
 
   ProbeFactory(HttpClient http, Clock clock) {
     this.ctx = new ProbeContext(http, clock);
