@@ -69,7 +69,7 @@ public record KafkaConfig(String bootstrap, String topic, Map<String, String> cl
 
   @Override
   public Stage open(String name, ProbeContext ctx) {
-    return new KafkaStage(name, this, ctx.clock());
+    return new KafkaStage(name, this, ctx.clock(), ctx.shared());
   }
 
   /** The newest real record's timestamp, canaries skipped, read from the tail of partitions that moved. */

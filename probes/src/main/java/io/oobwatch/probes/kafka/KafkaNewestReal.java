@@ -96,7 +96,7 @@ public final class KafkaNewestReal implements Probe {
 
   /** Whether a record is a canary: its JSON value has {@code synthetic} true (or "true"). */
   static boolean synthetic(byte[] value) {
-    if (value == null || !KafkaStage.contains(value, SYNTHETIC)) {
+    if (value == null || !TopicReader.contains(value, SYNTHETIC)) {
       return false;
     }
     try {

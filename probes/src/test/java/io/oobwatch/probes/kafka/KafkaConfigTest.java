@@ -48,7 +48,7 @@ class KafkaConfigTest {
             Duration.ofSeconds(10));
 
     var producer = new KafkaInjector(cfg, java.time.Clock.systemUTC()).producerProperties();
-    var consumer = new KafkaStage("kafka", cfg, java.time.Clock.systemUTC()).consumerProperties();
+    var consumer = TopicReader.consumerProperties(cfg);
 
     assertThat(producer).containsEntry("acks", "all").containsEntry("security.protocol", "SSL");
     assertThat(producer).containsEntry("max.block.ms", "10000").containsEntry("delivery.timeout.ms", "10000");
