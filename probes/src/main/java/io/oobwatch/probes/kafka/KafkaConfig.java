@@ -74,8 +74,9 @@ public record KafkaConfig(String bootstrap, String topic, Map<String, String> cl
 
   /** The newest real record's timestamp, canaries skipped, read from the tail of partitions that moved. */
   @Override
-  public java.util.Optional<Probe> realTraffic(ProbeContext ctx) {
-    return java.util.Optional.of(new KafkaNewestReal(this, ctx.clock(), ctx.shared()));
+  public java.util.Optional<io.oobwatch.probes.RealTraffic> realTraffic(ProbeContext ctx) {
+    return java.util.Optional.of(
+        new io.oobwatch.probes.RealTraffic(new KafkaNewestReal(this, ctx.clock(), ctx.shared()), "written to " + topic));
   }
 
   @Override

@@ -141,9 +141,11 @@ class KafkaSignalsTest {
         "inference", "oob-1", Map.of()).toJson(), java.nio.charset.StandardCharsets.UTF_8);
     SharedClients shared = new SharedClients();
     KafkaConfig cfg = new KafkaConfig(kafka.bootstrap(), "traffic", TIMEOUT);
-    try (io.oobwatch.probes.Probe traffic =
+    io.oobwatch.probes.RealTraffic real =
         cfg.realTraffic(new io.oobwatch.probes.ProbeContext(java.net.http.HttpClient.newHttpClient(), clock, shared))
-            .orElseThrow()) {
+            .orElseThrow();
+    assertThat(real.arrived()).isEqualTo("written to traffic");
+    try (io.oobwatch.probes.Probe traffic = real.newest()) {
       Observation empty = traffic.observe();
       sendAt("traffic", 0, t0 + 1_000, "{\"service\":\"support-bot\"}");
       sendAt("traffic", 1, t0 + 3_000, "{\"service\":\"support-bot\"}");
