@@ -43,8 +43,9 @@ import org.apache.kafka.common.errors.TimeoutException;
  * the current end offsets before the canary is produced; later armings keep reading forward, and
  * pick up partitions added to the topic from their beginning. A lookup reads forward for up to
  * about a second and notes, for every registered canary of every stage, the first time it was seen
- * and how many copies went by (a record holds a canary when its value contains the canary id): a
- * scan done for one pipeline answers the others without another read.
+ * and how many copies went by (a record holds a canary when its value contains the canary id; all
+ * the ids are looked for in one pass over each record, {@link IdMatcher}): a scan done for one
+ * pipeline answers the others without another read.
  *
  * <p>Thread-safe: KafkaConsumer is not, and pipelines are ticked from several worker threads, so
  * every use of the consumer holds the reader's lock. A lookup that waited for the lock while another
@@ -308,6 +309,12 @@ final class TopicReader implements AutoCloseable {
    */
   private boolean scan(List<Sighting> asked) {
     long end = System.nanoTime() + SCAN_BUDGET.toNanos();
+    IdMatcher<Sighting> ids = new IdMatcher<>();
+    for (Watch w : watches) {
+      for (Sighting s : w.canaries.values()) {
+        ids.add(s.needle, s);
+      }
+    }
     while (unseen(asked)) {
       long left = end - System.nanoTime();
       if (left <= 0) {
@@ -319,19 +326,8 @@ final class TopicReader implements AutoCloseable {
         return true;
       }
       for (ConsumerRecord<byte[], byte[]> r : records) {
-        byte[] value = r.value();
-        if (value == null) {
-          continue;
-        }
-        for (Watch w : watches) {
-          for (Sighting s : w.canaries.values()) {
-            if (contains(value, s.needle)) {
-              s.count++;
-              if (s.firstSeen == null) {
-                s.firstSeen = at;
-              }
-            }
-          }
+        if (r.value() != null) {
+          ids.forEachIn(r.value(), s -> s.seen(at));
         }
       }
     }
@@ -415,6 +411,14 @@ final class TopicReader implements AutoCloseable {
     final Instant emittedAt;
     int count;
     Instant firstSeen;
+
+    /** One more copy went by, read at {@code at}. */
+    void seen(Instant at) {
+      count++;
+      if (firstSeen == null) {
+        firstSeen = at;
+      }
+    }
 
     Sighting(String id, Instant emittedAt) {
       this.id = id;
