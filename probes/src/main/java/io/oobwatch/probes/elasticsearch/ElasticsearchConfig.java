@@ -1,6 +1,5 @@
 package io.oobwatch.probes.elasticsearch;
 
-import io.oobwatch.probes.Probe;
 import io.oobwatch.probes.ProbeContext;
 import io.oobwatch.probes.RealTraffic;
 import io.oobwatch.probes.Stage;
