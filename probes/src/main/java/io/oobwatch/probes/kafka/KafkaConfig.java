@@ -72,11 +72,14 @@ public record KafkaConfig(String bootstrap, String topic, Map<String, String> cl
     return new KafkaStage(name, this, ctx.clock(), ctx.shared());
   }
 
-  /** The newest real record's timestamp, canaries skipped, read from the tail of partitions that moved. */
+  /**
+   * The newest real record's timestamp, canaries skipped, read from the tail of partitions that
+   * moved; one reader per cluster and topic, whatever the number of pipelines on it.
+   */
   @Override
   public java.util.Optional<io.oobwatch.probes.RealTraffic> realTraffic(ProbeContext ctx) {
     return java.util.Optional.of(
-        new io.oobwatch.probes.RealTraffic(new KafkaNewestReal(this, ctx.clock(), ctx.shared()), "written to " + topic));
+        new io.oobwatch.probes.RealTraffic(KafkaNewestReal.shared(this, ctx.clock(), ctx.shared()), "written to " + topic));
   }
 
   @Override
