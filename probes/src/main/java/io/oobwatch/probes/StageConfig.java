@@ -12,12 +12,13 @@ public interface StageConfig {
 
   /**
    * Whether the stage still takes in real traffic, when its kind can say: a probe whose VALUE is
-   * the time (epoch millis) of the newest real (non-synthetic) record the stage holds. A canary
-   * late at a stage whose newest real record stopped moving since the canary was emitted is a
-   * stall; late while real records keep coming in is a slowdown. Empty (the default) when the kind
-   * cannot say: a late canary then waits for the deadline. Opening never connects.
+   * the time (epoch millis) of the newest real (non-synthetic) record the stage holds, with the
+   * kind's word for such a record arriving. A canary late at a stage whose newest real record
+   * stopped moving since the canary was emitted is a stall; late while real records keep coming in
+   * is a slowdown. Empty (the default) when the kind cannot say: a late canary then waits for the
+   * deadline. Opening never connects.
    */
-  default Optional<Probe> realTraffic(ProbeContext ctx) {
+  default Optional<RealTraffic> realTraffic(ProbeContext ctx) {
     return Optional.empty();
   }
 }

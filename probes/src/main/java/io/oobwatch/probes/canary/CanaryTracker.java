@@ -7,6 +7,7 @@ import io.oobwatch.probes.Lookup;
 import io.oobwatch.probes.QueryBytes;
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Probe;
+import io.oobwatch.probes.RealTraffic;
 import io.oobwatch.probes.Stage;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,12 +62,12 @@ public final class CanaryTracker implements AutoCloseable {
   /**
    * Judging before the deadline.
    *
-   * @param realTraffic per stage, in stage order, the probe of its newest real record (see {@code
+   * @param realTraffic per stage, in stage order, its newest real record's probe and words (see {@code
    *     StageConfig.realTraffic}), or empty when its kind cannot say
    * @param busyWithin a stage whose newest real record last moved longer than this before a
    *     canary's emission is idle: a late canary there waits for the deadline
    */
-  public record Early(List<Optional<Probe>> realTraffic, Duration busyWithin) {
+  public record Early(List<Optional<RealTraffic>> realTraffic, Duration busyWithin) {
     public Early {
       realTraffic = List.copyOf(realTraffic);
       Objects.requireNonNull(busyWithin, "busyWithin");
@@ -378,7 +379,7 @@ public final class CanaryTracker implements AutoCloseable {
       }
       Duration waited = Duration.between(f.canary.emittedAt(), now);
       f.late[i] = "not in " + stages.get(i).name() + " " + Durations.format(waited) + " after emission ("
-          + bound.get().words() + "); no real record indexed since "
+          + bound.get().words() + "); no real record " + t.arrived + " since "
           + CLOCK.format(Instant.ofEpochMilli(f.mark[i].longValue()));
       any = true;
     }
@@ -521,12 +522,15 @@ public final class CanaryTracker implements AutoCloseable {
    */
   private final class Traffic {
     final Probe probe;
+    /** How a real record arrives at the stage, in a page's words ("indexed"). */
+    final String arrived;
     Double mark;
     Instant advancedAt;
     boolean readThisRound;
 
-    Traffic(Probe probe) {
-      this.probe = probe;
+    Traffic(RealTraffic real) {
+      this.probe = real.newest();
+      this.arrived = real.arrived();
     }
 
     void read() {

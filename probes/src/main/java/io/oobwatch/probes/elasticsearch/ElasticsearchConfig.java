@@ -1,7 +1,7 @@
 package io.oobwatch.probes.elasticsearch;
 
-import io.oobwatch.probes.Probe;
 import io.oobwatch.probes.ProbeContext;
+import io.oobwatch.probes.RealTraffic;
 import io.oobwatch.probes.Stage;
 import io.oobwatch.probes.StageConfig;
 import io.oobwatch.probes.http.HttpCall;
@@ -43,10 +43,10 @@ public record ElasticsearchConfig(
 
   /** The newest real record's {@code @timestamp} in the index, canaries excluded (the freshness query). */
   @Override
-  public Optional<Probe> realTraffic(ProbeContext ctx) {
+  public Optional<RealTraffic> realTraffic(ProbeContext ctx) {
     ElasticsearchSignalConfig newest = new ElasticsearchSignalConfig(
         this, ElasticsearchSignalConfig.DEFAULT_TIMESTAMP_FIELD, ElasticsearchSignalConfig.DEFAULT_DELAY);
-    return Optional.of(new ElasticsearchFreshness(newest, ctx.http(), ctx.clock()));
+    return Optional.of(new RealTraffic(new ElasticsearchFreshness(newest, ctx.http(), ctx.clock()), "indexed"));
   }
 
   @Override

@@ -69,13 +69,17 @@ public record KafkaConfig(String bootstrap, String topic, Map<String, String> cl
 
   @Override
   public Stage open(String name, ProbeContext ctx) {
-    return new KafkaStage(name, this, ctx.clock());
+    return new KafkaStage(name, this, ctx.clock(), ctx.shared());
   }
 
-  /** The newest real record's timestamp, canaries skipped, read from the tail of partitions that moved. */
+  /**
+   * The newest real record's timestamp, canaries skipped, read from the tail of partitions that
+   * moved; one reader per cluster and topic, whatever the number of pipelines on it.
+   */
   @Override
-  public java.util.Optional<Probe> realTraffic(ProbeContext ctx) {
-    return java.util.Optional.of(new KafkaNewestReal(this, ctx.clock(), ctx.shared()));
+  public java.util.Optional<io.oobwatch.probes.RealTraffic> realTraffic(ProbeContext ctx) {
+    return java.util.Optional.of(
+        new io.oobwatch.probes.RealTraffic(KafkaNewestReal.shared(this, ctx.clock(), ctx.shared()), "written to " + topic));
   }
 
   @Override

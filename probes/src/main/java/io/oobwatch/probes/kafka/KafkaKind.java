@@ -9,7 +9,7 @@ public final class KafkaKind {
 
   public static final Kind KIND = Kind.named("kafka", "Apache Kafka")
       .withEntry(TOPIC + "; produced with acks=all, idempotent", KafkaKind::topic)
-      .withStage(TOPIC + "; a consumer that never commits, positioned at the end offsets before each canary is produced",
+      .withStage(TOPIC + "; a consumer that never commits, positioned at the end offsets before each canary is produced, one per cluster and topic whatever the number of pipelines on it",
           KafkaKind::topic)
       .withVolume(TOPIC + "; the growth of the topic's end offsets (admin client only)", KafkaKind::topic)
       .withTap(TOPIC + "; oobwatch's own consumer (group `oobwatch-INSTANCE`, manual assignment, never commits)"

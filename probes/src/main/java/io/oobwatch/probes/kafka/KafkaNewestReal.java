@@ -32,9 +32,14 @@ import org.apache.kafka.common.TopicPartition;
  * traffic. A partition whose tail holds canaries only keeps its previous newest real record.
  *
  * <p>Observations: VALUE; NONE while no real record is known (empty topic, canaries only); UNKNOWN
- * with the reason when the cluster does not answer or the topic does not exist. One thread.
+ * with the reason when the cluster does not answer or the topic does not exist.
+ *
+ * <p>What it reads depends on the topic only, so the stages of every pipeline on the same cluster,
+ * client settings, timeout and topic share one ({@link #shared}); observing is synchronized.
  */
 public final class KafkaNewestReal implements Probe {
+  /** What makes two of them the same: the cluster, the client settings, the timeout and the topic. */
+  record Key(KafkaConfig topic) {}
   /** Records read back from the end of a partition that moved. */
   static final int TAIL = 20;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,8 +59,32 @@ public final class KafkaNewestReal implements Probe {
     this.admin = new AdminCalls(cfg.bootstrap(), cfg.clientProperties(), cfg.timeout(), shared);
   }
 
+  /**
+   * A probe of the topic's newest real record that leases the one every pipeline's stage on the topic
+   * shares; closing it lets go, and the last holder closes the consumer.
+   */
+  static Probe shared(KafkaConfig cfg, Clock clock, SharedClients shared) {
+    SharedClients.Lease<KafkaNewestReal> lease = shared.lease(new Key(cfg), () -> new KafkaNewestReal(cfg, clock, shared));
+    return new Probe() {
+      @Override
+      public Observation observe() {
+        return lease.client().observe();
+      }
+
+      @Override
+      public void close() {
+        lease.close();
+      }
+
+      @Override
+      public String toString() {
+        return lease.client().toString();
+      }
+    };
+  }
+
   @Override
-  public Observation observe() {
+  public synchronized Observation observe() {
     try {
       Map<TopicPartition, Long> end = admin.endOffsets(admin.partitions(cfg.topic()));
       for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
@@ -96,7 +125,7 @@ public final class KafkaNewestReal implements Probe {
 
   /** Whether a record is a canary: its JSON value has {@code synthetic} true (or "true"). */
   static boolean synthetic(byte[] value) {
-    if (value == null || !KafkaStage.contains(value, SYNTHETIC)) {
+    if (value == null || !TopicReader.contains(value, SYNTHETIC)) {
       return false;
     }
     try {
@@ -122,7 +151,7 @@ public final class KafkaNewestReal implements Probe {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     admin.close();
     if (consumer != null) {
       try {

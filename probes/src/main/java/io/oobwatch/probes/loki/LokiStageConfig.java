@@ -52,9 +52,9 @@ public record LokiStageConfig(LokiConfig loki, String selector, Match match) imp
 
   /** The newest real line's time under the stage's selector, canaries filtered out (the freshness query). */
   @Override
-  public java.util.Optional<io.oobwatch.probes.Probe> realTraffic(ProbeContext ctx) {
-    return java.util.Optional.of(
-        new LokiFreshnessConfig(loki, selector, LokiFreshnessConfig.DEFAULT_LOOKBACK).freshness(ctx));
+  public java.util.Optional<io.oobwatch.probes.RealTraffic> realTraffic(ProbeContext ctx) {
+    return java.util.Optional.of(new io.oobwatch.probes.RealTraffic(
+        new LokiFreshnessConfig(loki, selector, LokiFreshnessConfig.DEFAULT_LOOKBACK).freshness(ctx), "ingested"));
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Lookup;
 import io.oobwatch.probes.Observation;
 import io.oobwatch.probes.Probe;
+import io.oobwatch.probes.RealTraffic;
 import io.oobwatch.probes.canary.CanaryTrackerTest.OkInjector;
 import io.oobwatch.probes.canary.CanaryTrackerTest.ScriptedStage;
 import io.oobwatch.testkit.TestClock;
@@ -24,10 +25,10 @@ class CanaryTrackerEarlyTest {
   final ScriptedStage kafka = new ScriptedStage("kafka");
   final ScriptedStage es = new ScriptedStage("elasticsearch");
   final LearnedLatency learned = new LearnedLatency(3, Duration.ofSeconds(2), 50, clock);
-  final RealTraffic esTraffic = new RealTraffic();
+  final NewestReal esTraffic = new NewestReal();
 
   /** The newest real record's time, as a stage's real-traffic probe says it; counts its reads. */
-  final class RealTraffic implements Probe {
+  final class NewestReal implements Probe {
     Instant newest = clock.instant();
     final AtomicInteger reads = new AtomicInteger();
 
@@ -42,9 +43,15 @@ class CanaryTrackerEarlyTest {
   }
 
   CanaryTracker tracker(Optional<Probe> esProbe) {
+    return tracker(esProbe, "indexed");
+  }
+
+  /** @param arrived the words of the stage's kind for a real record arriving */
+  CanaryTracker tracker(Optional<Probe> esProbe, String arrived) {
     return new CanaryTracker("inference-logs", new OkInjector(), List.of(kafka, es), Arrays.asList(null, null),
         Duration.ofSeconds(20), Duration.ofSeconds(10), clock, learned,
-        new CanaryTracker.Early(List.of(Optional.empty(), esProbe), Duration.ofMinutes(5)));
+        new CanaryTracker.Early(List.of(Optional.empty(), esProbe.map(p -> new RealTraffic(p, arrived))),
+            Duration.ofMinutes(5)));
   }
 
   /** 50 canaries seen at elasticsearch within 0.3–0.5 s: p99.9 0.5 s, bound max(3 × 0.5 s, 2 s) = 2 s. */
@@ -103,6 +110,20 @@ class CanaryTrackerEarlyTest {
     assertThat(after.get(0).verdict()).isEqualTo(CanaryOutcome.Verdict.SLOW);
     assertThat(after.get(0).stages().get(1).reason()).isEqualTo("arrived 8s after emission, after it was judged late");
     assertThat(tracker.inFlight()).isZero();
+  }
+
+  @Test
+  void theLateWordsSayWhatTheStagesNewestRealRecordMeansInItsKindsWords() {
+    learnFastPipeline();
+    CanaryTracker tracker = tracker(Optional.of(esTraffic), "written to inference-logs");
+    launchedWithTraffic(tracker);
+
+    clock.advance(Duration.ofMillis(3100));
+    List<CanaryOutcome> early = tracker.poll();
+
+    assertThat(early).hasSize(1);
+    assertThat(early.get(0).firstFailure().orElseThrow().reason()).isEqualTo("not in elasticsearch 3.1s after"
+        + " emission (99.9% arrive within 0.5s); no real record written to inference-logs since 20:14:04Z");
   }
 
   @Test

@@ -59,8 +59,10 @@ class ElasticsearchSignalsTest {
 
   @Test
   void aStagesRealTrafficIsItsNewestRealRecordMovingWithRealRecordsOnlyNeverWithCanaries() {
-    io.oobwatch.probes.Probe traffic = new ElasticsearchConfig(os.url(), "traffic-*", null, null, null,
+    io.oobwatch.probes.RealTraffic real = new ElasticsearchConfig(os.url(), "traffic-*", null, null, null,
         Duration.ofSeconds(10)).realTraffic(new io.oobwatch.probes.ProbeContext(HTTP, clock)).orElseThrow();
+    assertThat(real.arrived()).isEqualTo("indexed");
+    io.oobwatch.probes.Probe traffic = real.newest();
     real("traffic-2026.11.27", NOW.minusSeconds(3), "");
     os.refresh("traffic-*");
     assertThat(Instant.ofEpochMilli((long) traffic.observe().value())).isEqualTo(NOW.minusSeconds(3));

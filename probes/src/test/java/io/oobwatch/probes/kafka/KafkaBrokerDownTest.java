@@ -6,10 +6,16 @@ import static org.awaitility.Awaitility.await;
 import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Injection;
 import io.oobwatch.probes.Lookup;
+import io.oobwatch.probes.SharedClients;
 import io.oobwatch.testkit.KafkaBroker;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,6 +87,47 @@ class KafkaBrokerDownTest {
 
       Lookup l = await().until(() -> stage.lookup(canary), r -> r.status() == Lookup.Status.FOUND);
       assertThat(l.count()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * Two pipelines' stages sharing a reader look up at once while the broker is down: both say
+   * UNREACHABLE with the same words, and the one that waited for the other's read answers from it
+   * instead of waiting out a timeout of its own.
+   */
+  @Test
+  void stagesSharingAReaderWhoseBrokerStoppedAreUnreachableAfterOneTimeoutNotOneEach() throws Exception {
+    Duration timeout = Duration.ofSeconds(5);
+    KafkaConfig cfg = new KafkaConfig(kafka.bootstrap(), "inference-logs", timeout);
+    SharedClients shared = new SharedClients();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (KafkaStage first = new KafkaStage("kafka", cfg, CLOCK, shared);
+        KafkaStage second = new KafkaStage("kafka", cfg, CLOCK, shared);
+        KafkaInjector injector = new KafkaInjector(cfg, CLOCK)) {
+      CanaryRecord before = canary();
+      first.arm(before);
+      assertThat(injector.inject(before).ok()).isTrue();
+      await().until(() -> first.lookup(before).status() == Lookup.Status.FOUND);
+
+      kafka.stop();
+      CanaryRecord a = canary();
+      CanaryRecord b = canary();
+      first.arm(a);
+      second.arm(b);
+      long start = System.nanoTime();
+      Future<Lookup> downA = pool.submit(() -> first.lookup(a));
+      Future<Lookup> downB = pool.submit(() -> second.lookup(b));
+      List<Lookup> down = List.of(downA.get(30, TimeUnit.SECONDS), downB.get(30, TimeUnit.SECONDS));
+      Duration wall = Duration.ofNanos(System.nanoTime() - start);
+
+      for (Lookup l : down) {
+        assertThat(l.status()).isEqualTo(Lookup.Status.UNREACHABLE);
+        assertThat(l.reason()).isEqualTo("kafka at " + kafka.bootstrap() + " not answering within 5s");
+      }
+      // one timeout (5 s) and a poll, not two timeouts in a row (10 s)
+      assertThat(wall).isLessThan(Duration.ofSeconds(9));
+    } finally {
+      pool.shutdownNow();
     }
   }
 

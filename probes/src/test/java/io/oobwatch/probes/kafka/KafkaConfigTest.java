@@ -32,6 +32,22 @@ class KafkaConfigTest {
   }
 
   @Test
+  void stagesOpenedFromOneContextOnTheSameTopicLeaseOneReaderWithoutConnecting() {
+    KafkaConfig cfg = new KafkaConfig("127.0.0.1:" + KafkaInjectorTest.unusedPort(), "inference-logs", Duration.ofSeconds(1));
+    io.oobwatch.probes.ProbeContext ctx =
+        new io.oobwatch.probes.ProbeContext(java.net.http.HttpClient.newHttpClient(), java.time.Clock.systemUTC());
+
+    try (var first = cfg.open("kafka", ctx);
+        var second = new KafkaConfig(cfg.bootstrap(), "inference-logs", Duration.ofSeconds(1)).open("kafka", ctx);
+        var otherTopic = new KafkaConfig(cfg.bootstrap(), "other", Duration.ofSeconds(1)).open("kafka", ctx)) {
+      assertThat(ctx.shared().open()).isEqualTo(2);
+      second.close();
+      assertThat(ctx.shared().open()).isEqualTo(2);
+    }
+    assertThat(ctx.shared().open()).isZero();
+  }
+
+  @Test
   void aZeroTimeoutIsRejected() {
     assertThatThrownBy(() -> new KafkaConfig("kafka-1:9092", "t", Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
@@ -48,7 +64,7 @@ class KafkaConfigTest {
             Duration.ofSeconds(10));
 
     var producer = new KafkaInjector(cfg, java.time.Clock.systemUTC()).producerProperties();
-    var consumer = new KafkaStage("kafka", cfg, java.time.Clock.systemUTC()).consumerProperties();
+    var consumer = TopicReader.consumerProperties(cfg);
 
     assertThat(producer).containsEntry("acks", "all").containsEntry("security.protocol", "SSL");
     assertThat(producer).containsEntry("max.block.ms", "10000").containsEntry("delivery.timeout.ms", "10000");

@@ -128,6 +128,33 @@ class KafkaSignalsTest {
   }
 
   /** A record written at {@code ms} (its record timestamp) to partition {@code partition}. */
+  @Test
+  void theRealTrafficOfTwoPipelinesStagesOnOneTopicIsReadByOneReaderThatOutlivesEitherPipeline() throws Exception {
+    kafka.createTopic("traffic-shared", 1);
+    long t0 = java.time.Instant.parse("2026-11-27T09:59:50Z").toEpochMilli();
+    SharedClients shared = new SharedClients();
+    io.oobwatch.probes.ProbeContext ctx =
+        new io.oobwatch.probes.ProbeContext(java.net.http.HttpClient.newHttpClient(), clock, shared);
+    KafkaConfig cfg = new KafkaConfig(kafka.bootstrap(), "traffic-shared", TIMEOUT);
+    io.oobwatch.probes.Probe removed = cfg.realTraffic(ctx).orElseThrow().newest();
+    try (io.oobwatch.probes.Probe kept = cfg.realTraffic(ctx).orElseThrow().newest()) {
+      sendAt("traffic-shared", 0, t0 + 1_000, "{\"service\":\"support-bot\"}");
+      Observation first = removed.observe();
+      Observation same = kept.observe();
+      assertThat(shared.open()).as("one admin client, one reader of the topic").isEqualTo(2);
+
+      removed.close();
+      sendAt("traffic-shared", 0, t0 + 2_000, "{\"service\":\"support-bot\"}");
+      Observation moved = kept.observe();
+
+      assertThat((long) first.value()).isEqualTo(t0 + 1_000);
+      assertThat((long) same.value()).isEqualTo(t0 + 1_000);
+      assertThat((long) moved.value()).isEqualTo(t0 + 2_000);
+      assertThat(shared.open()).isEqualTo(2);
+    }
+    assertThat(shared.open()).isZero();
+  }
+
   private static void sendAt(String topic, int partition, long ms, String value) throws Exception {
     kafka.producer().send(new ProducerRecord<>(topic, partition, ms, "k", value)).get();
   }
@@ -141,9 +168,11 @@ class KafkaSignalsTest {
         "inference", "oob-1", Map.of()).toJson(), java.nio.charset.StandardCharsets.UTF_8);
     SharedClients shared = new SharedClients();
     KafkaConfig cfg = new KafkaConfig(kafka.bootstrap(), "traffic", TIMEOUT);
-    try (io.oobwatch.probes.Probe traffic =
+    io.oobwatch.probes.RealTraffic real =
         cfg.realTraffic(new io.oobwatch.probes.ProbeContext(java.net.http.HttpClient.newHttpClient(), clock, shared))
-            .orElseThrow()) {
+            .orElseThrow();
+    assertThat(real.arrived()).isEqualTo("written to traffic");
+    try (io.oobwatch.probes.Probe traffic = real.newest()) {
       Observation empty = traffic.observe();
       sendAt("traffic", 0, t0 + 1_000, "{\"service\":\"support-bot\"}");
       sendAt("traffic", 1, t0 + 3_000, "{\"service\":\"support-bot\"}");
@@ -156,7 +185,7 @@ class KafkaSignalsTest {
 
       assertThat(empty.kind()).isEqualTo(Kind.NONE);
       assertThat(empty.note()).contains("no real (non-synthetic) record").contains("topic traffic");
-      assertThat(shared.open()).as("the admin client is the shared one").isEqualTo(1);
+      assertThat(shared.open()).as("the shared admin client and the topic's shared reader").isEqualTo(2);
       assertThat(first.kind()).isEqualTo(Kind.VALUE);
       assertThat((long) first.value()).as("the newest over partitions").isEqualTo(t0 + 3_000);
       assertThat((long) afterCanaries.value()).isEqualTo(t0 + 3_000);

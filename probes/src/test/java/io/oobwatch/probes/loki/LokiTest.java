@@ -241,8 +241,10 @@ class LokiTest {
 
   @Test
   void aStagesRealTrafficIsItsNewestRealLineMovingWithRealLinesOnlyNeverWithCanaries() {
-    var traffic = new LokiStageConfig(cfg(loki.url(), "s3cret"), SELECTOR, LokiStageConfig.Match.LINE)
+    var real = new LokiStageConfig(cfg(loki.url(), "s3cret"), SELECTOR, LokiStageConfig.Match.LINE)
         .realTraffic(ctx).orElseThrow();
+    assertThat(real.arrived()).isEqualTo("ingested");
+    var traffic = real.newest();
     Instant first = clock.instant().minusSeconds(3);
     loki.add(LABELS, LokiApi.nanos(first), "{\"msg\":\"inference done\"}");
     assertThat((long) traffic.observe().value()).isEqualTo(first.toEpochMilli());

@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.daemon;
 import io.oobwatch.probes.Injector;
 import io.oobwatch.probes.Probe;
 import io.oobwatch.probes.ProbeContext;
+import io.oobwatch.probes.RealTraffic;
 import io.oobwatch.probes.Stage;
 import io.oobwatch.probes.canary.CanaryTracker;
 import io.oobwatch.probes.canary.LearnedLatency;
@@ -74,7 +75,7 @@ public final class ProbeFactory {
     LearnedLatency learned = new LearnedLatency(e.lateFactor(), e.lateFloor(), e.learnFrom(), ctx.clock());
     CanaryTracker.Early early = null;
     if (e.on()) {
-      List<Optional<Probe>> traffic = new ArrayList<>();
+      List<Optional<RealTraffic>> traffic = new ArrayList<>();
       for (Config.StageSpec s : c.stages()) {
         traffic.add(s.settings().realTraffic(ctx));
       }

@@ -191,7 +191,8 @@ class CanaryWeekTest {
         List.of(new SimulatedStage("kafka", false), new SimulatedStage("elasticsearch", true)), Arrays.asList(null, null),
         Duration.ofSeconds(60), Duration.ofSeconds(30), clock,
         new LearnedLatency(e.lateFactor(), e.lateFloor(), e.learnFrom(), clock),
-        new CanaryTracker.Early(List.of(Optional.empty(), Optional.of(esTraffic)), Duration.ofMinutes(5)));
+        new CanaryTracker.Early(List.of(Optional.empty(), Optional.of(new io.oobwatch.probes.RealTraffic(esTraffic, "indexed"))),
+            Duration.ofMinutes(5)));
     return new PipelineWatch("wd", pipeline(), tracker, store.canaries(), alerts, clock);
   }
 

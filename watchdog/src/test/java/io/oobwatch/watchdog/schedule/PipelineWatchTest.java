@@ -105,7 +105,8 @@ class PipelineWatchTest {
   CanaryTracker earlyTracker(io.oobwatch.probes.canary.LearnedLatency learned) {
     return new CanaryTracker("inference-logs", injector, List.of(stage), java.util.Arrays.asList((String) null),
         Duration.ofSeconds(90), Duration.ofSeconds(45), clock, learned,
-        new CanaryTracker.Early(List.of(java.util.Optional.of(realTraffic)), Duration.ofMinutes(5)));
+        new CanaryTracker.Early(List.of(java.util.Optional.of(new io.oobwatch.probes.RealTraffic(realTraffic, "indexed"))),
+            Duration.ofMinutes(5)));
   }
 
   /** Canaries every 30 s that arrive within a second while real records flow, until the stage learned. */
