@@ -29,11 +29,12 @@ public final class LearnedLatency {
   /** How far back the time-based window reaches. */
   public static final Duration DAY = Duration.ofDays(1);
   /**
-   * The default factor: twice the slowest normal arrival. A LATE verdict also needs the stage to
-   * have taken in no real record for as long (see CanaryTracker), so the factor only has to clear
-   * the canary's own jitter, not cover a slowdown.
+   * The default factor: half again the slowest normal arrival (p99.9 is the slowest but one of the
+   * last 1000). A LATE verdict also needs the stage to have taken in no real record for as long
+   * (see CanaryTracker), so the factor only has to clear the canary's own jitter, not cover a
+   * slowdown.
    */
-  public static final double DEFAULT_FACTOR = 2;
+  public static final double DEFAULT_FACTOR = 1.5;
   /** The default floor: below it a bound is polling noise. */
   public static final Duration DEFAULT_FLOOR = Duration.ofSeconds(2);
   /** The default evidence needed before a stage has a bound. */
