@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,31 +79,41 @@ class ClusterProcessTest {
     }
   }
 
-  /** Starts members 0..n-1 in order (member 0 is the oldest: rank 0), each once the previous one is in the view. */
+  /** Starts members 0..n-1 as {@link #startMembers} does (wd-0 is the oldest: rank 0), then stalls the pipeline. */
   void startCluster(int n, String... steps) throws Exception {
     startMembers(n, n, steps);
     pipeline.drop(); // the connector stalls: every member's canaries are lost from now on
   }
 
   /**
-   * Lists {@code listed} members in {@code cluster.members} and starts the first {@code n} in
-   * order, each once the previous one is in the view; the pipeline keeps flowing.
+   * Lists {@code listed} members in {@code cluster.members} and starts the first {@code n}: wd-0
+   * first, so that it is the oldest (rank 0), then the others together once it is in its view
+   * (their JVMs' start-up is the slow part; which of them joins first takes the next rank). The
+   * pipeline keeps flowing.
    */
   void startMembers(int listed, int n, String... steps) throws Exception {
     for (int i = 0; i < listed; i++) {
       ports.add(freePort());
     }
     Files.writeString(dir.resolve("cluster-secret"), "a-shared-secret-of-the-test-cluster\n");
-    for (int i = 0; i < n; i++) {
+    startMember(0, "cluster-secret", steps);
+    awaitView(0, 1);
+    for (int i = 1; i < n; i++) {
       startMember(i, "cluster-secret", steps);
-      int member = i;
-      try {
-        await().atMost(Duration.ofSeconds(90)).until(() -> viewSize(member) == member + 1);
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
-        throw new AssertionError("wd-" + member + " never saw a view of " + (member + 1) + "; its log:\n" + log(member), e);
-      }
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> viewSize(0) == n && log(n - 1).contains("status on"));
+    for (int i = 0; i < n; i++) {
+      awaitView(i, n);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> IntStream.range(0, n).allMatch(i -> log(i).contains("status on")));
+  }
+
+  /** Waits until member {@code i} logs a view of {@code size} members. */
+  void awaitView(int i, int size) {
+    try {
+      await().atMost(Duration.ofSeconds(90)).until(() -> viewSize(i) == size);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("wd-" + i + " never saw a view of " + size + "; its log:\n" + log(i), e);
+    }
   }
 
   /** Starts member {@code i} (wd-i) with the secret in {@code secretFile}, watching its pipeline of {@link #watches}. */
@@ -272,11 +283,12 @@ class ClusterProcessTest {
     Files.writeString(dir.resolve("cluster-secret"), "a-shared-secret-of-the-test-cluster\n");
     Files.writeString(dir.resolve("another-secret"), "not-the-secret-of-the-test-cluster\n");
     startMember(0, "cluster-secret", "0s");
-    await().atMost(Duration.ofSeconds(90)).until(() -> viewSize(0) == 1);
-    // wd-1 and the stranger start together once wd-0 is up (their JVMs' start-up is the slow part)
+    awaitView(0, 1);
+    // wd-1 and the stranger start together once wd-0 is up, as startMembers starts the others
     startMember(1, "cluster-secret", "0s");
     startMember(2, "another-secret", "0s");
-    await().atMost(Duration.ofSeconds(90)).until(() -> viewSize(0) == 2 && viewSize(1) == 2);
+    awaitView(0, 2);
+    awaitView(1, 2);
     await().atMost(Duration.ofSeconds(60)).until(() -> (log(0) + log(1)).contains("CLUSTER REFUSED wd-2 on cluster"
         + " oobwatch-e2e: it does not hold this cluster's secret"));
     await().atMost(Duration.ofSeconds(30)).until(() -> log(2).contains("status on"));
