@@ -100,6 +100,18 @@ public final class Browser implements AutoCloseable {
     }
   }
 
+  /**
+   * Forgets what the open page kept (its cookies, its origin's session and local storage) and leaves
+   * it for a blank page, so that the next page opened starts from nothing kept, as in a fresh profile.
+   */
+  public void forget() {
+    driver.manage().deleteAllCookies();
+    if (driver.getCurrentUrl().startsWith("http")) {
+      driver.executeScript("window.sessionStorage.clear(); window.localStorage.clear();");
+    }
+    driver.get("about:blank");
+  }
+
   /** Saves a screenshot to {@code target/screenshots/NAME.png} for a person to look at; returns its path. */
   public Path screenshot(String name) {
     try {
