@@ -66,8 +66,12 @@ public final class Scheduler implements AutoCloseable {
    *     {@code nanoTime} in a test is noticed within it)
    */
   public record Settings(int workers, int maxSpares, Duration stuckAfter, Duration maxSleep) {
-    /** The daemon's: 4 workers, up to 16 spares after 200 ms, the timer awake at least every second. */
-    public static final Settings DAEMON = new Settings(4, 16, Duration.ofMillis(200), Duration.ofSeconds(1));
+    /**
+     * The daemon's: 16 workers (jobs are short and mostly wait for a probe's answer: with 4, 200
+     * pipelines, 1,000 heartbeats and 2,000 signals queued behind them), up to 16 spares after 200 ms,
+     * the timer awake at least every second.
+     */
+    public static final Settings DAEMON = new Settings(16, 16, Duration.ofMillis(200), Duration.ofSeconds(1));
 
     public Settings {
       if (workers < 1 || maxSpares < 0) {
