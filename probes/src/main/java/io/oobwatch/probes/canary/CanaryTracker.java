@@ -136,7 +136,7 @@ public final class CanaryTracker implements AutoCloseable {
    * oobwatch's own cold start, learned as if the pipeline were slow. Once per tracker; never throws
    * for a failing target (the first canary reports it).
    */
-  public void prepare() {
+  private void prepare() {
     if (prepared) {
       return;
     }
@@ -159,20 +159,23 @@ public final class CanaryTracker implements AutoCloseable {
    * the entry) and returned; otherwise the canary is in flight and null is returned.
    */
   public CanaryOutcome launch(CanaryRecord canary) {
-    Double[] marks = readMarks();
-    for (Stage stage : stages) {
-      stage.arm(canary);
-    }
-    return inject(canary, marks);
+    return send(at -> canary);
   }
 
   /**
    * As {@link #launch(CanaryRecord)}, with the canary stamped by {@code stamp} only once each stage's
    * newest real record is read: that read (a query, or a Kafka partition tail) is oobwatch's work, not
    * the pipeline's, and must not count in the canary's latency. A record taken in between the read
-   * and the emission moves the mark later: it can only delay a LATE verdict, never bring one.
+   * and the emission moves the mark later: it can only delay a LATE verdict, never bring one. The
+   * first launch prepares the entry and the stages before it stamps (see {@link #prepare}).
    */
   public CanaryOutcome launch(java.util.function.Function<Instant, CanaryRecord> stamp) {
+    prepare();
+    return send(stamp);
+  }
+
+  /** Reads the marks, stamps the canary, arms every stage, injects. */
+  private CanaryOutcome send(java.util.function.Function<Instant, CanaryRecord> stamp) {
     Double[] marks = readMarks();
     CanaryRecord canary = stamp.apply(clock.instant());
     for (Stage stage : stages) {

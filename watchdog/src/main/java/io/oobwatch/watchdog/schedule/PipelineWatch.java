@@ -159,9 +159,6 @@ public final class PipelineWatch implements AutoCloseable {
     // the last sequence number handed out: known here, so an idle tick needs no store query
     long lastSeq = snapshot.lastSeq();
     try {
-      if (!nextCanaryAt.isAfter(clock.instant())) {
-        tracker.prepare(); // once: the first canary's latency must not be oobwatch's cold start
-      }
       Instant now = clock.instant();
       if (!now.isBefore(nextCanaryAt)) {
         long seq = store.nextSeq(pipeline.name());
