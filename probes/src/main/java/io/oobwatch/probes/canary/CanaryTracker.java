@@ -56,6 +56,8 @@ public final class CanaryTracker implements AutoCloseable {
   private final Traffic[] traffic;
   private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
   private boolean prepared;
+  /** Why a poll found the newest canary in flight overdue, until asked (see {@link #overdue()}). */
+  private String overdue;
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
@@ -219,6 +221,7 @@ public final class CanaryTracker implements AutoCloseable {
    * its early verdict when it was judged LATE in this round ({@link CanaryOutcome#early()}).
    */
   public List<CanaryOutcome> poll() {
+    Instant asked = clock.instant();
     for (Traffic t : traffic) {
       if (t != null) {
         t.readThisRound = false;
@@ -248,6 +251,9 @@ public final class CanaryTracker implements AutoCloseable {
     }
     List<CanaryOutcome> finished = new ArrayList<>();
     Instant now = clock.instant();
+    if (overdue == null) {
+      overdue = newestOverdue(asked);
+    }
     Iterator<InFlight> it = inFlight.values().iterator();
     while (it.hasNext()) {
       InFlight f = it.next();
@@ -265,6 +271,54 @@ public final class CanaryTracker implements AutoCloseable {
       }
     }
     return finished;
+  }
+
+  /**
+   * Why a poll found the newest canary in flight overdue since this was last asked ("canary #12 not
+   * in elasticsearch 2.3s after emission (99.9% arrive within 2.1s)"), or empty: a stage that
+   * has not seen it, its hop above having passed it on, answered "not found" to a question asked later
+   * after emission than the stage's learned p99.9, the slowest normal arrival. It is then likely lost, and a canary sent
+   * now is the quickest second witness: a watch that sends one at once has the second LATE verdict a
+   * LATE bound after this instead of after the next regular canary. Said once per canary, never for
+   * a canary already judged LATE (it was overdue before), and only with early judging and a learned
+   * bound at the stage.
+   */
+  public Optional<String> overdue() {
+    Optional<String> was = Optional.ofNullable(overdue);
+    overdue = null;
+    return was;
+  }
+
+  /** Marks the newest canary in flight followed up and says why when it was overdue when asked; else null. */
+  private String newestOverdue(Instant asked) {
+    if (early == null || inFlight.isEmpty()) {
+      return null;
+    }
+    InFlight newest = null;
+    for (InFlight f : inFlight.values()) {
+      newest = f; // insertion order: the last is the newest
+    }
+    if (newest.followedUp || newest.early) {
+      return null;
+    }
+    for (int i = 0; i < stages.size(); i++) {
+      Lookup last = newest.last[i];
+      if (newest.seen[i] != null || last == null || last.status() != Lookup.Status.NOT_FOUND) {
+        continue;
+      }
+      int p = parentIndex(i);
+      if (p >= 0 && newest.seen[p] == null) {
+        continue; // overdue at the hop above, if anywhere
+      }
+      Optional<LearnedLatency.Bound> bound = learned.bound(stages.get(i).name());
+      Duration waited = Duration.between(newest.canary.emittedAt(), asked);
+      if (bound.isPresent() && waited.compareTo(bound.get().p999()) >= 0) {
+        newest.followedUp = true;
+        return "canary #" + newest.canary.seq() + " not in " + stages.get(i).name() + " " + Durations.format(waited)
+            + " after emission (" + bound.get().words() + ")";
+      }
+    }
+    return null;
   }
 
   /**
@@ -507,6 +561,8 @@ public final class CanaryTracker implements AutoCloseable {
     final String[] late;
     /** Whether its early verdict was handed over. */
     boolean early;
+    /** Whether it was found overdue (once per canary). */
+    boolean followedUp;
 
     InFlight(CanaryRecord canary, Injection injection, int stages) {
       this.canary = canary;

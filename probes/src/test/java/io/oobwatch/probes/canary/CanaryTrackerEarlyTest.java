@@ -221,4 +221,71 @@ class CanaryTrackerEarlyTest {
     }
     assertThat(learned.bound("elasticsearch").orElseThrow().p99()).isEqualTo(Duration.ofMillis(400));
   }
+
+  @Test
+  void theNewestCanaryNotFoundAtAStagePastItsLearnedP999IsOverdueOnce() {
+    learnFastPipeline(); // elasticsearch p99.9 0.496 s
+    CanaryTracker tracker = tracker(Optional.of(esTraffic));
+    launchedWithTraffic(tracker);
+
+    clock.advance(Duration.ofMillis(400));
+    tracker.poll();
+    assertThat(tracker.overdue()).as("0.4 s: within the slowest normal arrival").isEmpty();
+    clock.advance(Duration.ofMillis(200));
+    tracker.poll();
+
+    assertThat(tracker.overdue()).contains(
+        "canary #1 not in elasticsearch 0.6s after emission (99.9% arrive within 0.5s)");
+    assertThat(tracker.overdue()).as("said once").isEmpty();
+    clock.advance(Duration.ofMillis(200));
+    tracker.poll();
+    assertThat(tracker.overdue()).as("once per canary").isEmpty();
+  }
+
+  @Test
+  void aCanaryFoundInTimeOrAtAStageWithNothingLearnedIsNeverOverdue() {
+    CanaryTracker unlearned = tracker(Optional.of(esTraffic));
+    CanaryRecord c = CanaryRecord.create(1, clock.instant(), "inference-logs", "wd", Map.of());
+    unlearned.launch(c);
+    clock.advance(Duration.ofSeconds(5));
+    unlearned.poll();
+    assertThat(unlearned.overdue()).as("no learned bound").isEmpty();
+
+    learnFastPipeline();
+    CanaryTracker tracker = tracker(Optional.of(esTraffic));
+    CanaryRecord seen = launchedWithTraffic(tracker);
+    es.answers.put(seen.id(), Lookup.found(1, clock.instant().plusMillis(450)));
+    clock.advance(Duration.ofSeconds(1));
+    tracker.poll();
+    assertThat(tracker.overdue()).as("seen, though looked for late").isEmpty();
+  }
+
+  @Test
+  void onlyTheNewestCanaryInFlightCanBeOverdueSinceANewerOneIsAlreadyOnItsWay() {
+    learnFastPipeline();
+    CanaryTracker tracker = tracker(Optional.of(esTraffic));
+    launchedWithTraffic(tracker);
+    clock.advance(Duration.ofMillis(300));
+    CanaryRecord newer = CanaryRecord.create(2, clock.instant(), "inference-logs", "wd", Map.of());
+    tracker.launch(newer);
+    kafka.answers.put(newer.id(), Lookup.found(1, clock.instant().plusMillis(40)));
+
+    clock.advance(Duration.ofMillis(300)); // the first 0.6 s after emission, the newer 0.3 s
+    tracker.poll();
+    assertThat(tracker.overdue()).isEmpty();
+    clock.advance(Duration.ofMillis(300));
+    tracker.poll();
+    assertThat(tracker.overdue()).hasValueSatisfying(why -> assertThat(why).startsWith("canary #2 not in elasticsearch"));
+  }
+
+  @Test
+  void aCanaryNotYetPassedOnByTheHopAboveIsOverdueThereNotBelow() {
+    learnFastPipeline(); // kafka p99.9 0.05 s
+    CanaryTracker tracker = tracker(Optional.of(esTraffic));
+    CanaryRecord c = CanaryRecord.create(1, clock.instant(), "inference-logs", "wd", Map.of());
+    tracker.launch(c);
+    clock.advance(Duration.ofMillis(600));
+    tracker.poll();
+    assertThat(tracker.overdue()).contains("canary #1 not in kafka 0.6s after emission (99.9% arrive within 50ms)");
+  }
 }

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>On start the rule's state is rebuilt from the judged canaries in the store, so a restart
  * neither forgets a failure streak nor re-pages an alert that is already open; each stage's
  * learned latency is rebuilt from the same canaries (the last day's arrivals).
+ *
+ * <p>A canary overdue at a stage (not seen there past the stage's learned p99.9) brings the next
+ * canary forward: it is sent at once, the regular schedule unchanged, so a stall's second LATE
+ * verdict comes one LATE bound after the first instead of after the next regular canary.
  *
  * <p>A canary judged LATE early counts toward {@code losses_to_fire} once: its final outcome
  * replaces it in the store, and reaches the rule only when it arrived after all (SLOW, which
@@ -53,6 +58,8 @@ public final class PipelineWatch implements AutoCloseable {
   /** Canaries in flight whose early LATE verdict the rule has counted. */
   private final Set<String> countedLate = new HashSet<>();
   private Instant nextCanaryAt;
+  /** When an overdue canary last brought the next one forward; null before the first time. */
+  private Instant broughtForwardAt;
   private volatile Snapshot snapshot;
 
   /** How many judged canaries a snapshot carries. */
@@ -161,13 +168,7 @@ public final class PipelineWatch implements AutoCloseable {
     try {
       Instant now = clock.instant();
       if (!now.isBefore(nextCanaryAt)) {
-        long seq = store.nextSeq(pipeline.name());
-        lastSeq = seq;
-        CanaryOutcome refused = tracker.launch(
-            at -> CanaryRecord.create(seq, at, pipeline.name(), instance, pipeline.canary().record()));
-        if (refused != null) {
-          alerts.round(() -> judged.add(judge(refused)));
-        }
+        lastSeq = launch(judged);
         nextCanaryAt = nextCanaryAt.plus(pipeline.canary().every());
         if (!nextCanaryAt.isAfter(now)) {
           nextCanaryAt = now.plus(pipeline.canary().every());
@@ -176,6 +177,12 @@ public final class PipelineWatch implements AutoCloseable {
       List<CanaryOutcome> done = tracker.poll();
       if (!done.isEmpty()) {
         alerts.round(() -> judgeAll(done, judged));
+      }
+      Optional<String> overdue = tracker.overdue();
+      if (overdue.isPresent() && mayBringForward(clock.instant())) {
+        broughtForwardAt = clock.instant();
+        log.info("pipeline {}: {}; the next canary is sent now", pipeline.name(), overdue.get());
+        lastSeq = launch(judged);
       }
     } catch (StateStoreException e) {
       error = e.getMessage(); // the state alarm says it, once a minute, for every loop
@@ -191,6 +198,29 @@ public final class PipelineWatch implements AutoCloseable {
     // a round that failed is not a completed round: the stall judgement (/healthz, systemd) sees it
     snapshot = new Snapshot(pipeline.name(), error == null ? clock.instant() : snapshot.lastTick(), lastSeq,
         tracker.inFlight(), List.copyOf(recent), state, error, learned());
+  }
+
+  /** Sends a canary (stamped once the stages' real traffic is read); returns its sequence number. */
+  private long launch(List<CanaryOutcome> judged) {
+    long seq = store.nextSeq(pipeline.name());
+    CanaryOutcome refused = tracker.launch(
+        at -> CanaryRecord.create(seq, at, pipeline.name(), instance, pipeline.canary().record()));
+    if (refused != null) {
+      alerts.round(() -> judged.add(judge(refused)));
+    }
+    return seq;
+  }
+
+  /**
+   * Whether an overdue canary may bring the next one forward: only to confirm a suspicion (it takes
+   * {@code losses_to_fire} of 2 or more and no canary alert is open), and at most once per {@code
+   * every}, so a long stall costs at most twice the regular canaries until its alert opens.
+   */
+  private boolean mayBringForward(Instant now) {
+    Config.Canary c = pipeline.canary();
+    return c.lossesToFire() > 1
+        && (broughtForwardAt == null || !now.isBefore(broughtForwardAt.plus(c.every())))
+        && alerts.openAlert(pipeline.name(), Rule.CANARY).isEmpty();
   }
 
   /**
