@@ -47,6 +47,15 @@ public interface Stage extends AutoCloseable {
     return out;
   }
 
+  /**
+   * How old an answer may be when it is given: a stage that queries its store at most once per
+   * {@code poll} repeats its last answer in between, so its "not found" may be that old. Zero (the
+   * default): every answer is asked of the store now.
+   */
+  default java.time.Duration maxAnswerAge() {
+    return java.time.Duration.ZERO;
+  }
+
   /** The canary is finished with (found everywhere or past its deadline); drop state kept for it. */
   default void forget(CanaryRecord canary) {}
 

@@ -157,4 +157,10 @@ public abstract class BatchedStage implements Stage {
       }
     });
   }
+
+  /** Its last query's answers, repeated until the next query: at most {@code poll} old. */
+  @Override
+  public final Duration maxAnswerAge() {
+    return poll;
+  }
 }

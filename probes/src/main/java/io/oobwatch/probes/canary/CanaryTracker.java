@@ -277,7 +277,8 @@ public final class CanaryTracker implements AutoCloseable {
    * Why a poll found the newest canary in flight overdue since this was last asked ("canary #12 not
    * in elasticsearch 2.3s after emission (99.9% arrive within 2.1s)"), or empty: a stage that
    * has not seen it, its hop above having passed it on, answered "not found" to a question asked later
-   * after emission than the stage's learned p99.9, the slowest normal arrival. It is then likely lost, and a canary sent
+   * after emission than the stage's learned p99.9, the slowest normal arrival (plus, for a stage that
+   * repeats its last answer between queries, the age that answer may have: {@link Stage#maxAnswerAge}). It is then likely lost, and a canary sent
    * now is the quickest second witness: a watch that sends one at once has the second LATE verdict a
    * LATE bound after this instead of after the next regular canary. Said once per canary, never for
    * a canary already judged LATE (it was overdue before), and only with early judging and a learned
@@ -312,7 +313,8 @@ public final class CanaryTracker implements AutoCloseable {
       }
       Optional<LearnedLatency.Bound> bound = learned.bound(stages.get(i).name());
       Duration waited = Duration.between(newest.canary.emittedAt(), asked);
-      if (bound.isPresent() && waited.compareTo(bound.get().p999()) >= 0) {
+      // a stage that repeats its last answer between queries may say "not found" from before p99.9
+      if (bound.isPresent() && waited.compareTo(bound.get().p999().plus(stages.get(i).maxAnswerAge())) >= 0) {
         newest.followedUp = true;
         return "canary #" + newest.canary.seq() + " not in " + stages.get(i).name() + " " + Durations.format(waited)
             + " after emission (" + bound.get().words() + ")";

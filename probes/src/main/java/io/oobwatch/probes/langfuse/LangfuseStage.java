@@ -146,6 +146,12 @@ final class LangfuseStage implements Stage {
     }
   }
 
+  /** A canary is asked about at most once per {@code poll}; its last answer is repeated in between. */
+  @Override
+  public Duration maxAnswerAge() {
+    return cfg.poll();
+  }
+
   @Override
   public String toString() {
     return "LangfuseStage[" + name + ", " + cfg.langfuse() + ", " + cfg.api() + ", poll " + cfg.poll() + "]";

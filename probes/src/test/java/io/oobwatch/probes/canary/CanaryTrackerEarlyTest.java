@@ -288,4 +288,39 @@ class CanaryTrackerEarlyTest {
     tracker.poll();
     assertThat(tracker.overdue()).contains("canary #1 not in kafka 0.6s after emission (99.9% arrive within 50ms)");
   }
+
+  @Test
+  void aStageThatRepeatsItsLastAnswerBetweenQueriesIsOverdueOnlyOnceThatAnswerIsNewerThanP999() {
+    learnFastPipeline(); // elasticsearch p99.9 0.496 s
+    io.oobwatch.probes.Stage polled = new io.oobwatch.probes.Stage() {
+      @Override
+      public String name() {
+        return es.name();
+      }
+
+      @Override
+      public Lookup lookup(CanaryRecord canary) {
+        return es.lookup(canary);
+      }
+
+      @Override
+      public Duration maxAnswerAge() {
+        return Duration.ofSeconds(2);
+      }
+    };
+    CanaryTracker tracker = new CanaryTracker("inference-logs", new OkInjector(), List.of(kafka, polled),
+        Arrays.asList(null, null), Duration.ofSeconds(20), Duration.ofSeconds(10), clock, learned,
+        new CanaryTracker.Early(List.of(Optional.empty(), Optional.empty()), Duration.ofMinutes(5)));
+    CanaryRecord c = CanaryRecord.create(1, clock.instant(), "inference-logs", "wd", Map.of());
+    tracker.launch(c);
+    kafka.answers.put(c.id(), Lookup.found(1, clock.instant().plusMillis(40)));
+
+    clock.advance(Duration.ofMillis(2400));
+    tracker.poll();
+    assertThat(tracker.overdue()).as("its 'not found' may be from before p99.9").isEmpty();
+    clock.advance(Duration.ofMillis(200));
+    tracker.poll();
+    assertThat(tracker.overdue()).contains(
+        "canary #1 not in elasticsearch 2.6s after emission (99.9% arrive within 0.5s)");
+  }
 }
