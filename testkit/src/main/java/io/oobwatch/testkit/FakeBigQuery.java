@@ -197,6 +197,11 @@ public final class FakeBigQuery implements AutoCloseable {
     return queries.get();
   }
 
+  /** The bytes billed by every jobs.query answered with a job so far (at least 10 MiB each). */
+  public long bytesBilled() {
+    return jobs.values().stream().mapToLong(Job::billed).sum();
+  }
+
   /** Adds a row, as a load or a streaming insert would; held back while {@link #holdBack} is on. */
   public void insert(Row row) {
     (holding ? held : rows).add(row);

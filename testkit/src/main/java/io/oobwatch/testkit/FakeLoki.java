@@ -48,6 +48,7 @@ public final class FakeLoki implements AutoCloseable {
   private volatile boolean dropping;
   private volatile int status;
   private volatile String statusBody = "";
+  private volatile String retryAfter;
 
   private FakeLoki(String tenant, String authorization) {
     this.tenant = tenant;
@@ -96,13 +97,26 @@ public final class FakeLoki implements AutoCloseable {
 
   /** From now on every request is answered with this status and body (0 = answer normally). */
   public void answerEverything(int httpStatus, String body) {
+    retryAfter = null;
     statusBody = body;
     status = httpStatus;
   }
 
+  /**
+   * From now on every request is answered 429 with this body and {@code Retry-After: seconds}, as a
+   * gateway in front of Loki (nginx, Grafana Cloud's) may send; Loki itself sends no Retry-After.
+   */
+  public void rateLimit(String body, long seconds) {
+    retryAfter = Long.toString(seconds);
+    statusBody = body;
+    status = 429;
+  }
+
   private Reply answer(Request req) {
     if (status != 0) {
-      return new Reply(status, statusBody);
+      String wait = retryAfter;
+      Reply fixed = new Reply(status, statusBody);
+      return wait == null ? fixed : fixed.header("Retry-After", wait);
     }
     if (authorization != null && !authorization.equals(req.header("Authorization"))) {
       return new Reply(401, "Unauthorized");

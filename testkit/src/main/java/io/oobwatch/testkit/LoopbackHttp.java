@@ -41,10 +41,25 @@ public final class LoopbackHttp implements AutoCloseable {
     }
   }
 
-  /** What to answer. */
-  public record Reply(int status, String body) {
+  /** What to answer, with {@code headers} besides Content-Type (JSON). */
+  public record Reply(int status, String body, Map<String, String> headers) {
     /** Leaves the request hanging until the server closes. */
     public static final Reply NEVER = new Reply(-1, "");
+
+    public Reply {
+      headers = Map.copyOf(headers);
+    }
+
+    public Reply(int status, String body) {
+      this(status, body, Map.of());
+    }
+
+    /** The same answer with one more header. */
+    public Reply header(String name, String value) {
+      Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+      more.put(name, value);
+      return new Reply(status, body, more);
+    }
 
     public static Reply json(int status, String body) {
       return new Reply(status, body);
@@ -145,6 +160,7 @@ public final class LoopbackHttp implements AutoCloseable {
     }
     byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+    reply.headers().forEach(ex.getResponseHeaders()::set);
     ex.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
     try (var out = ex.getResponseBody()) {
       out.write(bytes);

@@ -8,9 +8,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,19 +73,37 @@ public final class FileInjector implements Injector {
     }
   }
 
-  private static String why(Exception e) {
+  private String why(Exception e) {
     if (e instanceof NoSuchFileException) {
       return "no such file (oobwatch never creates it: check the path, or that the service has written its log yet)";
     }
     if (e instanceof AccessDeniedException) {
-      return "permission denied (oobwatch needs write access: add its user to the file's group, with the group"
-          + " write bit set, e.g. adm for files under /var/log)";
+      return permissionDenied();
     }
     if (e instanceof FileSystemException fse && fse.getReason() != null) {
       return fse.getReason().toLowerCase(java.util.Locale.ROOT);
     }
     String msg = e.getMessage();
     return msg == null ? e.getClass().getSimpleName() : msg;
+  }
+
+  /**
+   * "permission denied", with what to change for the person paged: the user oobwatch runs as, the
+   * file's group to add it to, and the group write bit when the file lacks it (its mode shown).
+   */
+  private String permissionDenied() {
+    String user = System.getProperty("user.name", "?");
+    String said = "permission denied: oobwatch runs as user " + user + ", which may not write it; ";
+    try {
+      PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class);
+      boolean groupWrites = a.permissions().contains(PosixFilePermission.GROUP_WRITE);
+      return said + "add " + user + " to group " + a.group().getName() + " (the file's group)"
+          + (groupWrites ? "" : " and give that group write (chmod g+w; the file is "
+              + PosixFilePermissions.toString(a.permissions()) + ")");
+    } catch (IOException | UnsupportedOperationException e) {
+      return said + "it cannot even read the file's attributes: give it search (x) on the directories above the"
+          + " file, add it to the file's group and give that group write (files under /var/log are usually group adm)";
+    }
   }
 
   @Override

@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
  *
  * <p>Limited: a 429 (rate limit, too many outstanding requests) or a 400 saying the query is over
  * Loki's limits ("max query length", "the query time range exceeds the limit"). The answer is late,
- * not missing and not an outage: callers say so, and no query is sent until the hold-back ends
- * (10 s after a limit; Loki sends no Retry-After).
+ * not missing and not an outage: callers say so, and no query is sent until the hold-back ends: the
+ * {@code Retry-After} seconds when a gateway in front of Loki sends them (1 s to 1 h), else {@link
+ * #HOLD_BACK} (Loki itself sends none).
  */
 final class LokiApi {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -59,9 +60,9 @@ final class LokiApi {
    * first ({@code direction=backward}), at most {@code limit}.
    */
   Reply queryRange(String logql, Instant start, Instant end, int limit, Instant now) {
-    if (now.isBefore(heldUntil)) {
-      return new Reply(Outcome.LIMITED, null, heldBecause + "; next query in "
-          + Durations.format(Duration.between(now, heldUntil)));
+    String held = heldBack(now);
+    if (held != null) {
+      return new Reply(Outcome.LIMITED, null, held);
     }
     Map<String, String> q = new LinkedHashMap<>();
     q.put("query", logql);
@@ -74,6 +75,12 @@ final class LokiApi {
         .collect(Collectors.joining("&"));
     HttpRequest.Builder req = request("/loki/api/v1/query_range?" + query).GET();
     return judge(HttpCall.send(http, req.build(), cfg.timeout(), who), now, "query");
+  }
+
+  /** Why no query may be sent now (the hold-back after a limit), or null. */
+  String heldBack(Instant now) {
+    return now.isBefore(heldUntil) ? heldBecause + "; next query in " + Durations.format(Duration.between(now, heldUntil))
+        : null;
   }
 
   /** {@code POST /loki/api/v1/push} of a JSON body; Loki answers 204. */
@@ -121,12 +128,22 @@ final class LokiApi {
     String lower = said.toLowerCase(Locale.ROOT);
     if (status == 429 || (status == 400 && (lower.contains("max query length")
         || lower.contains("query time range exceeds the limit")))) {
-      heldUntil = now.plus(HOLD_BACK);
+      heldUntil = now.plus(retryAfter(r));
       heldBecause = who + " limited the " + what + " (HTTP " + status + (said.isEmpty() ? "" : ": " + said) + ")";
       return new Reply(Outcome.LIMITED, null, heldBecause);
     }
     return new Reply(Outcome.FAILED, null, who + " answered the " + what + " with HTTP " + status
         + (said.isEmpty() ? "" : ": " + said));
+  }
+
+  /** The {@code Retry-After} seconds a gateway sent (bounded to 1 s – 1 h), else {@link #HOLD_BACK}. */
+  private static Duration retryAfter(HttpCall.Result r) {
+    try {
+      return r.header("Retry-After").map(v -> Duration.ofSeconds(Math.max(1, Math.min(Long.parseLong(v.strip()), 3600))))
+          .orElse(HOLD_BACK);
+    } catch (NumberFormatException e) {
+      return HOLD_BACK; // an HTTP date: wait the default
+    }
   }
 
   /** The first line of Loki's error text (plain text, or JSON with {@code message}), cut short. */

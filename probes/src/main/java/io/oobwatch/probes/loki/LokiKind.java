@@ -15,8 +15,8 @@ public final class LokiKind {
       .withEntry(LOKI + ", `labels` (the stream's); `POST /loki/api/v1/push`, the canary id in structured metadata,"
           + " never a label", LokiKind::entry)
       .withStage(LOKI + ", `selector` (a stream selector), `match` `line` (`\\|= id`, default) or `metadata`"
-          + " (`\\| canary_id=id`); `query_range` backward from just before emission; 429 and query limits are late,"
-          + " never \"lost\"", LokiKind::stage)
+          + " (`\\| canary_id=id`), `poll` (5s); one `query_range` per `poll` for every canary in flight, backward from"
+          + " just before the oldest's emission; 429 and query limits are rate-limited, never \"lost\"", LokiKind::stage)
       .withFreshness(LOKI + ", `selector`, `lookback` (1h); the newest **real** line (`\"synthetic\":true` filtered"
           + " out)", LokiKind::freshness);
 
@@ -70,7 +70,8 @@ public final class LokiKind {
             + " filter), found \"" + match + "\"");
         return null;
     }
-    return new LokiStageConfig(loki, selector, m);
+    Duration poll = o.duration("poll", LokiStageConfig.DEFAULT_POLL, Duration.ofMillis(250), Duration.ofMinutes(5));
+    return new LokiStageConfig(loki, selector, m, poll);
   }
 
   static LokiEntryConfig entry(Settings o) {

@@ -1,30 +1,35 @@
 package io.oobwatch.probes.loki;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.oobwatch.probes.CanaryRecord;
 import io.oobwatch.probes.Lookup;
-import io.oobwatch.probes.Stage;
-import java.net.http.HttpClient;
+import io.oobwatch.probes.canary.BatchedStage;
+import io.oobwatch.probes.canary.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
- * Looks for a canary in Loki: {@code query_range} over the configured stream selector with a
- * filter on the canary id, newest first, from a little before the canary was emitted, at most
- * {@value #LIMIT} lines.
+ * Looks for canaries in Loki: {@code query_range} over the configured stream selector with a filter
+ * on the canary ids, newest first, from a little before the oldest was emitted, at most {@value
+ * #LIMIT} lines per canary.
  *
- * <p>Outcomes: lines holding the id FOUND (their number is the copies); none NOT_FOUND; a rate
- * limit or Loki's query limits NOT_FOUND with the limit as reason (the answer is late, not lost:
- * the canary's deadline decides); credentials rejected, HTTP 5xx, a bad query, a refused
- * connection or a timeout UNREACHABLE with the reason.
+ * <p>Why a {@link BatchedStage}: the tracker asks every round (four times a second early in a
+ * canary's life), and each {@code query_range} costs the Loki a scan of the selector's chunks
+ * (shared with the Grafana dashboards, within the tenant's query limits). So at most one query per
+ * {@code poll} goes out for every canary in flight, the ids as alternatives of one regular
+ * expression (ids that are not plain UUID-like words are asked one by one in the same poll).
+ *
+ * <p>Outcomes: lines holding the id FOUND (their number is the copies); none NOT_FOUND; a 429 or
+ * Loki's query limits ("max query length") RATE_LIMITED, and no query until the hold-back ends
+ * (late, never lost: a limit that outlasts the deadline pages "cannot query loki: rate-limited");
+ * credentials rejected, HTTP 5xx, a bad query, a refused connection or a timeout UNREACHABLE with
+ * the reason.
  */
-final class LokiStage implements Stage {
+final class LokiStage extends BatchedStage {
   /** More lines than copies a pipeline could make of one canary; keeps each answer small. */
   static final int LIMIT = 20;
   /** Lines are timestamped by whoever shipped them: allow for clock skew either side. */
@@ -32,69 +37,73 @@ final class LokiStage implements Stage {
   /** Loki's default max_entries_limit_per_query. */
   static final int MAX_LINES = 5000;
   /** Ids that can stand in a regular expression as they are. */
-  private static final java.util.regex.Pattern PLAIN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]+");
+  private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9-]+");
 
-  private final String name;
   private final LokiStageConfig cfg;
   private final LokiApi api;
-  private final Clock clock;
 
-  LokiStage(String name, LokiStageConfig cfg, HttpClient http, Clock clock) {
-    this.name = Objects.requireNonNull(name, "name");
+  LokiStage(String name, LokiStageConfig cfg, LokiApi api, Clock clock) {
+    super(name, "loki", cfg.poll(), Duration.ZERO, clock);
     this.cfg = Objects.requireNonNull(cfg, "cfg");
-    this.api = new LokiApi(cfg.loki(), http);
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.api = Objects.requireNonNull(api, "api");
   }
 
   @Override
-  public String name() {
-    return name;
+  protected String heldBack(Instant now) {
+    return api.heldBack(now);
   }
 
   @Override
-  public Lookup lookup(CanaryRecord canary) {
-    Instant now = clock.instant();
-    LokiApi.Reply r = api.queryRange(cfg.query(canary.id()), canary.emittedAt().minus(SKEW), now.plus(SKEW), LIMIT, now);
-    return answers(r, List.of(canary.id())).get(canary.id());
+  protected String notYet() {
+    return "not queried in loki yet (at most every " + Durations.format(cfg.poll()) + ")";
   }
 
-  /**
-   * Every canary in flight in one {@code query_range}: the ids as alternatives of one regular
-   * expression, from a little before the oldest was emitted, {@value #LIMIT} lines per canary.
-   * Ids that are not plain UUID-like words (letters, digits, '-') are asked one by one.
-   */
   @Override
-  public Map<String, Lookup> lookupAll(List<CanaryRecord> canaries) {
-    if (canaries.size() == 1 || !canaries.stream().allMatch(c -> PLAIN_ID.matcher(c.id()).matches())) {
-      return Stage.super.lookupAll(canaries);
-    }
-    Instant now = clock.instant();
-    Instant oldest = canaries.stream().map(CanaryRecord::emittedAt).min(Instant::compareTo).orElse(now);
-    List<String> ids = canaries.stream().map(CanaryRecord::id).toList();
-    LokiApi.Reply r = api.queryRange(cfg.query(ids), oldest.minus(SKEW), now.plus(SKEW),
-        Math.min(LIMIT * ids.size(), MAX_LINES), now);
-    return answers(r, ids);
+  protected String notFound(Duration age) {
+    return "not in " + cfg.where() + " (" + api.who + ") " + Durations.format(age) + " after emission";
   }
 
-  private Map<String, Lookup> answers(LokiApi.Reply r, List<String> ids) {
-    Lookup all = switch (r.outcome()) {
-      case LIMITED -> Lookup.notFound(r.reason());
-      case REJECTED, FAILED -> Lookup.unreachable(r.reason());
-      default -> null;
-    };
-    JsonNode data = all == null ? r.body().path("data") : null;
-    if (all == null
-        && (!"success".equals(r.body().path("status").asText()) || !"streams".equals(data.path("resultType").asText()))) {
-      all = Lookup.unreachable(api.who + " answered the query without a streams result");
-    }
-    Map<String, Lookup> out = new LinkedHashMap<>();
-    if (all != null) {
-      for (String id : ids) {
-        out.put(id, all);
+  @Override
+  protected Lookup run(List<String> ids, Map<String, Instant> emitted, Instant now, Map<String, Integer> copies) {
+    List<String> plain = ids.stream().filter(id -> PLAIN_ID.matcher(id).matches()).toList();
+    int perQuery = MAX_LINES / LIMIT;
+    for (int i = 0; i < plain.size(); i += perQuery) {
+      List<String> chunk = plain.subList(i, Math.min(plain.size(), i + perQuery));
+      String query = chunk.size() == 1 ? cfg.query(chunk.get(0)) : cfg.query(chunk);
+      Lookup failed = ask(query, chunk, emitted, now, copies);
+      if (failed != null) {
+        return failed;
       }
-      return out;
     }
-    Map<String, Integer> copies = new HashMap<>();
+    for (String id : ids) {
+      if (!PLAIN_ID.matcher(id).matches()) {
+        Lookup failed = ask(cfg.query(id), List.of(id), emitted, now, copies);
+        if (failed != null) {
+          return failed;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** One {@code query_range} for {@code ids}; null, or why it failed. */
+  private Lookup ask(String query, List<String> ids, Map<String, Instant> emitted, Instant now,
+      Map<String, Integer> copies) {
+    Instant oldest = ids.stream().map(emitted::get).min(Instant::compareTo).orElse(now);
+    LokiApi.Reply r = api.queryRange(query, oldest.minus(SKEW), now.plus(SKEW), LIMIT * ids.size(), now);
+    switch (r.outcome()) {
+      case LIMITED:
+        return Lookup.rateLimited(r.reason());
+      case REJECTED:
+      case FAILED:
+        return Lookup.unreachable(r.reason());
+      default:
+        break;
+    }
+    JsonNode data = r.body().path("data");
+    if (!"success".equals(r.body().path("status").asText()) || !"streams".equals(data.path("resultType").asText())) {
+      return Lookup.unreachable(api.who + " answered the query without a streams result");
+    }
     for (JsonNode stream : data.path("result")) {
       for (JsonNode entry : stream.path("values")) {
         for (String id : ids) {
@@ -104,10 +113,7 @@ final class LokiStage implements Stage {
         }
       }
     }
-    Instant seen = clock.instant();
-    Lookup missing = Lookup.notFound("not in " + cfg.where() + " (" + api.who + ")");
-    ids.forEach(id -> out.put(id, copies.containsKey(id) ? Lookup.found(copies.get(id), seen) : missing));
-    return out;
+    return null;
   }
 
   /**
@@ -126,6 +132,6 @@ final class LokiStage implements Stage {
 
   @Override
   public String toString() {
-    return "LokiStage[" + name + ", " + cfg.loki() + ", " + cfg.selector() + "]";
+    return "LokiStage[" + name() + ", " + cfg.loki() + ", " + cfg.selector() + ", poll " + cfg.poll() + "]";
   }
 }

@@ -3,6 +3,7 @@ package io.oobwatch.probes.loki;
 import io.oobwatch.probes.ProbeContext;
 import io.oobwatch.probes.Stage;
 import io.oobwatch.probes.StageConfig;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -11,8 +12,11 @@ import java.util.Objects;
  * @param loki the Loki and its credentials
  * @param selector the LogQL stream selector of the pipeline's logs, e.g. {@code {service="inference"}}
  * @param match how the id is matched: a line filter, or a structured-metadata label filter
+ * @param poll at most one {@code query_range} per this interval, however many canaries are in flight
  */
-public record LokiStageConfig(LokiConfig loki, String selector, Match match) implements StageConfig {
+public record LokiStageConfig(LokiConfig loki, String selector, Match match, Duration poll) implements StageConfig {
+  public static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
+
   /** How the canary id is matched in the query. */
   public enum Match {
     /** {@code |= "ID"}: the line holds the id (the JSON record as shipped). */
@@ -24,6 +28,10 @@ public record LokiStageConfig(LokiConfig loki, String selector, Match match) imp
   public LokiStageConfig {
     Objects.requireNonNull(loki, "loki");
     Objects.requireNonNull(match, "match");
+    Objects.requireNonNull(poll, "poll");
+    if (poll.isNegative() || poll.isZero()) {
+      throw new IllegalArgumentException("loki poll must be positive");
+    }
     String problem = LogQl.selectorProblem(selector);
     if (problem != null) {
       throw new IllegalArgumentException("loki selector: " + problem);
@@ -47,7 +55,7 @@ public record LokiStageConfig(LokiConfig loki, String selector, Match match) imp
 
   @Override
   public Stage open(String name, ProbeContext ctx) {
-    return new LokiStage(name, this, ctx.http(), ctx.clock());
+    return new LokiStage(name, this, new LokiApi(loki, ctx.http()), ctx.clock());
   }
 
   /** The newest real line's time under the stage's selector, canaries filtered out (the freshness query). */

@@ -21,12 +21,16 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The bigquery stage, freshness and volume against FakeBigQuery, on a test clock. */
 class BigQueryTest {
@@ -329,5 +333,56 @@ class BigQueryTest {
     assertThatThrownBy(() -> ServiceAccount.parse(keyJson.replace("MII", "XXX")))
         .hasMessageContaining("private_key is not a PKCS#8 RSA key").hasMessageNotContaining("PRIVATE KEY");
     assertThat(ServiceAccount.parse(keyJson).toString()).doesNotContain("PRIVATE").contains(EMAIL);
+  }
+
+  /**
+   * One simulated hour at {@code every: 30s}, the default {@code poll: 10s} and deadline 90s, the
+   * tracker asking every second, each canary landing in the table {@code landing} seconds after its
+   * emission (3600: never, the pipeline losing every canary) among a real row a second: how many
+   * queries the stage sends and what they bill. The numbers go into benchmarks/results.md. A
+   * benchmark (about 45 s: each query is a loopback round trip); BigQueryPipelineTest bounds the
+   * queries in every build.
+   */
+  @Tag("benchmark")
+  @ParameterizedTest(name = "landing after {0}s")
+  @ValueSource(ints = {1, 8, 15, 3600})
+  void atEvery30sTheStageQueriesOncePerCanaryThatLandsWithinAPollAndNeverMoreThanOncePerPoll(int landing) {
+    Stage stage = stage();
+    List<CanaryRecord> inFlight = new ArrayList<>();
+    List<CanaryRecord> toLand = new ArrayList<>();
+    int canaries = 0;
+    Instant start = clock.instant();
+    for (int second = 0; second < 3600; second++) {
+      fake.insert(new Row(clock.instant(), null, false));
+      if (second % 30 == 0) {
+        CanaryRecord c = canary(canaries++);
+        stage.arm(c);
+        inFlight.add(c);
+        toLand.add(c);
+      }
+      toLand.removeIf(c -> {
+        boolean due = !clock.instant().isBefore(c.emittedAt().plusSeconds(landing));
+        if (due) {
+          fake.insert(new Row(c.emittedAt().plusSeconds(landing), c.id(), true));
+        }
+        return due;
+      });
+      inFlight.removeIf(c -> {
+        boolean done = stage.lookup(c).status() == Lookup.Status.FOUND
+            || !clock.instant().isBefore(c.emittedAt().plusSeconds(90));
+        if (done) {
+          stage.forget(c);
+        }
+        return done;
+      });
+      clock.advance(Duration.ofSeconds(1));
+    }
+
+    int queries = fake.queries();
+    System.out.printf("bigquery stage at every 30s, poll 10s, landing after %ds, from %s: %d canaries, %d queries,"
+        + " %d MiB billed in one simulated hour%n", landing, start, canaries, queries, fake.bytesBilled() / MIB);
+    assertThat(queries).isLessThanOrEqualTo(Math.min(360, canaries * (landing / 10 + 1)));
+    // each query reads a few minutes of the table: under BigQuery's 10 MiB minimum, so billed exactly that
+    assertThat(fake.bytesBilled()).isEqualTo(queries * 10 * MIB);
   }
 }

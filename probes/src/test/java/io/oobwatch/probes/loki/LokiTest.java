@@ -42,8 +42,10 @@ class LokiTest {
     return new LokiConfig(url, "team-a", "oobwatch", password, null, Duration.ofSeconds(2));
   }
 
+  static final Duration POLL = Duration.ofSeconds(5);
+
   Stage stage(LokiStageConfig.Match match) {
-    return new LokiStageConfig(cfg(loki.url(), "s3cret"), SELECTOR, match).open("loki", ctx);
+    return new LokiStageConfig(cfg(loki.url(), "s3cret"), SELECTOR, match, POLL).open("loki", ctx);
   }
 
   CanaryRecord canary() {
@@ -98,6 +100,11 @@ class LokiTest {
         .containsEntry("query", SELECTOR + " | canary_id=\"" + c.id() + "\"");
   }
 
+  Map<String, Lookup> armedAndLookedUp(Stage s, List<CanaryRecord> canaries) {
+    canaries.forEach(s::arm);
+    return s.lookupAll(canaries);
+  }
+
   @Test
   void canariesInFlightAreAskedForInOneQueryByLineAndByMetadata() {
     CanaryRecord first = canary();
@@ -110,8 +117,9 @@ class LokiTest {
     clock.advance(Duration.ofSeconds(2));
     int before = loki.requests().size();
 
-    Map<String, Lookup> byLine = stage(LokiStageConfig.Match.LINE).lookupAll(List.of(first, second, never));
-    Map<String, Lookup> byMetadata = stage(LokiStageConfig.Match.METADATA).lookupAll(List.of(first, second, never));
+    List<CanaryRecord> all = List.of(first, second, never);
+    Map<String, Lookup> byLine = armedAndLookedUp(stage(LokiStageConfig.Match.LINE), all);
+    Map<String, Lookup> byMetadata = armedAndLookedUp(stage(LokiStageConfig.Match.METADATA), all);
 
     for (Map<String, Lookup> found : List.of(byLine, byMetadata)) {
       assertThat(found.get(first.id()).count()).isEqualTo(1);
@@ -132,17 +140,47 @@ class LokiTest {
     loki.dropPushes(true);
     CanaryRecord c = canary();
     assertThat(push(c).ok()).isTrue();
+    clock.advance(Duration.ofSeconds(2));
 
     Lookup l = stage(LokiStageConfig.Match.METADATA).lookup(c);
 
     assertThat(l.status()).isEqualTo(Lookup.Status.NOT_FOUND);
-    assertThat(l.reason()).isEqualTo("not in loki " + SELECTOR + " (loki at " + loki.url() + " (tenant team-a))");
+    assertThat(l.reason()).isEqualTo("not in loki " + SELECTOR + " (loki at " + loki.url() + " (tenant team-a))"
+        + " 2s after emission");
+  }
+
+  @Test
+  void aStageQueriesAtMostOncePerPollForEveryCanaryInFlight() {
+    Stage s = stage(LokiStageConfig.Match.LINE);
+    CanaryRecord first = canary();
+    s.arm(first);
+    assertThat(s.lookup(first).status()).isEqualTo(Lookup.Status.NOT_FOUND);
+    clock.advance(Duration.ofSeconds(1));
+    CanaryRecord second = CanaryRecord.create(2, clock.instant(), "inference-logs", "wd-1", Map.of());
+    s.arm(second);
+    push(first);
+    push(second);
+
+    // four tracker rounds within the poll: answered from the first query
+    for (int i = 0; i < 4; i++) {
+      clock.advance(Duration.ofMillis(250));
+      assertThat(s.lookupAll(List.of(first, second))).allSatisfy((id, l) -> assertThat(l.status())
+          .isEqualTo(Lookup.Status.NOT_FOUND));
+    }
+    assertThat(loki.requests().stream().filter(r -> r.path().endsWith("/query_range"))).hasSize(1);
+    assertThat(s.lookup(second).reason()).isEqualTo("not queried in loki yet (at most every 5s)");
+
+    clock.advance(POLL);
+    Map<String, Lookup> found = s.lookupAll(List.of(first, second));
+
+    assertThat(found).allSatisfy((id, l) -> assertThat(l.status()).isEqualTo(Lookup.Status.FOUND));
+    assertThat(loki.requests().stream().filter(r -> r.path().endsWith("/query_range"))).hasSize(2);
   }
 
   @Test
   void aLokiThatIsDownIsUnreachableNeverLost() {
     String down = LoopbackHttp.closedPortUrl();
-    Stage s = new LokiStageConfig(cfg(down, "s3cret"), SELECTOR, LokiStageConfig.Match.LINE).open("loki", ctx);
+    Stage s = new LokiStageConfig(cfg(down, "s3cret"), SELECTOR, LokiStageConfig.Match.LINE, POLL).open("loki", ctx);
 
     Lookup l = s.lookup(canary());
 
@@ -152,7 +190,7 @@ class LokiTest {
 
   @Test
   void rejectedCredentialsAreTheirOwnReasonAndTheSecretIsNeverInIt() {
-    Stage s = new LokiStageConfig(cfg(loki.url(), "wrong-password"), SELECTOR, LokiStageConfig.Match.LINE).open("loki", ctx);
+    Stage s = new LokiStageConfig(cfg(loki.url(), "wrong-password"), SELECTOR, LokiStageConfig.Match.LINE, POLL).open("loki", ctx);
 
     Lookup l = s.lookup(canary());
     Injection i = new LokiEntryConfig(cfg(loki.url(), "wrong-password"), LABELS).open(ctx).inject(canary());
@@ -164,7 +202,7 @@ class LokiTest {
   }
 
   @Test
-  void aRateLimitIsLateNotLostNotUnreachableAndHoldsTheNextQueriesBack() {
+  void aRateLimitIsRateLimitedNeverNotFoundAndHoldsTheNextQueriesBack() {
     loki.answerEverything(429, "too many outstanding requests");
     Stage s = stage(LokiStageConfig.Match.LINE);
     CanaryRecord c = canary();
@@ -173,9 +211,9 @@ class LokiTest {
     clock.advance(Duration.ofSeconds(3));
     Lookup held = s.lookup(c);
 
-    assertThat(limited.status()).isEqualTo(Lookup.Status.NOT_FOUND);
-    assertThat(limited.reason()).endsWith("limited the query (HTTP 429: too many outstanding requests)");
-    assertThat(held.status()).isEqualTo(Lookup.Status.NOT_FOUND);
+    assertThat(limited.status()).isEqualTo(Lookup.Status.RATE_LIMITED);
+    assertThat(limited.reason()).endsWith("limited the query (HTTP 429: too many outstanding requests); next query in 10s");
+    assertThat(held.status()).isEqualTo(Lookup.Status.RATE_LIMITED);
     assertThat(held.reason()).endsWith("; next query in 7s");
     assertThat(loki.requests()).hasSize(1);
 
@@ -186,12 +224,33 @@ class LokiTest {
   }
 
   @Test
+  void aRetryAfterFromAGatewayHoldsTheQueriesBackThatLong() {
+    loki.rateLimit("rate limited", 30);
+    Stage s = stage(LokiStageConfig.Match.LINE);
+    CanaryRecord c = canary();
+
+    assertThat(s.lookup(c).status()).isEqualTo(Lookup.Status.RATE_LIMITED);
+    clock.advance(Duration.ofSeconds(20));
+    Lookup held = s.lookup(c);
+
+    assertThat(held.status()).isEqualTo(Lookup.Status.RATE_LIMITED);
+    assertThat(held.reason()).endsWith("limited the query (HTTP 429: rate limited); next query in 10s");
+    assertThat(loki.requests()).hasSize(1);
+
+    loki.answerEverything(0, "");
+    push(c);
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(s.lookup(c).status()).isEqualTo(Lookup.Status.FOUND);
+    assertThat(loki.requests().stream().filter(r -> r.path().endsWith("/query_range"))).hasSize(2);
+  }
+
+  @Test
   void lokisMaxQueryLengthAnswerIsALimitNotAnOutage() {
     loki.answerEverything(400, "the query time range exceeds the limit (query length: 745h0m0s, limit: 721h0m0s)");
 
     Lookup l = stage(LokiStageConfig.Match.LINE).lookup(canary());
 
-    assertThat(l.status()).isEqualTo(Lookup.Status.NOT_FOUND);
+    assertThat(l.status()).isEqualTo(Lookup.Status.RATE_LIMITED);
     assertThat(l.reason()).contains("limited the query (HTTP 400: the query time range exceeds the limit");
   }
 
@@ -241,7 +300,7 @@ class LokiTest {
 
   @Test
   void aStagesRealTrafficIsItsNewestRealLineMovingWithRealLinesOnlyNeverWithCanaries() {
-    var real = new LokiStageConfig(cfg(loki.url(), "s3cret"), SELECTOR, LokiStageConfig.Match.LINE)
+    var real = new LokiStageConfig(cfg(loki.url(), "s3cret"), SELECTOR, LokiStageConfig.Match.LINE, POLL)
         .realTraffic(ctx).orElseThrow();
     assertThat(real.arrived()).isEqualTo("ingested");
     var traffic = real.newest();

@@ -3,14 +3,21 @@ package io.oobwatch.watchdog.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oobwatch.testkit.ConfigYaml;
 import io.oobwatch.testkit.ConfigYaml.Canary;
 import io.oobwatch.testkit.FakeTwilio;
+import io.oobwatch.watchdog.cli.CheckRun;
 import io.oobwatch.watchdog.config.ConfigLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,11 +36,14 @@ final class CanaryDaemon implements AutoCloseable {
   final String pipeline;
   final FakeTwilio twilio;
   final Daemon daemon;
+  /** The daemon's config file. */
+  final Path config;
 
-  private CanaryDaemon(String pipeline, FakeTwilio twilio, Daemon daemon) {
+  private CanaryDaemon(String pipeline, FakeTwilio twilio, Daemon daemon, Path config) {
     this.pipeline = pipeline;
     this.twilio = twilio;
     this.daemon = daemon;
+    this.config = config;
   }
 
   /** Writes the config into {@code dir} (where relative key files are read) and starts the daemon. */
@@ -55,7 +65,7 @@ final class CanaryDaemon implements AutoCloseable {
     Daemon daemon = Daemon.start(new ConfigLoader().load(config), Clock.systemUTC(),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    return new CanaryDaemon(pipeline, twilio, daemon);
+    return new CanaryDaemon(pipeline, twilio, daemon, config);
   }
 
   /** Canaries that arrived everywhere so far. */
@@ -80,6 +90,18 @@ final class CanaryDaemon implements AutoCloseable {
     long okNow = ok();
     awaitFlowing(okNow + 2);
     assertThat(twilio.delivered()).hasSize(sent);
+  }
+
+  /** {@code oobwatch check} of the daemon's config, beside the running daemon. */
+  CheckRun check(String... options) {
+    return CheckRun.of(config, options);
+  }
+
+  /** The daemon's {@code GET /status}. */
+  JsonNode status() throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + daemon.httpAddress().getPort() + "/status");
+    return new ObjectMapper().readTree(HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body());
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.oobwatch.watchdog.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.oobwatch.testkit.FakeLangfuse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,13 +42,20 @@ class LangfusePipelineTest {
   }
 
   @Test
-  void inSteadyStateCanaryTracesAreReadBackAndNobodyIsPaged() {
+  void inSteadyStateCanaryTracesAreReadBackNobodyIsPagedAndStatusShowsTheLangfuseStageSeen() throws Exception {
     rig.awaitFlowing(4);
 
     assertThat(rig.twilio.requests()).isZero();
     assertThat(langfuse.traces()).hasSizeGreaterThanOrEqualTo(4)
         .allSatisfy(t -> assertThat(t.tags()).contains("synthetic"));
     assertThat(langfuse.requests()).anySatisfy(r -> assertThat(r.path()).isEqualTo("/api/public/v2/observations"));
+    JsonNode stage = rig.status().at("/pipelines/0/canary/last/stages/0");
+    assertThat(stage.path("stage").asText()).isEqualTo("langfuse");
+    assertThat(stage.path("result").asText()).isEqualTo("SEEN");
+    assertThat(stage.path("copies").asInt()).isEqualTo(1);
+    // never sooner than the fake's ingestion delay: the trace is read back, not assumed
+    assertThat(stage.path("latency_ms").asLong()).isBetween(300L, 2000L);
+    assertThat(rig.status().toString()).doesNotContain(SK).doesNotContain(PK);
   }
 
   @Test

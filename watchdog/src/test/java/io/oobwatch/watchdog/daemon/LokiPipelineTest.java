@@ -1,13 +1,18 @@
 package io.oobwatch.watchdog.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.oobwatch.testkit.ConfigYaml;
 import io.oobwatch.testkit.FakeLoki;
 import io.oobwatch.testkit.LoopbackHttp;
 import io.oobwatch.testkit.LoopbackHttp.Reply;
+import io.oobwatch.watchdog.cli.CheckRun;
+import io.oobwatch.watchdog.store.CanaryStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,7 +48,7 @@ class LokiPipelineTest {
     Files.writeString(dir.resolve("loki-password"), "loki-pass-42\n");
     rig = CanaryDaemon.start(dir, "inference-logs", ConfigYaml.http(collector.url("/ingest"), "2s"),
         "loki: { url: \"" + loki.url() + "\", tenant: team-a, username: oobwatch, password_file: loki-password,"
-            + " selector: '{service=\"inference\"}', timeout: 2s }");
+            + " selector: '{service=\"inference\"}', poll: 1s, timeout: 2s }");
   }
 
   @AfterEach
@@ -54,11 +59,23 @@ class LokiPipelineTest {
   }
 
   @Test
-  void inSteadyStateCanariesAreFoundInLokiAndNobodyIsPaged() {
+  void inSteadyStateCanariesAreFoundInLokiNobodyIsPagedAndCheckAndStatusShowTheLokiStageSeen() throws Exception {
     rig.awaitFlowing(4);
 
     assertThat(rig.twilio.requests()).isZero();
     assertThat(loki.requests()).allSatisfy(r -> assertThat(r.header("X-Scope-OrgID")).isEqualTo("team-a"));
+    JsonNode stage = rig.status().at("/pipelines/0/canary/last/stages/0");
+    assertThat(stage.path("stage").asText()).isEqualTo("loki");
+    assertThat(stage.path("result").asText()).isEqualTo("SEEN");
+    assertThat(stage.path("copies").asInt()).isEqualTo(1);
+    assertThat(stage.path("latency_ms").asLong()).isBetween(0L, 2000L);
+    assertThat(stage.has("bytes")).isFalse();
+
+    CheckRun checked = rig.check();
+
+    assertThat(checked.exit()).as(checked.out()).isZero();
+    assertThat(checked.out()).startsWith("OOBWATCH OK").containsPattern("inject:http\\s+ACCEPTED")
+        .containsPattern("inference-logs\\s+loki\\s+SEEN").doesNotContain("loki-pass-42");
   }
 
   @Test
@@ -82,6 +99,40 @@ class LokiPipelineTest {
 
     assertThat(rig.awaitSms(1)).contains("ALERT 1 inference-logs: cannot query loki")
         .contains("answered the query with HTTP 503").doesNotContain("lost");
+  }
+
+  @Test
+  void aSustainedRateLimitPagesCannotQueryLokiRateLimitedNeverLostAndResolvesOnceLokiAnswers() {
+    rig.awaitFlowing(2);
+
+    loki.rateLimit("too many outstanding requests", 2);
+
+    assertThat(rig.awaitSms(1)).contains("ALERT 1 inference-logs: cannot query loki: rate-limited")
+        .contains("limited the query (HTTP 429: too many outstanding requests)").doesNotContain("lost");
+    int queries = queries();
+    long judged = counts().unreachable();
+    await().atMost(Duration.ofSeconds(30)).until(() -> counts().unreachable() >= judged + 4);
+    // Retry-After: 2 holds the queries back: at most one per 2 s while limited, not one per canary poll
+    assertThat(queries() - queries).isLessThanOrEqualTo(4);
+
+    // oobwatch check beside it says the same, not "lost"
+    CheckRun checked = rig.check();
+    assertThat(checked.exit()).as(checked.out()).isEqualTo(2);
+    assertThat(checked.out()).startsWith("OOBWATCH CRITICAL - inference-logs: cannot query loki: rate-limited")
+        .containsPattern("loki\\s+RATE_LIMITED").doesNotContain("LOST").doesNotContain("lost");
+
+    loki.answerEverything(0, "");
+    assertThat(rig.awaitSms(2)).contains("RESOLVED 1 inference-logs");
+    assertThat(rig.twilio.delivered()).noneSatisfy(m -> assertThat(m.body()).contains("lost"));
+    assertThat(counts().lost()).as("canaries judged lost").isZero();
+  }
+
+  CanaryStore.OutcomeCounts counts() {
+    return rig.daemon.stores().canaries().counts(rig.pipeline, Instant.EPOCH);
+  }
+
+  int queries() {
+    return (int) loki.requests().stream().filter(r -> r.path().equals("/loki/api/v1/query_range")).count();
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.oobwatch.testkit.ConfigYaml.Canary;
 import io.oobwatch.testkit.FakeBigQuery;
 import io.oobwatch.testkit.FakeTwilio;
 import io.oobwatch.testkit.KafkaBroker;
+import io.oobwatch.watchdog.cli.CheckRun;
 import io.oobwatch.watchdog.config.ConfigLoader;
 import io.oobwatch.watchdog.daemon.Daemon;
 import io.oobwatch.watchdog.store.OutcomeRow;
@@ -58,6 +59,9 @@ class BigQueryPipelineTest {
   FakeBigQuery bigquery;
   Loader loader;
   Daemon daemon;
+  /** Just before the daemon started: the stage cannot have queried before. */
+  Instant started;
+  Path config;
 
   @BeforeEach
   void start() throws Exception {
@@ -68,7 +72,7 @@ class BigQueryPipelineTest {
     loader = new Loader(kafka.bootstrap(), topic, bigquery);
     twilio = FakeTwilio.start(SID, TOKEN);
     warmUp(topic);
-    Path config = ConfigYaml.instance("wd-e2e")
+    config = ConfigYaml.instance("wd-e2e")
         .canary("inference-logs", Canary.quick("6s", "4s")
             .inject(ConfigYaml.kafka(kafka.bootstrap(), topic))
             .stage(ConfigYaml.kafka(kafka.bootstrap(), topic))
@@ -76,6 +80,7 @@ class BigQueryPipelineTest {
                 + " credentials_file: \"" + key + "\", poll: 1s, timeout: 3s }"))
         .smsAliceAtOnce(twilio)
         .writeTo(dir);
+    started = Instant.now();
     daemon = Daemon.start(new ConfigLoader().load(config), Clock.systemUTC(),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -127,7 +132,15 @@ class BigQueryPipelineTest {
     assertThat(status().at("/pipelines/0/canary/last/stages/0").has("bytes")).isFalse();
     // one token for every query: it is cached until shortly before it expires
     assertThat(bigquery.tokensIssued()).isEqualTo(1);
-    assertThat(bigquery.queries()).isGreaterThanOrEqualTo(5);
+    // at most one query per poll (1s here) however many canaries are in flight, and at least one per canary found
+    int queries = bigquery.queries();
+    long polls = Duration.between(started, Instant.now()).toSeconds() + 1;
+    assertThat(queries).isBetween(5, (int) polls);
+    // oobwatch check beside the daemon: its own round trip, the bigquery row with what its query billed
+    CheckRun checked = CheckRun.of(config);
+    assertThat(checked.exit()).as(checked.out()).isZero();
+    assertThat(checked.out()).startsWith("OOBWATCH OK").containsPattern("inference-logs\\s+kafka\\s+SEEN")
+        .containsPattern("bigquery\\s+SEEN.*billed 10\\.0 MiB \\(0\\.0 MiB read\\)");
 
     bigquery.holdBack(true);
 
