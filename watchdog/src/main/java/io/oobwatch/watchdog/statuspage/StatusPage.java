@@ -316,6 +316,7 @@ public final class StatusPage {
     h.raw("<h3>Canaries, last 24 h</h3>");
     Svg.timeline(h, history.from(), history.buckets());
     h.raw("<div class=\"legend\"><span class=\"key t-ok\">ok</span><span class=\"key t-slow\">slow</span>")
+        .raw("<span class=\"key t-late\" title=\"judged LATE before its deadline, whether it arrived after all or not\">late</span>")
         .raw("<span class=\"key t-lost\">lost</span><span class=\"key t-unreachable\">unreachable</span>")
         .raw("<span class=\"key t-none\">none</span></div>");
     latency(h, history, deadlineText);

@@ -227,15 +227,19 @@ class StatusPageTest {
   void aTimelineRunOfEqualBucketsIsOneBarAndAnEmptyBucketBreaksIt() {
     Instant from = NOW.minus(Duration.ofHours(24)).plus(Duration.ofMinutes(10));
     List<CanaryHistory.Bucket> buckets = List.of(
-        new CanaryHistory.Bucket(from, 20, 0, 0, 0, List.of()),
-        new CanaryHistory.Bucket(from.plus(Duration.ofMinutes(10)), 20, 0, 0, 0, List.of()),
-        new CanaryHistory.Bucket(from.plus(Duration.ofMinutes(30)), 19, 0, 1, 0, List.of()));
+        new CanaryHistory.Bucket(from, 20, 0, 0, 0, 0, List.of()),
+        new CanaryHistory.Bucket(from.plus(Duration.ofMinutes(10)), 20, 0, 0, 0, 0, List.of()),
+        new CanaryHistory.Bucket(from.plus(Duration.ofMinutes(30)), 19, 0, 0, 1, 0, List.of()),
+        new CanaryHistory.Bucket(from.plus(Duration.ofMinutes(40)), 18, 0, 2, 0, 0, List.of()));
     StatusPage.Charts charts = StatusPage.draw(
         Map.of("inference-logs", new CanaryHistory("inference-logs", "10m", from, NOW.plus(Duration.ofMinutes(10)), buckets)),
         Map.of(), Map.of("inference-logs", "1m30s"));
 
     String timeline = charts.canaries().get("inference-logs");
     assertThat(timeline).contains("<rect class=\"t-ok\" x=\"0\" y=\"0\" width=\"8\" height=\"24\"><title>12:10–12:30Z: 40 ok")
-        .contains("<rect class=\"t-lost\" x=\"12\" y=\"0\" width=\"4\"");
+        .contains("<rect class=\"t-lost\" x=\"12\" y=\"0\" width=\"4\"")
+        .contains("<rect class=\"t-late\" x=\"16\" y=\"0\" width=\"4\" height=\"24\"><title>12:50–13:00Z: 18 ok,"
+            + " 0 slow, 2 late, 0 lost, 0 unreachable</title>")
+        .contains("<span class=\"key t-late\"");
   }
 }
