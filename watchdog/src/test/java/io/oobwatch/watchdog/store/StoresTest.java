@@ -2,6 +2,7 @@ package io.oobwatch.watchdog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.oobwatch.probes.Injection;
 import io.oobwatch.probes.Observation;
@@ -196,6 +197,30 @@ class StoresTest {
 
       assertThat(s.observations().window("p/volume/kafka", t0, t0.plusSeconds(180)))
           .isEqualTo(new ObservationStore.Window(3, 600 * 60 + 300 * 60 + 100 * 30, 150));
+    }
+  }
+
+  @Test
+  void canariesJudgedBeforeTheStoreKeptLateVerdictsReadAsNeverLateAndAnEarlyVerdictSurvivesTheFinalOne() throws Exception {
+    Files.createDirectories(dir);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("oobwatch.db"));
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE canary_outcomes (pipeline TEXT NOT NULL, seq INTEGER NOT NULL, canary_id TEXT NOT NULL,"
+          + " emitted_at INTEGER NOT NULL, finished_at INTEGER NOT NULL, verdict TEXT NOT NULL, failed_stage TEXT,"
+          + " duplicates INTEGER NOT NULL, stages TEXT NOT NULL, PRIMARY KEY (pipeline, seq))");
+      st.execute("INSERT INTO canary_outcomes VALUES ('inference-logs', 1, 'id-1', " + t0.toEpochMilli() + ", "
+          + t0.plusSeconds(90).toEpochMilli() + ", 'LOST', 'elasticsearch', 0, 'kafka=SEEN:400ms elasticsearch=LOST:90000ms')");
+    }
+
+    try (Stores s = Stores.open(dir)) {
+      CanaryOutcome early = outcome(2, StageResult.Status.LATE);
+      s.canaries().saveOutcome(early);
+      s.canaries().saveOutcome(outcome(2, StageResult.Status.SLOW));
+
+      assertThat(s.canaries().judged("inference-logs", t0, t0.plus(Duration.ofHours(1))))
+          .extracting(CanaryStore.JudgedCanary::verdict, CanaryStore.JudgedCanary::judgedLateAt)
+          .containsExactly(tuple(CanaryOutcome.Verdict.LOST, null),
+              tuple(CanaryOutcome.Verdict.SLOW, early.finishedAt()));
     }
   }
 }
