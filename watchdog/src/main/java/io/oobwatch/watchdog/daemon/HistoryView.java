@@ -144,7 +144,12 @@ final class HistoryView {
     Instant readFrom = readFrom(kept, from);
     Map<Instant, List<CanaryStore.JudgedCanary>> read = new TreeMap<>();
     for (CanaryStore.JudgedCanary j : canaries.judged(pipeline, readFrom, to)) {
-      read.computeIfAbsent(floor(j.finishedAt()), k -> new ArrayList<>()).add(j);
+      // a canary judged LATE belongs to the bucket it was judged LATE in; when its final outcome
+      // came after that bucket was read (or left the day), it was counted there already
+      Instant at = floor(j.judgedLateAt() == null ? j.finishedAt() : j.judgedLateAt());
+      if (!at.isBefore(floor(readFrom))) {
+        read.computeIfAbsent(at, k -> new ArrayList<>()).add(j);
+      }
     }
     return merge(kept, read, settled, HistoryView::canaryBucket);
   }
@@ -205,15 +210,20 @@ final class HistoryView {
   static CanaryHistory.Bucket canaryBucket(Instant start, List<CanaryStore.JudgedCanary> judged) {
     int ok = 0;
     int slow = 0;
+    int late = 0;
     int lost = 0;
     int unreachable = 0;
     Map<String, List<Long>> latencies = new LinkedHashMap<>();
     for (CanaryStore.JudgedCanary j : judged) {
-      switch (j.verdict()) {
-        case OK -> ok++;
-        case SLOW -> slow++;
-        case UNREACHABLE -> unreachable++;
-        default -> lost++;
+      if (j.judgedLateAt() != null) {
+        late++;
+      } else {
+        switch (j.verdict()) {
+          case OK -> ok++;
+          case SLOW -> slow++;
+          case UNREACHABLE -> unreachable++;
+          case LOST -> lost++;
+        }
       }
       for (CanaryStore.StageTime s : j.stages()) {
         List<Long> l = latencies.computeIfAbsent(s.stage(), k -> new ArrayList<>());
@@ -227,7 +237,7 @@ final class HistoryView {
       l.sort(null);
       stages.add(new CanaryHistory.StageLatency(stage, rank(l, 0.50), rank(l, 0.99), l.size()));
     });
-    return new CanaryHistory.Bucket(start, ok, slow, lost, unreachable, stages);
+    return new CanaryHistory.Bucket(start, ok, slow, late, lost, unreachable, stages);
   }
 
   /** Nearest-rank quantile of sorted values; 0 when there are none. */

@@ -20,18 +20,21 @@ public record CanaryHistory(String pipeline, String bucket, Instant from, Instan
   }
 
   /**
-   * The canaries judged in {@code [start, start + bucket)}: how many by verdict, and per stage
-   * (in pipeline order) the latency of those that reached it.
+   * The canaries judged in {@code [start, start + bucket)}: how many by outcome, and per stage (in
+   * pipeline order) the latency of those that reached it. Each canary counts once: {@code late}
+   * counts those judged LATE before their deadline (a stall: no real record moved either), in the
+   * bucket they were judged LATE in, whether they then arrived (SLOW) or were lost; {@code lost}
+   * those lost at the deadline without an early verdict.
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Bucket(Instant start, int ok, int slow, int lost, int unreachable, List<StageLatency> stages) {
+  public record Bucket(Instant start, int ok, int slow, int late, int lost, int unreachable, List<StageLatency> stages) {
     public Bucket {
       stages = StatusJson.list(stages);
     }
 
-    /** The worst outcome in the bucket: unreachable, lost, slow, ok. */
+    /** The worst outcome in the bucket: unreachable, lost, late, slow, ok. */
     public String worst() {
-      return unreachable > 0 ? "unreachable" : lost > 0 ? "lost" : slow > 0 ? "slow" : "ok";
+      return unreachable > 0 ? "unreachable" : lost > 0 ? "lost" : late > 0 ? "late" : slow > 0 ? "slow" : "ok";
     }
   }
 

@@ -3,6 +3,7 @@ package io.oobwatch.watchdog.statuspage;
 import io.oobwatch.watchdog.status.AlertStatus;
 import io.oobwatch.watchdog.status.CanaryHistory;
 import io.oobwatch.watchdog.status.CanaryStatus;
+import io.oobwatch.watchdog.status.ClusterStatus;
 import io.oobwatch.watchdog.status.HeartbeatStatus;
 import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PagingStatus;
@@ -316,6 +317,7 @@ public final class StatusPage {
     h.raw("<h3>Canaries, last 24 h</h3>");
     Svg.timeline(h, history.from(), history.buckets());
     h.raw("<div class=\"legend\"><span class=\"key t-ok\">ok</span><span class=\"key t-slow\">slow</span>")
+        .raw("<span class=\"key t-late\" title=\"judged LATE before its deadline, whether it arrived after all or not\">late</span>")
         .raw("<span class=\"key t-lost\">lost</span><span class=\"key t-unreachable\">unreachable</span>")
         .raw("<span class=\"key t-none\">none</span></div>");
     latency(h, history, deadlineText);
@@ -502,7 +504,7 @@ public final class StatusPage {
           .text("dead man's switch " + d.url() + ": last ping " + d.lastPing() + " " + Html.ago(d.lastPingAt(), doc.now())
               + (d.error() == null ? "" : " — " + d.error())).raw("</li>");
     }
-    if (s.peers().isEmpty()) {
+    if (s.peers().isEmpty() && doc.cluster() == null) {
       h.el("li", "quiet", "no peers configured");
     }
     for (SelfStatus.Peer p : s.peers()) {
@@ -511,7 +513,64 @@ public final class StatusPage {
               + (p.error() == null ? "" : " — " + p.error())) + ", checked " + Html.ago(p.lastCheckAt(), doc.now()))
           .raw("</li>");
     }
-    h.raw("</ul></section>");
+    h.raw("</ul>");
+    cluster(h, doc);
+    h.raw("</section>");
+  }
+
+  /**
+   * The cluster this member is in: the view with each member's rank, the members that left and
+   * since when, the page steps this member sent and held back, and the newest pages of the whole
+   * cluster (who sent which step of which alert). Nothing when oobwatch runs alone.
+   */
+  private static void cluster(Html h, StatusDocument doc) {
+    ClusterStatus c = doc.cluster();
+    if (c == null) {
+      return;
+    }
+    h.raw("<div id=\"cluster\">").el("h3", null, "Cluster " + c.name()).raw("<ul>");
+    boolean whole = c.view().size() >= c.configured() && c.left().isEmpty();
+    h.raw("<li").attr("class", whole ? "ok" : "bad").raw(">").text(c.view().size() + " of " + c.configured()
+        + " members in the view; this member, " + c.self() + ", is rank " + c.rank() + " (it sends a due page step "
+        + (c.rank() == 0 ? "at once" : c.rank() + " × " + c.peerTimeout() + " after it is due") + " unless another member"
+        + " sent it); " + c.agree() + " must see a condition before it pages").raw("</li>");
+    h.raw("<li class=\"view\">view: ");
+    for (ClusterStatus.Member m : c.view()) {
+      h.raw(m.rank() == 0 ? "" : ", ").raw("<span").attr("class", m.self() ? "member self" : "member")
+          .attr("data-member", m.name()).raw(">").text(m.name() + " (rank " + m.rank()
+              + (m.rank() == 0 ? ", coordinator" : "") + (m.self() ? ", this member" : "") + ")").raw("</span>");
+    }
+    h.raw("</li>");
+    for (ClusterStatus.Left l : c.left()) {
+      h.raw("<li class=\"bad\"").attr("data-left", l.name()).raw(">").text(l.name() + " left the view "
+          + (l.since() == null ? "" : "at " + Html.clock(l.since()) + ", " + Html.ago(l.since(), doc.now()))).raw("</li>");
+    }
+    h.el("li", null, c.pagesSentHere() + " page step(s) sent by this member, " + c.pagesHeldBack()
+        + " held back because another member had sent them");
+    h.raw("</ul>");
+    if (c.recentPages().isEmpty()) {
+      h.el("p", "quiet", "no page sent in the cluster yet");
+    } else {
+      h.raw("<div class=\"scroll\"><table class=\"cluster-pages\"><thead><tr><th>At</th><th>Alert</th><th>Step</th>")
+          .raw("<th>Sent by</th><th>SID</th></tr></thead><tbody>");
+      for (ClusterStatus.Paged p : c.recentPages()) {
+        h.raw("<tr>").el("td", null, Html.clock(p.at())).el("td", null, p.alert()).el("td", null, step(p.step()))
+            .el("td", p.member().equals(c.self()) ? "member self" : "member", p.member())
+            .el("td", null, p.sid() == null ? "-" : p.sid()).raw("</tr>");
+      }
+      h.raw("</tbody></table></div>");
+    }
+    h.raw("</div>");
+  }
+
+  /** A replicated page step in words: "e0:s1:sms:alice" → "e0:s1: sms to alice". */
+  static String step(String step) {
+    String[] parts = step.split(":");
+    if (parts.length < 3) {
+      return step;
+    }
+    String prefix = String.join(":", java.util.Arrays.copyOf(parts, parts.length - 2));
+    return prefix + ": " + parts[parts.length - 2] + " to " + parts[parts.length - 1];
   }
 
   /** "last test page: 14:02:11, SMS to alice +1555…22, delivered in 1.2s"; red when it reached nobody. */

@@ -39,6 +39,7 @@ final class Svg {
       String worst = first.worst();
       int ok = 0;
       int slow = 0;
+      int late = 0;
       int lost = 0;
       int unreachable = 0;
       int j = i;
@@ -47,6 +48,7 @@ final class Svg {
         CanaryHistory.Bucket b = buckets.get(j);
         ok += b.ok();
         slow += b.slow();
+        late += b.late();
         lost += b.lost();
         unreachable += b.unreachable();
         j++;
@@ -56,8 +58,8 @@ final class Svg {
         Instant end = first.start().plus(Duration.ofMinutes(10L * width));
         h.raw("<rect").attr("class", "t-" + worst).attr("x", col * COLUMN).attr("y", 0)
             .attr("width", width * COLUMN).attr("height", 24).raw("><title>")
-            .text(Html.hhmm(first.start()) + "–" + Html.hhmm(end) + "Z: " + ok + " ok, " + slow + " slow, " + lost
-                + " lost, " + unreachable + " unreachable")
+            .text(Html.hhmm(first.start()) + "–" + Html.hhmm(end) + "Z: " + ok + " ok, " + slow + " slow, " + late
+                + " late, " + lost + " lost, " + unreachable + " unreachable")
             .raw("</title></rect>");
       }
       i = j;

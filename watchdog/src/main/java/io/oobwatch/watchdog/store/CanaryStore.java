@@ -33,8 +33,17 @@ public interface CanaryStore {
   /** Deletes judged canaries older than {@code before} (history is kept at least 8 days). */
   void prune(Instant before);
 
-  /** A judged canary as the history charts need it: when it was judged, its verdict, its stages. */
-  record JudgedCanary(Instant finishedAt, CanaryOutcome.Verdict verdict, List<StageTime> stages) {}
+  /**
+   * A judged canary as the history charts need it: when it was judged, its verdict, its stages, and
+   * when it was judged LATE before its deadline (null: never), which its final verdict (SLOW when it
+   * arrived after all, LOST when it did not) does not undo.
+   */
+  record JudgedCanary(Instant finishedAt, CanaryOutcome.Verdict verdict, List<StageTime> stages, Instant judgedLateAt) {
+    /** A canary never judged LATE. */
+    public JudgedCanary(Instant finishedAt, CanaryOutcome.Verdict verdict, List<StageTime> stages) {
+      this(finishedAt, verdict, stages, null);
+    }
+  }
 
   /** Where one canary got at one stage: SEEN, SLOW, LATE, LOST or UNREACHABLE, after {@code latencyMs}. */
   record StageTime(String stage, String result, long latencyMs) {}

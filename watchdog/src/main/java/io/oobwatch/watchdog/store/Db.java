@@ -94,6 +94,7 @@ final class Db implements AutoCloseable {
           + " failed_stage TEXT, duplicates INTEGER NOT NULL, stages TEXT NOT NULL,"
           + " PRIMARY KEY (pipeline, seq))");
       s.execute("CREATE INDEX IF NOT EXISTS canary_outcomes_time ON canary_outcomes (finished_at)");
+      addColumn(s, "canary_outcomes", "late_at", "INTEGER");
       s.execute("CREATE TABLE IF NOT EXISTS alerts ("
           + " id INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT NOT NULL, rule TEXT NOT NULL,"
           + " state TEXT NOT NULL, stage TEXT, summary TEXT NOT NULL,"
@@ -115,7 +116,7 @@ final class Db implements AutoCloseable {
           + " signal INTEGER NOT NULL, minute INTEGER NOT NULL, kind INTEGER NOT NULL,"
           + " value REAL NOT NULL, aux REAL NOT NULL, note TEXT,"
           + " PRIMARY KEY (signal, minute)) WITHOUT ROWID");
-      migrateCovers(s);
+      addColumn(s, "observations", "covers", "REAL");
       s.execute("CREATE TABLE IF NOT EXISTS test_pages ("
           + " id INTEGER PRIMARY KEY AUTOINCREMENT, recipient TEXT NOT NULL, phone TEXT NOT NULL, channel TEXT NOT NULL,"
           + " requested_at INTEGER NOT NULL, requested_by TEXT NOT NULL, via TEXT, sent_at INTEGER, sid TEXT,"
@@ -127,18 +128,21 @@ final class Db implements AutoCloseable {
   }
 
   /**
-   * The seconds a minute's rate readings cover (null: a state, or a row from before the column,
-   * read as a whole minute).
+   * Adds {@code column} (with its type) to {@code table} unless a file made after it has it already:
+   * {@code canary_outcomes.late_at}, when a canary was judged LATE before its deadline (null: never,
+   * kept when its final outcome replaces the early one); {@code observations.covers}, the seconds a
+   * minute's rate readings cover (null: a state, or a row from before the column, read as a whole
+   * minute).
    */
-  private static void migrateCovers(Statement s) throws SQLException {
-    try (ResultSet rs = s.executeQuery("PRAGMA table_info(observations)")) {
+  private static void addColumn(Statement s, String table, String column, String type) throws SQLException {
+    try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
       while (rs.next()) {
-        if (rs.getString("name").equals("covers")) {
+        if (rs.getString("name").equals(column)) {
           return;
         }
       }
     }
-    s.execute("ALTER TABLE observations ADD COLUMN covers REAL");
+    s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
   }
 
   /**

@@ -38,10 +38,18 @@ final class SqliteCanaryStore implements CanaryStore {
         rs -> rs.getLong(1)).stream().findFirst().orElse(0L);
   }
 
+  /**
+   * Writes the outcome, replacing an earlier one of the same canary (its early LATE verdict); the
+   * time it was first judged LATE is kept through the replacement.
+   */
   @Override
   public void saveOutcome(CanaryOutcome o) {
-    db.update("INSERT OR REPLACE INTO canary_outcomes (pipeline, seq, canary_id, emitted_at, finished_at, verdict,"
-            + " failed_stage, duplicates, stages) VALUES (?,?,?,?,?,?,?,?,?)",
+    db.update("INSERT INTO canary_outcomes (pipeline, seq, canary_id, emitted_at, finished_at, verdict,"
+            + " failed_stage, duplicates, stages, late_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
+            + " ON CONFLICT (pipeline, seq) DO UPDATE SET canary_id = excluded.canary_id,"
+            + " emitted_at = excluded.emitted_at, finished_at = excluded.finished_at, verdict = excluded.verdict,"
+            + " failed_stage = excluded.failed_stage, duplicates = excluded.duplicates, stages = excluded.stages,"
+            + " late_at = COALESCE(canary_outcomes.late_at, excluded.late_at)",
         ps -> {
           ps.setString(1, o.pipeline());
           ps.setLong(2, o.seq());
@@ -52,6 +60,11 @@ final class SqliteCanaryStore implements CanaryStore {
           ps.setString(7, o.injection().ok() ? o.firstFailure().map(StageResult::stage).orElse(null) : "inject:" + o.injector());
           ps.setInt(8, o.duplicates());
           ps.setString(9, stagesText(o));
+          if (o.early()) {
+            ps.setLong(10, o.finishedAt().toEpochMilli());
+          } else {
+            ps.setNull(10, java.sql.Types.INTEGER);
+          }
         });
   }
 
@@ -98,15 +111,19 @@ final class SqliteCanaryStore implements CanaryStore {
   @Override
   public List<JudgedCanary> judged(String pipeline, Instant from, Instant to) {
     return db.query(
-        "SELECT finished_at, verdict, stages FROM canary_outcomes WHERE pipeline = ? AND finished_at >= ?"
+        "SELECT finished_at, verdict, stages, late_at FROM canary_outcomes WHERE pipeline = ? AND finished_at >= ?"
             + " AND finished_at < ? ORDER BY finished_at",
         ps -> {
           ps.setString(1, pipeline);
           ps.setLong(2, from.toEpochMilli());
           ps.setLong(3, to.toEpochMilli());
         },
-        rs -> new JudgedCanary(Instant.ofEpochMilli(rs.getLong(1)), CanaryOutcome.Verdict.valueOf(rs.getString(2)),
-            stageTimes(rs.getString(3))));
+        rs -> {
+          long lateMs = rs.getLong(4);
+          Instant lateAt = rs.wasNull() ? null : Instant.ofEpochMilli(lateMs);
+          return new JudgedCanary(Instant.ofEpochMilli(rs.getLong(1)), CanaryOutcome.Verdict.valueOf(rs.getString(2)),
+              stageTimes(rs.getString(3)), lateAt);
+        });
   }
 
   /** {@link #stagesText} read back; a part that does not parse (an older row) is left out. */

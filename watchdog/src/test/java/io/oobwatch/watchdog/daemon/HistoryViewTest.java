@@ -55,11 +55,67 @@ class HistoryViewTest {
   }
 
   void judge(Instant at, long kafkaMs, StageResult.Status es, long esMs) {
-    stores.canaries().saveOutcome(new CanaryOutcome("p", "c-" + at, stores.canaries().nextSeq("p"), at.minusMillis(esMs),
+    judge(stores.canaries().nextSeq("p"), at, kafkaMs, es, esMs);
+  }
+
+  /** Saves canary {@code seq}'s outcome: an early one (elasticsearch LATE) or one replacing it. */
+  void judge(long seq, Instant at, long kafkaMs, StageResult.Status es, long esMs) {
+    boolean arrived = es.arrived();
+    stores.canaries().saveOutcome(new CanaryOutcome("p", "c-" + seq, seq, at.minusMillis(esMs),
         "kafka", new Injection(true, Duration.ofMillis(2), "accepted"),
         List.of(new StageResult("kafka", StageResult.Status.SEEN, Duration.ofMillis(kafkaMs), 1, ""),
-            new StageResult("elasticsearch", es, Duration.ofMillis(esMs), es == StageResult.Status.SEEN ? 1 : 0, "")),
+            new StageResult("elasticsearch", es, Duration.ofMillis(esMs), arrived ? 1 : 0, "")),
         at));
+  }
+
+  @Test
+  void aCanaryJudgedLateCountsOnceAsLateInTheBucketItWasJudgedLateInWhetherItThenArrivedOrWasLost() {
+    Instant bucket = NOON.minus(Duration.ofMinutes(40));
+    long arrives = stores.canaries().nextSeq("p");
+    long neverArrives = stores.canaries().nextSeq("p");
+    clock.set(bucket.plus(Duration.ofMinutes(9)));
+    judge(arrives, bucket.plusSeconds(500), 40, StageResult.Status.LATE, 3_000);
+    judge(neverArrives, bucket.plusSeconds(510), 40, StageResult.Status.LATE, 3_000);
+    judge(bucket.plusSeconds(520), 40, StageResult.Status.LOST, 90_000);
+    view.refresh();
+    assertThat(view.canaries("p").buckets()).singleElement().satisfies(b -> {
+      assertThat(b.late()).isEqualTo(2);
+      assertThat(b.lost()).isEqualTo(1);
+      assertThat(b.worst()).isEqualTo("lost");
+    });
+
+    clock.set(bucket.plus(Duration.ofMinutes(12)));
+    view.refresh(); // the bucket has closed: it is kept, and not read again
+
+    // their final outcomes replace the early ones in the next bucket
+    judge(arrives, bucket.plus(Duration.ofMinutes(13)), 40, StageResult.Status.SLOW, 61_000);
+    judge(neverArrives, bucket.plus(Duration.ofMinutes(13)), 40, StageResult.Status.LOST, 90_000);
+    clock.set(bucket.plus(Duration.ofMinutes(14)));
+    view.refresh();
+
+    CanaryHistory.Bucket expected = new CanaryHistory.Bucket(bucket, 0, 0, 2, 1, 0, List.of(
+        new CanaryHistory.StageLatency("kafka", 40, 40, 3), new CanaryHistory.StageLatency("elasticsearch", 0, 0, 0)));
+    assertThat(view.canaries("p").buckets()).containsExactly(expected);
+    // read afresh (a restart), the store still knows which canaries were judged LATE, and when
+    HistoryView restarted = new HistoryView(clock, stores.canaries(), stores.observations(),
+        List.of(StatusPageBenchmark.pipeline("p")));
+    restarted.refresh();
+    assertThat(restarted.canaries("p").buckets()).singleElement().satisfies(b -> {
+      assertThat(b.start()).isEqualTo(bucket);
+      assertThat(b.late()).isEqualTo(2);
+      assertThat(b.slow()).isZero();
+      assertThat(b.lost()).isEqualTo(1);
+      // the one that arrived after all is in the latency chart
+      assertThat(b.stages().get(1)).isEqualTo(new CanaryHistory.StageLatency("elasticsearch", 61_000, 61_000, 1));
+    });
+  }
+
+  @Test
+  void aBucketsWorstOutcomeRanksLateBetweenSlowAndLost() {
+    assertThat(new CanaryHistory.Bucket(NOON, 5, 1, 1, 0, 0, List.of()).worst()).isEqualTo("late");
+    assertThat(new CanaryHistory.Bucket(NOON, 5, 1, 0, 0, 0, List.of()).worst()).isEqualTo("slow");
+    assertThat(new CanaryHistory.Bucket(NOON, 5, 1, 1, 1, 0, List.of()).worst()).isEqualTo("lost");
+    assertThat(new CanaryHistory.Bucket(NOON, 5, 1, 1, 1, 1, List.of()).worst()).isEqualTo("unreachable");
   }
 
   @Test

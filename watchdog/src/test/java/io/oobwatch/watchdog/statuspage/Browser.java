@@ -34,6 +34,8 @@ public final class Browser implements AutoCloseable {
 
   private final ChromeDriver driver;
   private final Path profile;
+  /** System.nanoTime() of the last screenshot saved; 0 before the first. */
+  private volatile long lastScreenshot;
 
   private Browser(ChromeDriver driver, Path profile) {
     this.driver = driver;
@@ -118,10 +120,17 @@ public final class Browser implements AutoCloseable {
       Path dir = Files.createDirectories(Path.of("target", "screenshots"));
       Path to = dir.resolve(name + ".png");
       Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), to, StandardCopyOption.REPLACE_EXISTING);
+      lastScreenshot = System.nanoTime();
       return to;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Whether a screenshot was saved after {@code nanoTime} (a {@link System#nanoTime()}). */
+  boolean screenshotSince(long nanoTime) {
+    long last = lastScreenshot;
+    return last != 0 && last - nanoTime > 0;
   }
 
   /** Whether the page scrolls sideways: wider than the window. */

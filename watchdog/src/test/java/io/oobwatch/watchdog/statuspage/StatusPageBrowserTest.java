@@ -27,12 +27,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The status page in a real browser (Debian's chromium, headless) against the real daemon watching
- * the loopback pipeline, paging through the real twilio-sdk to a loopback Twilio. Each test saves a
- * screenshot to target/screenshots.
+ * the loopback pipeline, paging through the real twilio-sdk to a loopback Twilio. Each test that
+ * opens the page saves a screenshot to target/screenshots, and a failing one saves what the browser
+ * showed as it failed ({@link Screenshots}).
  */
 class StatusPageBrowserTest {
   static final String SID = "AC" + "0123456789abcdef0123456789abcdef";
@@ -55,6 +57,7 @@ class StatusPageBrowserTest {
   FakeTwilio twilio;
   Daemon daemon;
   Browser browser;
+  @RegisterExtension final Screenshots screenshots = new Screenshots(() -> browser);
   Path config;
   final HttpClient http = HttpClient.newHttpClient();
 
@@ -229,6 +232,8 @@ class StatusPageBrowserTest {
     await().atMost(ONE_REFRESH).until(() -> browser.text("#paging").contains("silenced: inference-logs until"));
     assertThat(browser.text("#notice")).contains("inference-logs");
     assertThat(daemon.alerts().silences()).singleElement().satisfies(s -> assertThat(s.subject()).isEqualTo("inference-logs"));
+    browser.driver().executeScript("arguments[0].scrollIntoView()", browser.find("#paging"));
+    assertThat(browser.screenshot("status-page-silenced")).exists();
   }
 
   @Test
@@ -257,6 +262,7 @@ class StatusPageBrowserTest {
     await().atMost(ONE_REFRESH).until(() -> browser.text("#connection").startsWith("cannot reach oobwatch"));
     assertThat(browser.all("li.stage.st-SEEN")).hasSize(2);
     assertThat(browser.find("body").getAttribute("class")).contains("stale");
+    assertThat(browser.screenshot("status-page-unreachable")).exists();
   }
 
   @Test

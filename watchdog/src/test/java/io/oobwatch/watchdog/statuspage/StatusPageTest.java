@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.oobwatch.watchdog.status.AlertStatus;
 import io.oobwatch.watchdog.status.CanaryHistory;
 import io.oobwatch.watchdog.status.CanaryStatus;
+import io.oobwatch.watchdog.status.ClusterStatus;
+import io.oobwatch.watchdog.status.HeartbeatStatus;
 import io.oobwatch.watchdog.status.LastCanary;
 import io.oobwatch.watchdog.status.PagingStatus;
+import io.oobwatch.watchdog.status.PipelineChecks;
 import io.oobwatch.watchdog.status.PipelineQuality;
 import io.oobwatch.watchdog.status.PipelineStatus;
 import io.oobwatch.watchdog.status.SelfStatus;
@@ -148,8 +151,7 @@ class StatusPageTest {
   }
 
   static StatusDocument withSelf(StatusDocument d, SelfStatus self) {
-    return new StatusDocument(d.instance(), d.now(), d.healthy(), d.unhealthyReason(), d.pipelines(), d.checks(),
-        d.heartbeats(), d.alerts(), d.paging(), self);
+    return with(d, d.heartbeats(), d.checks(), self, d.cluster());
   }
 
   /** A document with one pipeline watched by its canary and another by its tap alone. */
@@ -227,15 +229,125 @@ class StatusPageTest {
   void aTimelineRunOfEqualBucketsIsOneBarAndAnEmptyBucketBreaksIt() {
     Instant from = NOW.minus(Duration.ofHours(24)).plus(Duration.ofMinutes(10));
     List<CanaryHistory.Bucket> buckets = List.of(
-        new CanaryHistory.Bucket(from, 20, 0, 0, 0, List.of()),
-        new CanaryHistory.Bucket(from.plus(Duration.ofMinutes(10)), 20, 0, 0, 0, List.of()),
-        new CanaryHistory.Bucket(from.plus(Duration.ofMinutes(30)), 19, 0, 1, 0, List.of()));
+        new CanaryHistory.Bucket(from, 20, 0, 0, 0, 0, List.of()),
+        new CanaryHistory.Bucket(from.plus(Duration.ofMinutes(10)), 20, 0, 0, 0, 0, List.of()),
+        new CanaryHistory.Bucket(from.plus(Duration.ofMinutes(30)), 19, 0, 0, 1, 0, List.of()),
+        new CanaryHistory.Bucket(from.plus(Duration.ofMinutes(40)), 18, 0, 2, 0, 0, List.of()));
     StatusPage.Charts charts = StatusPage.draw(
         Map.of("inference-logs", new CanaryHistory("inference-logs", "10m", from, NOW.plus(Duration.ofMinutes(10)), buckets)),
         Map.of(), Map.of("inference-logs", "1m30s"));
 
     String timeline = charts.canaries().get("inference-logs");
     assertThat(timeline).contains("<rect class=\"t-ok\" x=\"0\" y=\"0\" width=\"8\" height=\"24\"><title>12:10–12:30Z: 40 ok")
-        .contains("<rect class=\"t-lost\" x=\"12\" y=\"0\" width=\"4\"");
+        .contains("<rect class=\"t-lost\" x=\"12\" y=\"0\" width=\"4\"")
+        .contains("<rect class=\"t-late\" x=\"16\" y=\"0\" width=\"4\" height=\"24\"><title>12:50–13:00Z: 18 ok,"
+            + " 0 slow, 2 late, 0 lost, 0 unreachable</title>")
+        .contains("<span class=\"key t-late\"");
+  }
+
+  /** {@code d} with these heartbeats, checks, self-monitoring and cluster. */
+  static StatusDocument with(StatusDocument d, List<HeartbeatStatus> heartbeats, List<PipelineChecks> checks,
+      SelfStatus self, ClusterStatus cluster) {
+    return new StatusDocument(d.instance(), d.now(), d.healthy(), d.unhealthyReason(), d.pipelines(), checks,
+        heartbeats, d.alerts(), d.paging(), self, d.quality(), cluster);
+  }
+
+  @Test
+  void anOpenAlertSaysSinceWhenItFiresAsAClockTimeAndHowLongAgo() {
+    String html = StatusPage.render(document("lost at elasticsearch", List.of()), StatusPage.Charts.NONE);
+
+    assertThat(html).contains("<th>#</th><th>What</th><th>Since</th>")
+        .contains("<tr id=\"alert-3\" class=\"alert firing\"><td class=\"id\">3</td>")
+        .contains("<td>11:59:00Z<br><small>1m 0s ago</small></td><td class=\"alert-state\">firing");
+  }
+
+  @Test
+  void eachConfiguredHeartbeatIsARowWithItsStateLastBeatAndProblem() {
+    StatusDocument d = document("lost", List.of());
+    HeartbeatStatus backup = new HeartbeatStatus.Push("nightly-backup", "push", "ok", null, null, "1d",
+        NOW.minusSeconds(90), "1h", NOW.plus(Duration.ofHours(23)), null, null, null, null, NOW.minus(Duration.ofDays(3)));
+    HeartbeatStatus gateway = new HeartbeatStatus.Pull("gateway", "pull", "down",
+        "gateway: GET http://10.0.0.7/healthz failed 3 times in a row (refused)", 9L, "30s", NOW.minus(Duration.ofMinutes(4)),
+        "http://10.0.0.7/healthz", "2xx", 3, 3, NOW.minusSeconds(10), "refused", NOW.minusSeconds(10), NOW.plusSeconds(20),
+        NOW.minus(Duration.ofDays(3)));
+
+    String html = StatusPage.render(with(d, List.of(backup, gateway), d.checks(), d.self(), null), StatusPage.Charts.NONE);
+
+    assertThat(html).doesNotContain("no heartbeats configured")
+        .contains("<tr class=\"hb ok\"><td>nightly-backup</td><td>push</td><td class=\"state\">ok</td>"
+            + "<td>1m 30s ago</td><td></td></tr>")
+        .contains("<tr class=\"hb down\"><td>gateway</td><td>pull</td><td class=\"state\">down</td><td>4m 0s ago</td>"
+            + "<td>gateway: GET http://10.0.0.7/healthz failed 3 times in a row (refused)</td></tr>");
+  }
+
+  @Test
+  void theDeadMansSwitchShowsItsLastPingAndEachPeerWhetherItAnswersRedWhenNot() {
+    StatusDocument d = document("lost", List.of());
+    SelfStatus self = new SelfStatus("2m",
+        new SelfStatus.DeadMansSwitch("https://hc-ping.com/...", "1m", NOW.minusSeconds(30), "ok", null, true, null),
+        List.of(new SelfStatus.Peer("wd-us-1", "http://10.0.2.7:9107/healthz", "30s", 3, NOW.minusSeconds(20), true, 0,
+                null, null),
+            new SelfStatus.Peer("wd-ap-1", "http://10.0.3.9:9107/healthz", "30s", 3, NOW.minusSeconds(10), false, 4,
+                NOW.minus(Duration.ofMinutes(2)), "connection refused")));
+    SelfStatus failing = new SelfStatus("2m", new SelfStatus.DeadMansSwitch("https://hc-ping.com/...", "1m",
+        NOW.minusSeconds(45), "fail", "stalled", false, "HTTP 404"), List.of());
+
+    assertThat(StatusPage.render(withSelf(d, self), StatusPage.Charts.NONE))
+        .contains("<li class=\"ok\">dead man&#39;s switch https://hc-ping.com/...: last ping ok 30s ago</li>")
+        .contains("<li class=\"ok\">peer wd-us-1: answering, checked 20s ago</li>")
+        .contains("<li class=\"bad\">peer wd-ap-1: not answering — connection refused, checked 10s ago</li>")
+        .doesNotContain("no peers configured").doesNotContain("no dead man");
+    assertThat(StatusPage.render(withSelf(d, failing), StatusPage.Charts.NONE))
+        .contains("<li class=\"bad\">dead man&#39;s switch https://hc-ping.com/...: last ping fail 45s ago — HTTP 404</li>");
+  }
+
+  @Test
+  void theConsumerLagChartIsDrawnInItsCheckWithTheMaxLagLine() {
+    StatusDocument d = document("lost", List.of());
+    PipelineChecks checks = new PipelineChecks("inference-logs", "1m", NOW.minusSeconds(5), null, List.of(
+        new PipelineChecks.Check("consumer_lag", "connector", "kafka (group connector)", NOW, "value", 12_000.0, "Stable",
+            Map.of("lag", "BAD: lag 12000 over 10000 and growing"))));
+    Instant from = NOW.minus(Duration.ofHours(24)).plus(Duration.ofMinutes(10));
+    SignalHistory history = new SignalHistory("inference-logs", "10m", from, NOW, List.of(
+        new SignalHistory.Series("consumer_lag", "connector", "records", 10_000.0, List.of(
+            new SignalHistory.Point(from.plus(Duration.ofHours(23)), 500, null, null),
+            new SignalHistory.Point(from.plus(Duration.ofHours(23)).plus(Duration.ofMinutes(10)), 12_000, null, null)))));
+
+    String html = StatusPage.render(with(d, d.heartbeats(), List.of(checks), d.self(), null),
+        StatusPage.draw(Map.of(), Map.of("inference-logs", history), Map.of()));
+
+    String check = html.substring(html.indexOf("data-check=\"consumer_lag/connector\""));
+    // the top of the chart is 12,000 + 10 %: the line at 10,000 is drawn 17 units from the top of 64
+    assertThat(check).contains("<p class=\"finding bad\">lag: BAD: lag 12000 over 10000 and growing</p>")
+        .contains("<line class=\"c-threshold\" x1=\"0\" x2=\"576\" y1=\"17\" y2=\"17\"><title>max_lag 10000</title></line>")
+        .contains("<polyline class=\"c-line l-value\" points=\"554,60 558,7\"><title>lag</title></polyline>")
+        .contains("<span class=\"key c-threshold\">max_lag 10000</span>");
+  }
+
+  @Test
+  void inAClusterSelfMonitoringShowsTheViewWithRanksTheMembersThatLeftAndWhoSentWhichPage() {
+    StatusDocument d = document("lost", List.of());
+    ClusterStatus cluster = new ClusterStatus("oobwatch-prod", "wd-1", 1,
+        List.of(new ClusterStatus.Member("wd-0", 0, false), new ClusterStatus.Member("wd-1", 1, true)),
+        List.of(new ClusterStatus.Left("wd-2", NOW.minus(Duration.ofMinutes(2)))), 3, 1, "15s", 4, 2,
+        List.of(new ClusterStatus.Paged("inference-logs/canary", "e0:s1:call:bob", "wd-1", "CA2", NOW.minusSeconds(10)),
+            new ClusterStatus.Paged("inference-logs/canary", "e0:s0:sms:alice", "wd-0", "SM1", NOW.minusSeconds(30))));
+
+    String html = StatusPage.render(with(d, d.heartbeats(), d.checks(), d.self(), cluster), StatusPage.Charts.NONE);
+
+    String self = html.substring(html.indexOf("<section id=\"self\">"), html.indexOf("<section id=\"paging\">"));
+    assertThat(self).doesNotContain("no peers configured")
+        .contains("<div id=\"cluster\"><h3>Cluster oobwatch-prod</h3>")
+        .contains("<li class=\"bad\">2 of 3 members in the view; this member, wd-1, is rank 1 (it sends a due page"
+            + " step 1 × 15s after it is due unless another member sent it); 1 must see a condition before it pages</li>")
+        .contains("<span class=\"member\" data-member=\"wd-0\">wd-0 (rank 0, coordinator)</span>, "
+            + "<span class=\"member self\" data-member=\"wd-1\">wd-1 (rank 1, this member)</span>")
+        .contains("<li class=\"bad\" data-left=\"wd-2\">wd-2 left the view at 11:58:00Z, 2m 0s ago</li>")
+        .contains("<li>4 page step(s) sent by this member, 2 held back because another member had sent them</li>")
+        .contains("<tr><td>11:59:50Z</td><td>inference-logs/canary</td><td>e0:s1: call to bob</td>"
+            + "<td class=\"member self\">wd-1</td><td>CA2</td></tr>")
+        .contains("<tr><td>11:59:30Z</td><td>inference-logs/canary</td><td>e0:s0: sms to alice</td>"
+            + "<td class=\"member\">wd-0</td><td>SM1</td></tr>");
+    assertThat(StatusPage.render(d, StatusPage.Charts.NONE)).doesNotContain("id=\"cluster\"");
   }
 }

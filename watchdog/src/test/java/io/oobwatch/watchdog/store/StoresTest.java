@@ -2,6 +2,7 @@ package io.oobwatch.watchdog.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.oobwatch.probes.Injection;
 import io.oobwatch.probes.Observation;
@@ -152,20 +153,17 @@ class StoresTest {
 
   @Test
   void aStateDirWrittenBeforeEscalationsExistedOpensWithItsAlertsAndPendingPages() throws Exception {
-    Files.createDirectories(dir);
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("oobwatch.db"));
-        Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE alerts (id INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT NOT NULL, rule TEXT NOT NULL,"
-          + " state TEXT NOT NULL, stage TEXT, summary TEXT NOT NULL, opened_at INTEGER NOT NULL, resolved_at INTEGER)");
-      st.execute("CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id INTEGER NOT NULL REFERENCES alerts(id),"
-          + " event TEXT NOT NULL, recipient TEXT NOT NULL, phone TEXT NOT NULL, body TEXT NOT NULL,"
-          + " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,"
-          + " created_at INTEGER NOT NULL, sent_at INTEGER, sid TEXT, last_error TEXT)");
-      st.execute("INSERT INTO alerts (subject, rule, state, stage, summary, opened_at) VALUES"
-          + " ('inference-logs', 'canary', 'FIRING', 'elasticsearch', 'canary lost', " + t0.toEpochMilli() + ")");
-      st.execute("INSERT INTO outbox (alert_id, event, recipient, phone, body, state, next_attempt_at, created_at) VALUES"
-          + " (1, 'fire', 'alice', '+15550002222', 'ALERT 1', 'PENDING', " + t0.toEpochMilli() + ", " + t0.toEpochMilli() + ")");
-    }
+    oldStateFile(
+        "CREATE TABLE alerts (id INTEGER PRIMARY KEY AUTOINCREMENT, subject TEXT NOT NULL, rule TEXT NOT NULL,"
+            + " state TEXT NOT NULL, stage TEXT, summary TEXT NOT NULL, opened_at INTEGER NOT NULL, resolved_at INTEGER)",
+        "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, alert_id INTEGER NOT NULL REFERENCES alerts(id),"
+            + " event TEXT NOT NULL, recipient TEXT NOT NULL, phone TEXT NOT NULL, body TEXT NOT NULL,"
+            + " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,"
+            + " created_at INTEGER NOT NULL, sent_at INTEGER, sid TEXT, last_error TEXT)",
+        "INSERT INTO alerts (subject, rule, state, stage, summary, opened_at) VALUES"
+            + " ('inference-logs', 'canary', 'FIRING', 'elasticsearch', 'canary lost', " + t0.toEpochMilli() + ")",
+        "INSERT INTO outbox (alert_id, event, recipient, phone, body, state, next_attempt_at, created_at) VALUES"
+            + " (1, 'fire', 'alice', '+15550002222', 'ALERT 1', 'PENDING', " + t0.toEpochMilli() + ", " + t0.toEpochMilli() + ")");
 
     try (Stores s = Stores.open(dir)) {
       assertThat(s.alerts().openAlert("inference-logs", "canary")).get().extracting(Alert::summary).isEqualTo("canary lost");
@@ -179,16 +177,13 @@ class StoresTest {
 
   @Test
   void observationsWrittenBeforeReadingsRecordedWhatTheyCoverCountAsWholeMinutes() throws Exception {
-    Files.createDirectories(dir);
     long minute = t0.getEpochSecond() / 60;
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("oobwatch.db"));
-        Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE signals (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)");
-      st.execute("CREATE TABLE observations (signal INTEGER NOT NULL, minute INTEGER NOT NULL, kind INTEGER NOT NULL,"
-          + " value REAL NOT NULL, aux REAL NOT NULL, note TEXT, PRIMARY KEY (signal, minute)) WITHOUT ROWID");
-      st.execute("INSERT INTO signals (id, name) VALUES (1, 'p/volume/kafka')");
-      st.execute("INSERT INTO observations VALUES (1, " + minute + ", 0, 600, 0, NULL), (1, " + (minute + 1) + ", 0, 300, 0, NULL)");
-    }
+    oldStateFile(
+        "CREATE TABLE signals (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+        "CREATE TABLE observations (signal INTEGER NOT NULL, minute INTEGER NOT NULL, kind INTEGER NOT NULL,"
+            + " value REAL NOT NULL, aux REAL NOT NULL, note TEXT, PRIMARY KEY (signal, minute)) WITHOUT ROWID",
+        "INSERT INTO signals (id, name) VALUES (1, 'p/volume/kafka')",
+        "INSERT INTO observations VALUES (1, " + minute + ", 0, 600, 0, NULL), (1, " + (minute + 1) + ", 0, 300, 0, NULL)");
 
     try (Stores s = Stores.open(dir)) {
       s.observations().saveObservations(List.of(new ObservationStore.SignalObservation("p/volume/kafka",
@@ -196,6 +191,38 @@ class StoresTest {
 
       assertThat(s.observations().window("p/volume/kafka", t0, t0.plusSeconds(180)))
           .isEqualTo(new ObservationStore.Window(3, 600 * 60 + 300 * 60 + 100 * 30, 150));
+    }
+  }
+
+  @Test
+  void canariesJudgedBeforeTheStoreKeptLateVerdictsReadAsNeverLateAndAnEarlyVerdictSurvivesTheFinalOne() throws Exception {
+    oldStateFile(
+        "CREATE TABLE canary_outcomes (pipeline TEXT NOT NULL, seq INTEGER NOT NULL, canary_id TEXT NOT NULL,"
+            + " emitted_at INTEGER NOT NULL, finished_at INTEGER NOT NULL, verdict TEXT NOT NULL, failed_stage TEXT,"
+            + " duplicates INTEGER NOT NULL, stages TEXT NOT NULL, PRIMARY KEY (pipeline, seq))",
+        "INSERT INTO canary_outcomes VALUES ('inference-logs', 1, 'id-1', " + t0.toEpochMilli() + ", "
+            + t0.plusSeconds(90).toEpochMilli() + ", 'LOST', 'elasticsearch', 0, 'kafka=SEEN:400ms elasticsearch=LOST:90000ms')");
+
+    try (Stores s = Stores.open(dir)) {
+      CanaryOutcome early = outcome(2, StageResult.Status.LATE);
+      s.canaries().saveOutcome(early);
+      s.canaries().saveOutcome(outcome(2, StageResult.Status.SLOW));
+
+      assertThat(s.canaries().judged("inference-logs", t0, t0.plus(Duration.ofHours(1))))
+          .extracting(CanaryStore.JudgedCanary::verdict, CanaryStore.JudgedCanary::judgedLateAt)
+          .containsExactly(tuple(CanaryOutcome.Verdict.LOST, null),
+              tuple(CanaryOutcome.Verdict.SLOW, early.finishedAt()));
+    }
+  }
+
+  /** A state file written by an older oobwatch: these statements, run before the store opens it. */
+  void oldStateFile(String... statements) throws Exception {
+    Files.createDirectories(dir);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("oobwatch.db"));
+        Statement st = c.createStatement()) {
+      for (String sql : statements) {
+        st.execute(sql);
+      }
     }
   }
 }
