@@ -174,15 +174,20 @@ public final class QualityWatch {
           statuses.put("tap", new SignalStatus("tap", TAP, j.figure(), line(j.finding())));
         }
         for (Signal s : spec.signals()) {
-          Judgement j = judge(s, minutes, now);
           Rule rule = rule(s);
+          Judgement j = judge(s, minutes, now, open);
           Finding f = j.finding();
-          if (f.condition() == Finding.Condition.BAD && !open.contains(rule)) {
-            for (String session : j.sessions()) {
-              store.nameSession(pipeline, s.name(), session, now);
-            }
+          if (s instanceof Signal.RequestMax) {
+            j.sessions().forEach((session, sf) -> {
+              Rule part = rule.session(session);
+              if (sf.condition() == Finding.Condition.BAD && !open.contains(part)) {
+                store.nameSession(pipeline, s.name(), session, now);
+              }
+              SignalWatch.apply(alerts, instance, pipeline, part, s.name(), sf, open.contains(part));
+            });
+          } else {
+            SignalWatch.apply(alerts, instance, pipeline, rule, s.name(), f, open.contains(rule));
           }
-          SignalWatch.apply(alerts, instance, pipeline, rule, s.name(), f, open.contains(rule));
           statuses.put(s.name(), new SignalStatus(s.name(), rule, j.figure(), line(f)));
         }
       });
@@ -210,7 +215,7 @@ public final class QualityWatch {
     TreeMap<Instant, Tally> minutes = minutes(now);
     Map<String, SignalStatus> out = new LinkedHashMap<>();
     for (Signal s : spec.signals()) {
-      Judgement j = judge(s, minutes, now);
+      Judgement j = judge(s, minutes, now, Set.of());
       out.put(s.name(), new SignalStatus(s.name(), rule(s), j.figure(), line(j.finding())));
     }
     Tally lastHour = lastHour(minutes, now);
@@ -255,8 +260,8 @@ public final class QualityWatch {
     List<SignalHistory.Point> points = new ArrayList<>();
     if (s instanceof Signal.Rate r) {
       buckets.forEach((b, t) -> {
-        if (t.records() > 0) {
-          points.add(point(b, (double) t.matches(r.name()) / t.records()));
+        if (t.judged(r.name()) > 0) {
+          points.add(point(b, (double) t.matches(r.name()) / t.judged(r.name())));
         }
       });
       return new SignalHistory.Series("rate", r.name(), "share", null, points);
@@ -300,8 +305,12 @@ public final class QualityWatch {
     return Tally.counts(minutes.tailMap(now.minus(HOUR), true).values());
   }
 
-  /** One signal's judgement from the round's minutes and the stored hours. */
-  Judgement judge(Signal s, TreeMap<Instant, Tally> minutes, Instant now) {
+  /**
+   * One signal's judgement from the round's minutes and the stored hours.
+   *
+   * @param open the pipeline's rules with an open alert
+   */
+  Judgement judge(Signal s, TreeMap<Instant, Tally> minutes, Instant now, Set<Rule> open) {
     if (s instanceof Signal.Rate r) {
       return new RateRule(r).judge(window(minutes, now, r.window()), sameHour(now), recent(now));
     }
@@ -313,7 +322,10 @@ public final class QualityWatch {
       for (Tally t : minutes.subMap(now.minus(RequestRule.LOOKBACK), true, now, false).values()) {
         recent.addAll(t.top(x.name()));
       }
-      return new RequestRule(x).judge(recent, store.namedSessions(pipeline, x.name()), now);
+      Rule rule = rule(s);
+      Set<String> sessions = new LinkedHashSet<>();
+      open.forEach(o -> rule.sessionOf(o).ifPresent(sessions::add));
+      return new RequestRule(x).judge(recent, store.namedSessions(pipeline, x.name()), sessions, now);
     }
     Signal.DailySpend d = (Signal.DailySpend) s;
     Map<Instant, Double> hourly = new HashMap<>();
@@ -324,9 +336,10 @@ public final class QualityWatch {
         hourly.put(h, t.measure(d.field().path()).sum());
       }
     }
-    hourly.put(hour, window(minutes, now, Duration.between(hour, now)).measure(d.field().path()).sum());
+    Tally.Measure thisHour = window(minutes, now, Duration.between(hour, now)).measure(d.field().path());
+    hourly.put(hour, thisHour.sum());
     Instant openedAt = alerts == null ? null : alerts.openAlert(pipeline, rule(s)).map(a -> a.openedAt()).orElse(null);
-    return new SpendRule(d).judge(hourly, now, openedAt);
+    return new SpendRule(d).judge(hourly, now, openedAt, thisHour.highest());
   }
 
   /** The round's windows, merged once per length: signals of the same window share it (rules only read a tally). */
