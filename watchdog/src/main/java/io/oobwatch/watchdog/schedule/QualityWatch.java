@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * Driven from one thread; {@link #snapshot()} may be read from any.
  *
  * <p>Closed hours are read once and kept (at most 8 days of them); an hour not stored yet is built
- * from its stored minutes once it is {@link #SETTLED} past its end, and stored. Minutes older than
- * that are final and kept for the rounds that still need them.
+ * from its stored minutes once it is {@link #SETTLED} past its end and the tap has read past that
+ * too, and stored. Minutes older than that are final and kept for the rounds that still need them.
+ * While a restarted tap counts history again it has not reached the present: the minutes it has
+ * not read yet are incomplete, and no hour built from them is stored or kept.
  */
 public final class QualityWatch {
   private static final Logger log = LoggerFactory.getLogger(QualityWatch.class);
@@ -235,7 +237,7 @@ public final class QualityWatch {
     Instant open = bucketOf(now);
     Instant from = open.minus(HISTORY_SPAN).plus(HISTORY_BUCKET);
     historyBuckets.headMap(from, false).clear();
-    Instant settled = MinuteTallies.minuteOf(now).minus(SETTLED);
+    Instant settled = settledBefore(now);
     Instant readFrom = historyBuckets.isEmpty() ? from : historyBuckets.lastKey().plus(HISTORY_BUCKET);
     Map<Instant, List<Tally>> read = new TreeMap<>();
     for (QualityStore.Row r : store.minutes(pipeline, readFrom, now.plus(Duration.ofMinutes(1)))) {
@@ -393,7 +395,7 @@ public final class QualityWatch {
       List<Tally> parts = store.minutes(pipeline, start, start.plus(HOUR)).stream()
           .map(r -> Tally.decode(r.tally())).toList();
       t = parts.isEmpty() ? null : Tally.of(parts);
-      boolean settled = !start.plus(HOUR).plus(SETTLED).isAfter(now);
+      boolean settled = !start.plus(HOUR).isAfter(settledBefore(now));
       if (t != null && settled) {
         store.saveHour(pipeline, new QualityStore.Row(start, t.encode()));
       }
@@ -406,10 +408,32 @@ public final class QualityWatch {
     return t;
   }
 
+  /**
+   * The time before which stored minutes are final: {@link #SETTLED} before the current minute, and
+   * no later than what the tap has read (everything, when it had nothing left at its last poll; else
+   * up to {@link #SETTLED} before the newest record it read).
+   */
+  private Instant settledBefore(Instant now) {
+    Instant settled = MinuteTallies.minuteOf(now).minus(SETTLED);
+    if (tap == null) {
+      return settled;
+    }
+    io.oobwatch.watchdog.quality.TapHealth h = tap.get();
+    Instant read;
+    if (h.lag() == 0 && h.polledAt() != null) {
+      read = h.polledAt();
+    } else if (h.newest() != null) {
+      read = MinuteTallies.minuteOf(h.newest()).minus(SETTLED);
+    } else {
+      read = Instant.EPOCH;
+    }
+    return read.isBefore(settled) ? read : settled;
+  }
+
   /** The minutes of the last {@link #lookback}, final ones kept between rounds. */
   private TreeMap<Instant, Tally> minutes(Instant now) {
     Instant from = MinuteTallies.minuteOf(now.minus(lookback));
-    Instant settled = MinuteTallies.minuteOf(now).minus(SETTLED);
+    Instant settled = settledBefore(now);
     finalMinutes.headMap(from, false).clear();
     Instant readFrom = finalMinutes.isEmpty() ? from : finalMinutes.lastKey().plus(Duration.ofMinutes(1));
     TreeMap<Instant, Tally> out = new TreeMap<>(finalMinutes);

@@ -9,6 +9,7 @@ import io.oobwatch.watchdog.config.QualitySpec;
 import io.oobwatch.watchdog.config.Signal;
 import io.oobwatch.watchdog.page.SmsText;
 import io.oobwatch.watchdog.quality.MinuteTallies;
+import io.oobwatch.watchdog.quality.TapHealth;
 import io.oobwatch.watchdog.status.PipelineQuality;
 import io.oobwatch.watchdog.store.Alert;
 import io.oobwatch.watchdog.store.QualityStore;
@@ -44,13 +45,14 @@ class QualityWatchTest {
   final TestClock clock = new TestClock(START);
   final MinuteTallies tallies = new MinuteTallies(SPEC);
   Stores stores;
+  Alerts alerts;
   QualityWatch watch;
   int seq;
 
   @BeforeEach
   void open() {
     stores = Stores.open(dir);
-    Alerts alerts = new Alerts("wd-test", stores.alerts(), null, clock, () -> { });
+    alerts = new Alerts("wd-test", stores.alerts(), null, clock, () -> { });
     watch = new QualityWatch("wd-test", "inference", SPEC, stores.quality(), alerts, clock);
   }
 
@@ -120,6 +122,9 @@ class QualityWatchTest {
   void aSecondSessionOverTheMaxWhileTheFirstIsOpenIsPagedOnceOnItsOwnAndEachResolvesOnItsOwn() {
     minute(with(normal(60), request("req_a1", "sess_a", "stop", 61_000)));
     assertThat(alerts()).extracting(Alert::rule).containsExactly("request-max:request_tokens/sess_a");
+    // at a restart a session's alert is still watched, not resolved as taken out of the config
+    assertThat(alerts.retire(watch.rules().stream().map(r -> new Alerts.Watched("inference", r))
+        .collect(java.util.stream.Collectors.toSet()))).isEmpty();
 
     for (int turn = 0; turn < 4; turn++) {
       minute(with(normal(60), request("req_a" + (turn + 2), "sess_a", "stop", 62_000),
@@ -210,5 +215,30 @@ class QualityWatchTest {
     assertThat(refusals.baseline()).isEqualTo(0.02);
     assertThat(refusals.sigma()).isCloseTo(Math.sqrt(0.02 * 0.98 / 200), org.assertj.core.api.Assertions.within(1e-12));
     assertThat(refusals.status()).isEqualTo("refusal rate 2.0% over 5m (200 requests), baseline 2.0% ± 1.0% (last 3h): 0.0σ above");
+  }
+
+  @Test
+  void anHourIsNotStoredAsCompleteUntilTheTapHasReadPastIt() {
+    // a restarted tap counting history again: it has stored 09:30 and is still reading 09:40
+    Instant nine = START.minus(Duration.ofHours(1));
+    for (String r : normal(100)) {
+      tallies.offer(r.getBytes(StandardCharsets.UTF_8), nine.plus(Duration.ofMinutes(30)));
+    }
+    List<QualityStore.Row> rows = new ArrayList<>();
+    tallies.minutes().forEach((at, t) -> rows.add(new QualityStore.Row(at, t.encode())));
+    stores.quality().saveMinutes("inference", rows);
+    clock.set(START.plus(Duration.ofMinutes(5)));
+    java.util.concurrent.atomic.AtomicReference<TapHealth> health = new java.util.concurrent.atomic.AtomicReference<>(
+        new TapHealth(clock.instant(), 90_000, nine.plus(Duration.ofMinutes(40)), null, null, 5_000, "rebuilt"));
+    QualityWatch rebuilding = new QualityWatch("wd-test", "inference", SPEC, stores.quality(), alerts, clock,
+        "kafka topic logs", health::get);
+
+    rebuilding.tick();
+    assertThat(stores.quality().hours("inference", nine, START)).isEmpty();
+
+    // caught up: nothing left to read at its last poll
+    health.set(new TapHealth(clock.instant(), 0, clock.instant().minusSeconds(3), null, null, 95_000, "rebuilt"));
+    rebuilding.tick();
+    assertThat(stores.quality().hours("inference", nine, START)).hasSize(1);
   }
 }
