@@ -180,6 +180,10 @@ public final class QualityWatch {
           Judgement j = judge(s, minutes, now, open);
           Finding f = j.finding();
           if (s instanceof Signal.RequestMax) {
+            if (open.contains(rule)) {
+              // this signal pages per session (rule.session): an alert of its own rule has nothing to hold it open
+              SignalWatch.apply(alerts, instance, pipeline, rule, s.name(), Finding.ok(f.status()), true);
+            }
             j.sessions().forEach((session, sf) -> {
               Rule part = rule.session(session);
               if (sf.condition() == Finding.Condition.BAD && !open.contains(part)) {

@@ -241,4 +241,15 @@ class QualityWatchTest {
     rebuilding.tick();
     assertThat(stores.quality().hours("inference", nine, START)).hasSize(1);
   }
+
+  @Test
+  void anOpenAlertOfTheRequestSignalsOwnRuleIsResolvedSinceItPagesPerSession() {
+    alerts.raise("inference", QualityWatch.rule(TOKENS), "request_tokens", "request r1 used 61,000 tokens (max 50,000)",
+        a -> "ALERT " + a.id());
+
+    minute(normal(60));
+
+    assertThat(alerts()).extracting(Alert::rule).containsExactly("request-max:request_tokens");
+    assertThat(alerts()).filteredOn(Alert::open).isEmpty();
+  }
 }
