@@ -241,10 +241,13 @@ public final class Alerts {
     return a;
   }
 
-  /** A rule on a subject that some watch judges, by the config: an alert of it can still resolve. */
+  /**
+   * A rule on a subject that some watch judges, by the config: an alert of it (or of one of its
+   * sessions, see {@link Rule#session}) can still resolve.
+   */
   public record Watched(String subject, Rule rule) {
     boolean covers(Alert a) {
-      return subject.equals(a.subject()) && rule.id().equals(a.rule());
+      return subject.equals(a.subject()) && rule.covers(a.rule());
     }
   }
 

@@ -59,6 +59,11 @@ final class ValidateCommand implements Callable<Integer> {
           spec.commandLine().getOut().printf("%s: tap on %s (group oobwatch-%s, never commits); pages on%n", p.name(),
               p.quality().tap().source().where(p.name()), c.instance());
           p.quality().spec().signals().forEach(s -> spec.commandLine().getOut().printf("  %s%n", s.describe()));
+          for (io.oobwatch.watchdog.config.Signal s : p.quality().spec().signals()) {
+            if (s instanceof io.oobwatch.watchdog.config.Signal.Rate r) {
+              r.warning().ifPresent(w -> spec.commandLine().getOut().printf("  warning: %s%n", w));
+            }
+          }
         }
       }
       spec.commandLine().getOut().flush();

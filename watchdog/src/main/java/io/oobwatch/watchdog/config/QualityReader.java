@@ -173,7 +173,7 @@ final class QualityReader {
           values.add(v);
         }
       }
-      double sigma = o.has("sigma") ? positive(r, o, "sigma") : 5;
+      double sigma = o.has("sigma") ? positive(r, o, "sigma") : Signal.Rate.DEFAULT_SIGMA;
       int minSamples = o.integer("min_samples", 200, 1);
       Duration window = o.duration("window", Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofHours(1));
       return field == null ? null : new Signal.Rate(name, field, values, kind.equals("not_in"), sigma, minSamples, window);

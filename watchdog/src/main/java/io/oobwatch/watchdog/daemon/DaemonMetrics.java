@@ -182,7 +182,8 @@ final class DaemonMetrics {
     firing.put(Rule.HEARTBEAT.id(), 0L);
     for (Alert a : alertStore.alerts(now)) {
       if (a.state() == Alert.State.FIRING) {
-        firing.merge(a.rule(), 1L, Long::sum);
+        // one series per signal: a request-max alert per session would make the label unbounded
+        firing.merge(Rule.parse(a.rule()).map(r -> r.withoutSession().id()).orElse(a.rule()), 1L, Long::sum);
       }
     }
     e.family("oobwatch_alerts_firing", Type.GAUGE, "Alerts firing now, by rule.");

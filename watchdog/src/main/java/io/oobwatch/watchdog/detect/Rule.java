@@ -69,6 +69,35 @@ public record Rule(Kind kind, String check) {
     return new Rule(kind, Objects.requireNonNull(check, "check"));
   }
 
+  /**
+   * The rule of one session's alert under a request-max rule: that rule judges each session on its
+   * own ("request-max:request_tokens/sess_9"). Signal names hold no '/', so the session is what
+   * follows the first one.
+   */
+  public Rule session(String session) {
+    if (kind != Kind.REQUEST_MAX) {
+      throw new IllegalArgumentException(kind.label + " has one alert per check, not per session");
+    }
+    return of(kind, check + "/" + session);
+  }
+
+  /** The session of a {@link #session} rule under this one; empty for any other rule. */
+  public Optional<String> sessionOf(Rule other) {
+    return kind == Kind.REQUEST_MAX && other.kind == kind && other.check.startsWith(check + "/")
+        ? Optional.of(other.check.substring(check.length() + 1)) : Optional.empty();
+  }
+
+  /** The rule a {@link #session} rule is part of; this rule itself for any other. */
+  public Rule withoutSession() {
+    int slash = check == null ? -1 : check.indexOf('/');
+    return kind == Kind.REQUEST_MAX && slash > 0 ? of(kind, check.substring(0, slash)) : this;
+  }
+
+  /** Whether an alert's stored rule name is this rule's, or one of its {@link #session} rules'. */
+  public boolean covers(String id) {
+    return id().equals(id) || kind == Kind.REQUEST_MAX && id.startsWith(id() + "/");
+  }
+
   /** The stored name: the kind's label, then ":" and the check for a per-check kind. */
   public String id() {
     return check == null ? kind.label : kind.label + ":" + check;

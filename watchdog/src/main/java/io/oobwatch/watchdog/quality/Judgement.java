@@ -1,23 +1,29 @@
 package io.oobwatch.watchdog.quality;
 
 import io.oobwatch.watchdog.detect.Finding;
-import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * What a quality or cost rule concluded at one evaluation: the {@link Finding} (whose {@code
  * decide} gives the one {@code Decision}), the figures behind it for {@code /status}, {@code
- * /metrics} and {@code check}, and the sessions a page names (so each session pages once).
+ * /metrics} and {@code check}, and, for a rule that pages per session, each session's own finding.
+ *
+ * @param finding the signal's finding: its status line; the alert it decides for a rule without parts
+ * @param sessions for a rule with one alert per session (request-max): the finding of each session's
+ *     alert, by session id; an open session alert absent here is left as it is
  */
-public record Judgement(Finding finding, Figure figure, List<String> sessions) {
+public record Judgement(Finding finding, Figure figure, Map<String, Finding> sessions) {
   public Judgement {
     Objects.requireNonNull(finding, "finding");
     Objects.requireNonNull(figure, "figure");
-    sessions = List.copyOf(sessions);
+    sessions = Collections.unmodifiableMap(new LinkedHashMap<>(sessions));
   }
 
   Judgement(Finding finding, Figure figure) {
-    this(finding, figure, List.of());
+    this(finding, figure, Map.of());
   }
 
   /**

@@ -60,8 +60,11 @@ public final class MeanRule {
     String usual = baseline == null ? "" : "; same hour, last " + days.size() + " days: " + format(baseline);
     boolean bad = below ? value < signal.threshold() : value > signal.threshold();
     if (bad) {
+      // the requests furthest on the paging side: the lowest values for a lower bound, the highest for an upper one
+      List<Tally.Example> worst = below ? m.lowest() : m.highest();
+      String ex = Words.examples(worst.stream().map(Tally.Example::id).toList());
       return new Judgement(Finding.bad(current + ", " + limit, RateRule.capitalised(usual.isEmpty() ? "no baseline yet"
-          : usual.substring(2)) + "."), figure);
+          : usual.substring(2)) + "." + (ex.isEmpty() ? "" : (below ? " Lowest: " : " Highest: ") + ex)), figure);
     }
     double margin = Math.abs(signal.threshold()) * RESOLVE_MARGIN;
     boolean back = below ? value >= signal.threshold() + margin : value <= signal.threshold() - margin;

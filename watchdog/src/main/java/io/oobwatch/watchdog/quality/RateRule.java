@@ -9,8 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A rate (refusals, safety-filter hits) is a proportion: matching requests over requests in the
- * window. Pure.
+ * A rate (refusals, safety-filter hits) is a proportion: matching requests over the requests in
+ * the window that had the rate's field (one without it is a problem of the tap, not a request that
+ * was not refused). Pure.
  *
  * <p>Baseline: the proportion in the same clock hour on each of the last 7 days that had at least
  * {@code min_samples} requests in it; with at least {@value #MIN_DAYS} such days, their median (a
@@ -42,15 +43,15 @@ public final class RateRule {
    * @param recent the {@value #RECENT_HOURS} hours before now, the baseline while there are too few days
    */
   public Judgement judge(Tally window, List<Tally> sameHour, Tally recent) {
-    long n = window.records();
+    long n = window.judged(signal.name());
     long k = window.matches(signal.name());
     double p = n == 0 ? 0 : (double) k / n;
     String current = signal.words() + " " + Words.percent(p) + " over " + Numbers.span(signal.window()) + " ("
         + Words.count(n) + " requests)";
     List<Double> days = new ArrayList<>();
     for (Tally t : sameHour) {
-      if (t.records() >= signal.minSamples()) {
-        days.add((double) t.matches(signal.name()) / t.records());
+      if (t.judged(signal.name()) >= signal.minSamples()) {
+        days.add((double) t.matches(signal.name()) / t.judged(signal.name()));
       }
     }
     double p0;
@@ -61,8 +62,8 @@ public final class RateRule {
       List<Double> deviations = days.stream().map(d -> Math.abs(d - p0)).toList();
       spread = MAD_TO_SD * median(deviations);
       source = "same hour, last " + days.size() + " days";
-    } else if (recent.records() >= signal.minSamples()) {
-      p0 = (double) recent.matches(signal.name()) / recent.records();
+    } else if (recent.judged(signal.name()) >= signal.minSamples()) {
+      p0 = (double) recent.matches(signal.name()) / recent.judged(signal.name());
       spread = 0;
       source = "last " + RECENT_HOURS + "h";
     } else {
@@ -79,8 +80,8 @@ public final class RateRule {
     String baseline = "baseline " + Words.percent(p0) + " ± " + Words.percent(sigma) + " (" + source + "): "
         + Words.sigmas(Math.abs(z)) + (z >= 0 ? " above" : " below");
     if (z >= signal.sigma() && p - p0 > signal.sigma() * spread) {
-      List<String> ex = window.examples(signal.name()).stream().map(Words::shortId).toList();
-      String evidence = capitalised(baseline) + "." + (ex.isEmpty() ? "" : " Examples: " + String.join(", ", ex));
+      String ex = Words.examples(window.examples(signal.name()));
+      String evidence = capitalised(baseline) + "." + (ex.isEmpty() ? "" : " Examples: " + ex);
       return new Judgement(Finding.bad(current, evidence), figure);
     }
     if (z >= signal.sigma() / 2) {

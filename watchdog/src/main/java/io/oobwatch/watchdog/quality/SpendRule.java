@@ -43,8 +43,9 @@ public final class SpendRule {
   /**
    * @param hourly spend per hour by the hour's start, the current hour so far included
    * @param openedAt when this rule's open alert was raised; null when none is open
+   * @param largest this hour's most expensive requests, most expensive first: the page names them
    */
-  public Judgement judge(Map<Instant, Double> hourly, Instant now, Instant openedAt) {
+  public Judgement judge(Map<Instant, Double> hourly, Instant now, Instant openedAt, List<Tally.Example> largest) {
     Instant day = now.truncatedTo(ChronoUnit.DAYS);
     Instant hour = now.truncatedTo(ChronoUnit.HOURS);
     Instant midnight = day.plus(Duration.ofDays(1));
@@ -103,7 +104,9 @@ public final class SpendRule {
     String current = signal.words() + " forecast " + Words.money(forecast) + " today, cap " + Words.money(signal.cap());
     String basis = "Spent " + Words.money(spent) + " by " + CLOCK.format(now) + ", then " + how;
     if (forecast > signal.cap()) {
-      return new Judgement(Finding.bad(current, basis + "; crosses the cap " + crossing(spent, rest, now, hour) + "."), figure);
+      String ex = Words.examples(largest.stream().map(Tally.Example::id).toList());
+      return new Judgement(Finding.bad(current, basis + "; crosses the cap " + crossing(spent, rest, now, hour) + "."
+          + (ex.isEmpty() ? "" : " Costliest this hour: " + ex)), figure);
     }
     boolean later = openedAt == null || openedAt.isBefore(day);
     if (forecast >= signal.cap() * RESOLVE_BELOW || !later) {

@@ -26,18 +26,27 @@ import java.util.TreeMap;
 
 /**
  * What the tap keeps of a span of records (a minute, a window, an hour), never the records: how
- * many, how many match each rate's selector (with a few example request ids), per numeric field a
- * count, sum, sum of squares and a {@link Sketch}, per request signal the largest requests with
+ * many, per rate how many had its field and how many of those match its selector (with a few
+ * example request ids), per numeric field a count, sum, sum of squares, a {@link Sketch} and the
+ * request ids of its lowest and highest values, per request signal the largest requests with
  * their request and session ids, and the records it could not use, by problem. Tallies of
  * adjacent spans {@link #merge}; {@link #encode} is the compact stored form. Not thread-safe.
+ *
+ * <p>A record without a rate's field (or with an object there) is left out of that rate: it is
+ * counted as a problem, and neither raises nor dilutes the rate.
  */
 public final class Tally {
-  private static final int VERSION = 1;
+  /** 2 added each rate's judged records and each field's extreme requests; 1 is still read. */
+  private static final int VERSION = 2;
 
   private long records;
   private long synthetic;
   private final Map<Problem, Long> problems = new TreeMap<>();
   private final Map<String, Long> matches = new TreeMap<>();
+  /** Per rate, the records that had its field. */
+  private final Map<String, Long> judged = new TreeMap<>();
+  /** Records from version-1 tallies, which did not keep {@link #judged}: judged by every rate, as then. */
+  private long unsplit;
   private final Map<String, Deque<String>> examples = new TreeMap<>();
   private final Map<String, Measure> measures = new TreeMap<>();
   private final Map<String, List<Request>> top = new TreeMap<>();
@@ -73,12 +82,21 @@ public final class Tally {
   /** One request: its ids, its tokens, and when it was logged (epoch second). */
   public record Request(String id, String session, double tokens, long at) {}
 
+  /** A request and its value of a numeric field. */
+  public record Example(String id, double value) {}
+
+  private static final Comparator<Example> BY_VALUE = Comparator.comparingDouble(Example::value);
+  private static final Comparator<Example> BY_VALUE_DOWN = BY_VALUE.reversed();
+
   /** A numeric field's count, sum, sum of squares and sketch. */
   public static final class Measure {
     long count;
     double sum;
     double sumSquares;
     final Sketch sketch;
+    /** The requests of the lowest values, lowest first, and of the highest, highest first. */
+    final List<Example> lowest = new ArrayList<>(QualitySpec.EXAMPLES + 1);
+    final List<Example> highest = new ArrayList<>(QualitySpec.EXAMPLES + 1);
 
     Measure() {
       this(new Sketch());
@@ -88,11 +106,15 @@ public final class Tally {
       this.sketch = sketch;
     }
 
-    void add(double v) {
+    void add(double v, String requestId) {
       count++;
       sum += v;
       sumSquares += v * v;
       sketch.add(v);
+      if (requestId != null) {
+        offer(lowest, requestId, v, BY_VALUE);
+        offer(highest, requestId, v, BY_VALUE_DOWN);
+      }
     }
 
     void merge(Measure o) {
@@ -100,6 +122,33 @@ public final class Tally {
       sum += o.sum;
       sumSquares += o.sumSquares;
       sketch.merge(o.sketch);
+      o.lowest.forEach(e -> offer(lowest, e.id(), e.value(), BY_VALUE));
+      o.highest.forEach(e -> offer(highest, e.id(), e.value(), BY_VALUE_DOWN));
+    }
+
+    // keeps the first EXAMPLES in order, the new one among them if it belongs there
+    private static void offer(List<Example> list, String id, double value, Comparator<Example> order) {
+      if (list.size() >= QualitySpec.EXAMPLES) {
+        double last = list.get(list.size() - 1).value();
+        if (order == BY_VALUE ? value >= last : value <= last) {
+          return;
+        }
+      }
+      list.add(new Example(id, value));
+      list.sort(order);
+      if (list.size() > QualitySpec.EXAMPLES) {
+        list.remove(list.size() - 1);
+      }
+    }
+
+    /** The requests of the lowest values seen, lowest first (at most {@value QualitySpec#EXAMPLES}). */
+    public List<Example> lowest() {
+      return List.copyOf(lowest);
+    }
+
+    /** The requests of the highest values seen, highest first (at most {@value QualitySpec#EXAMPLES}). */
+    public List<Example> highest() {
+      return List.copyOf(highest);
     }
 
     public long count() {
@@ -137,6 +186,11 @@ public final class Tally {
   /** Canaries and other records marked {@code synthetic: true}, left out of everything else. */
   public long synthetic() {
     return synthetic;
+  }
+
+  /** The records that had a rate's field: its denominator. */
+  public long judged(String rate) {
+    return judged.getOrDefault(rate, 0L) + unsplit;
   }
 
   /** The records matching a rate's selector. */
@@ -181,9 +235,9 @@ public final class Tally {
       if (s instanceof Signal.Rate r) {
         rate(r, record, requestId);
       } else if (s instanceof Signal.Mean m) {
-        numeric(m.field(), record, spec.pricing(), measured);
+        numeric(m.field(), record, spec.pricing(), measured, requestId);
       } else if (s instanceof Signal.DailySpend d) {
-        numeric(d.field(), record, spec.pricing(), measured);
+        numeric(d.field(), record, spec.pricing(), measured, requestId);
       } else if (s instanceof Signal.RequestMax x) {
         request(x, record, spec, requestId, epochSecond, measured);
       }
@@ -200,6 +254,7 @@ public final class Tally {
       problem(Problem.Kind.WRONG_TYPE, r.field().path());
       return;
     }
+    judged.merge(r.name(), 1L, Long::sum);
     if (r.values().contains(v.asText()) != r.notIn()) {
       matches.merge(r.name(), 1L, Long::sum);
       if (requestId != null) {
@@ -213,10 +268,11 @@ public final class Tally {
   }
 
   /** @param measured the fields already measured in this record: several signals may read one field */
-  private Double numeric(FieldPath field, JsonNode record, Pricing pricing, java.util.Set<String> measured) {
+  private Double numeric(FieldPath field, JsonNode record, Pricing pricing, java.util.Set<String> measured,
+      String requestId) {
     Double v = number(field, record, pricing);
     if (v != null && measured.add(field.path())) {
-      measures.computeIfAbsent(field.path(), k -> new Measure()).add(v);
+      measures.computeIfAbsent(field.path(), k -> new Measure()).add(v, requestId);
     }
     return v;
   }
@@ -254,7 +310,7 @@ public final class Tally {
       java.util.Set<String> measured) {
     double tokens = 0;
     for (FieldPath f : x.fields()) {
-      Double v = numeric(f, record, null, measured);
+      Double v = numeric(f, record, null, measured, requestId);
       if (v == null) {
         return;
       }
@@ -285,6 +341,8 @@ public final class Tally {
     synthetic += o.synthetic;
     o.problems.forEach((k, v) -> problems.merge(k, v, Long::sum));
     o.matches.forEach((k, v) -> matches.merge(k, v, Long::sum));
+    o.judged.forEach((k, v) -> judged.merge(k, v, Long::sum));
+    unsplit += o.unsplit;
     o.examples.forEach((k, v) -> {
       Deque<String> ex = examples.computeIfAbsent(k, x -> new ArrayDeque<>());
       ex.addAll(v);
@@ -367,6 +425,16 @@ public final class Tally {
           Codec.writeLong(out, r.at());
         }
       }
+      Codec.writeLong(out, unsplit);
+      Codec.writeLong(out, judged.size());
+      for (Map.Entry<String, Long> e : judged.entrySet()) {
+        out.writeUTF(e.getKey());
+        Codec.writeLong(out, e.getValue());
+      }
+      for (Measure m : measures.values()) { // in the order written above
+        writeExamples(out, m.lowest);
+        writeExamples(out, m.highest);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
     }
@@ -382,7 +450,7 @@ public final class Tally {
     Tally t = new Tally();
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       long version = Codec.readLong(in);
-      if (version != VERSION) {
+      if (version != VERSION && version != 1) {
         throw new IllegalArgumentException("stored tally of version " + version + ", this oobwatch reads " + VERSION);
       }
       t.records = Codec.readLong(in);
@@ -419,10 +487,36 @@ public final class Tally {
         }
         t.top.put(name, list);
       }
+      if (version == 1) {
+        t.unsplit = t.records;
+      } else {
+        t.unsplit = Codec.readLong(in);
+        for (long i = Codec.readLong(in); i > 0; i--) {
+          t.judged.put(in.readUTF(), Codec.readLong(in));
+        }
+        for (Measure m : t.measures.values()) {
+          readExamples(in, m.lowest);
+          readExamples(in, m.highest);
+        }
+      }
     } catch (IOException | ArrayIndexOutOfBoundsException e) {
       throw new IllegalArgumentException("stored tally is damaged: " + e, e);
     }
     return t;
+  }
+
+  private static void writeExamples(DataOutputStream out, List<Example> examples) throws IOException {
+    Codec.writeLong(out, examples.size());
+    for (Example e : examples) {
+      out.writeUTF(e.id());
+      out.writeDouble(e.value());
+    }
+  }
+
+  private static void readExamples(DataInputStream in, List<Example> into) throws IOException {
+    for (long i = Codec.readLong(in); i > 0; i--) {
+      into.add(new Example(in.readUTF(), in.readDouble()));
+    }
   }
 
   /** The problems in words, most frequent first: "12 not JSON, 3 missing confidence". */

@@ -1,5 +1,10 @@
 package io.oobwatch.watchdog.quality;
 
+import io.oobwatch.watchdog.page.SmsText;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 
 /** How quality and cost figures read in pages and in the status. */
@@ -44,8 +49,47 @@ final class Words {
     return (Math.abs(z) >= 10 ? String.valueOf(Math.round(z)) : String.format(Locale.ROOT, "%.1f", z)) + "σ";
   }
 
-  /** A request id as a page shows it: at most 8 characters, then "…". */
-  static String shortId(String id) {
-    return id.length() <= 9 ? id : id.substring(0, 8) + "…";
+  /** Septets a page gives its example request ids: two segments' worth of page keep room for them. */
+  static final int EXAMPLE_SEPTETS = 60;
+
+  /**
+   * Example request ids as a page lists them ("req_8f3a00b1, req_8f3a00c7"), within {@link
+   * #EXAMPLE_SEPTETS}: whole where they fit, else each cut to the same length, the longest that
+   * fits and keeps them distinct ("req_8f3a00b…, req_8f3a00c…"), so each can still be looked up by
+   * prefix. Taken in the order given, the first always: an id that cannot be told apart from those
+   * before it within the budget is left out. Empty for no ids.
+   */
+  static String examples(List<String> ids) {
+    List<String> kept = new ArrayList<>();
+    String shown = "";
+    for (String id : new LinkedHashSet<>(ids)) {
+      kept.add(id);
+      String fits = fit(kept);
+      if (fits == null) {
+        kept.remove(kept.size() - 1);
+      } else {
+        shown = fits;
+      }
+    }
+    return shown;
   }
+
+  // the ids whole, or cut to the longest common length that fits and keeps them apart; null if none does
+  private static String fit(List<String> ids) {
+    int longest = ids.stream().mapToInt(String::length).max().orElse(0);
+    for (int len = longest; len >= Math.min(MIN_PREFIX, longest); len--) {
+      List<String> shown = new ArrayList<>();
+      for (String id : ids) {
+        shown.add(id.length() <= len ? id : id.substring(0, len) + "…");
+      }
+      String joined = String.join(", ", shown);
+      if (new HashSet<>(shown).size() == ids.size() && SmsText.septets(SmsText.toGsm7(joined)) <= EXAMPLE_SEPTETS) {
+        return joined;
+      }
+    }
+    return null;
+  }
+
+  /** Shorter prefixes than this are too ambiguous to look up. */
+  private static final int MIN_PREFIX = 6;
 }

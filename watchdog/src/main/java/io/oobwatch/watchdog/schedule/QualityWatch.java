@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * Driven from one thread; {@link #snapshot()} may be read from any.
  *
  * <p>Closed hours are read once and kept (at most 8 days of them); an hour not stored yet is built
- * from its stored minutes once it is {@link #SETTLED} past its end, and stored. Minutes older than
- * that are final and kept for the rounds that still need them.
+ * from its stored minutes once it is {@link #SETTLED} past its end and the tap has read past that
+ * too, and stored. Minutes older than that are final and kept for the rounds that still need them.
+ * While a restarted tap counts history again it has not reached the present: the minutes it has
+ * not read yet are incomplete, and no hour built from them is stored or kept.
  */
 public final class QualityWatch {
   private static final Logger log = LoggerFactory.getLogger(QualityWatch.class);
@@ -174,15 +176,24 @@ public final class QualityWatch {
           statuses.put("tap", new SignalStatus("tap", TAP, j.figure(), line(j.finding())));
         }
         for (Signal s : spec.signals()) {
-          Judgement j = judge(s, minutes, now);
           Rule rule = rule(s);
+          Judgement j = judge(s, minutes, now, open);
           Finding f = j.finding();
-          if (f.condition() == Finding.Condition.BAD && !open.contains(rule)) {
-            for (String session : j.sessions()) {
-              store.nameSession(pipeline, s.name(), session, now);
+          if (s instanceof Signal.RequestMax) {
+            if (open.contains(rule)) {
+              // this signal pages per session (rule.session): an alert of its own rule has nothing to hold it open
+              SignalWatch.apply(alerts, instance, pipeline, rule, s.name(), Finding.ok(f.status()), true);
             }
+            j.sessions().forEach((session, sf) -> {
+              Rule part = rule.session(session);
+              if (sf.condition() == Finding.Condition.BAD && !open.contains(part)) {
+                store.nameSession(pipeline, s.name(), session, now);
+              }
+              SignalWatch.apply(alerts, instance, pipeline, part, s.name(), sf, open.contains(part));
+            });
+          } else {
+            SignalWatch.apply(alerts, instance, pipeline, rule, s.name(), f, open.contains(rule));
           }
-          SignalWatch.apply(alerts, instance, pipeline, rule, s.name(), f, open.contains(rule));
           statuses.put(s.name(), new SignalStatus(s.name(), rule, j.figure(), line(f)));
         }
       });
@@ -210,7 +221,7 @@ public final class QualityWatch {
     TreeMap<Instant, Tally> minutes = minutes(now);
     Map<String, SignalStatus> out = new LinkedHashMap<>();
     for (Signal s : spec.signals()) {
-      Judgement j = judge(s, minutes, now);
+      Judgement j = judge(s, minutes, now, Set.of());
       out.put(s.name(), new SignalStatus(s.name(), rule(s), j.figure(), line(j.finding())));
     }
     Tally lastHour = lastHour(minutes, now);
@@ -230,7 +241,7 @@ public final class QualityWatch {
     Instant open = bucketOf(now);
     Instant from = open.minus(HISTORY_SPAN).plus(HISTORY_BUCKET);
     historyBuckets.headMap(from, false).clear();
-    Instant settled = MinuteTallies.minuteOf(now).minus(SETTLED);
+    Instant settled = settledBefore(now);
     Instant readFrom = historyBuckets.isEmpty() ? from : historyBuckets.lastKey().plus(HISTORY_BUCKET);
     Map<Instant, List<Tally>> read = new TreeMap<>();
     for (QualityStore.Row r : store.minutes(pipeline, readFrom, now.plus(Duration.ofMinutes(1)))) {
@@ -255,8 +266,8 @@ public final class QualityWatch {
     List<SignalHistory.Point> points = new ArrayList<>();
     if (s instanceof Signal.Rate r) {
       buckets.forEach((b, t) -> {
-        if (t.records() > 0) {
-          points.add(point(b, (double) t.matches(r.name()) / t.records()));
+        if (t.judged(r.name()) > 0) {
+          points.add(point(b, (double) t.matches(r.name()) / t.judged(r.name())));
         }
       });
       return new SignalHistory.Series("rate", r.name(), "share", null, points);
@@ -300,8 +311,12 @@ public final class QualityWatch {
     return Tally.counts(minutes.tailMap(now.minus(HOUR), true).values());
   }
 
-  /** One signal's judgement from the round's minutes and the stored hours. */
-  Judgement judge(Signal s, TreeMap<Instant, Tally> minutes, Instant now) {
+  /**
+   * One signal's judgement from the round's minutes and the stored hours.
+   *
+   * @param open the pipeline's rules with an open alert
+   */
+  Judgement judge(Signal s, TreeMap<Instant, Tally> minutes, Instant now, Set<Rule> open) {
     if (s instanceof Signal.Rate r) {
       return new RateRule(r).judge(window(minutes, now, r.window()), sameHour(now), recent(now));
     }
@@ -313,7 +328,10 @@ public final class QualityWatch {
       for (Tally t : minutes.subMap(now.minus(RequestRule.LOOKBACK), true, now, false).values()) {
         recent.addAll(t.top(x.name()));
       }
-      return new RequestRule(x).judge(recent, store.namedSessions(pipeline, x.name()), now);
+      Rule rule = rule(s);
+      Set<String> sessions = new LinkedHashSet<>();
+      open.forEach(o -> rule.sessionOf(o).ifPresent(sessions::add));
+      return new RequestRule(x).judge(recent, store.namedSessions(pipeline, x.name()), sessions, now);
     }
     Signal.DailySpend d = (Signal.DailySpend) s;
     Map<Instant, Double> hourly = new HashMap<>();
@@ -324,9 +342,10 @@ public final class QualityWatch {
         hourly.put(h, t.measure(d.field().path()).sum());
       }
     }
-    hourly.put(hour, window(minutes, now, Duration.between(hour, now)).measure(d.field().path()).sum());
+    Tally.Measure thisHour = window(minutes, now, Duration.between(hour, now)).measure(d.field().path());
+    hourly.put(hour, thisHour.sum());
     Instant openedAt = alerts == null ? null : alerts.openAlert(pipeline, rule(s)).map(a -> a.openedAt()).orElse(null);
-    return new SpendRule(d).judge(hourly, now, openedAt);
+    return new SpendRule(d).judge(hourly, now, openedAt, thisHour.highest());
   }
 
   /** The round's windows, merged once per length: signals of the same window share it (rules only read a tally). */
@@ -380,7 +399,7 @@ public final class QualityWatch {
       List<Tally> parts = store.minutes(pipeline, start, start.plus(HOUR)).stream()
           .map(r -> Tally.decode(r.tally())).toList();
       t = parts.isEmpty() ? null : Tally.of(parts);
-      boolean settled = !start.plus(HOUR).plus(SETTLED).isAfter(now);
+      boolean settled = !start.plus(HOUR).isAfter(settledBefore(now));
       if (t != null && settled) {
         store.saveHour(pipeline, new QualityStore.Row(start, t.encode()));
       }
@@ -393,10 +412,32 @@ public final class QualityWatch {
     return t;
   }
 
+  /**
+   * The time before which stored minutes are final: {@link #SETTLED} before the current minute, and
+   * no later than what the tap has read (everything, when it had nothing left at its last poll; else
+   * up to {@link #SETTLED} before the newest record it read).
+   */
+  private Instant settledBefore(Instant now) {
+    Instant settled = MinuteTallies.minuteOf(now).minus(SETTLED);
+    if (tap == null) {
+      return settled;
+    }
+    io.oobwatch.watchdog.quality.TapHealth h = tap.get();
+    Instant read;
+    if (h.lag() == 0 && h.polledAt() != null) {
+      read = h.polledAt();
+    } else if (h.newest() != null) {
+      read = MinuteTallies.minuteOf(h.newest()).minus(SETTLED);
+    } else {
+      read = Instant.EPOCH;
+    }
+    return read.isBefore(settled) ? read : settled;
+  }
+
   /** The minutes of the last {@link #lookback}, final ones kept between rounds. */
   private TreeMap<Instant, Tally> minutes(Instant now) {
     Instant from = MinuteTallies.minuteOf(now.minus(lookback));
-    Instant settled = MinuteTallies.minuteOf(now).minus(SETTLED);
+    Instant settled = settledBefore(now);
     finalMinutes.headMap(from, false).clear();
     Instant readFrom = finalMinutes.isEmpty() ? from : finalMinutes.lastKey().plus(Duration.ofMinutes(1));
     TreeMap<Instant, Tally> out = new TreeMap<>(finalMinutes);

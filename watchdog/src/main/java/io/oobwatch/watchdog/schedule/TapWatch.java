@@ -19,14 +19,18 @@ import org.slf4j.LoggerFactory;
 /**
  * A pipeline's tap: reads the log stream on its own thread, counts each record into its minute's
  * {@link Tally} and stores the minutes it has counted about once a second (each replacing what was
- * stored for it), never a raw record. At start it rebuilds the last {@link #REBUILD} from the
- * stream's retained history (offsets for times), so a restarted oobwatch judges at once. A stream
+ * stored for it), never a raw record. At start it counts again, from the stream's retained history
+ * (offsets for times), everything since the last minute it stored (at most {@link #MAX_REBUILD}),
+ * so a restarted oobwatch judges at once and its baselines have no hole. A stream
  * it cannot read, and records it cannot use, are shown in its {@link #health()}, never fatal.
  */
 public final class TapWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TapWatch.class);
-  /** How much history is counted again at start: the longest span a round of rules reads minutes from. */
-  public static final Duration REBUILD = Duration.ofHours(1);
+  /**
+   * The most history counted again at start (with an empty state_dir, or after a long stop): a
+   * day, what the spend forecast reads of today; older hours come from the store or are missed.
+   */
+  public static final Duration MAX_REBUILD = Duration.ofHours(24);
   static final long POLL_MILLIS = 500;
   private static final Duration FLUSH_EVERY = Duration.ofSeconds(1);
 
@@ -61,9 +65,20 @@ public final class TapWatch implements AutoCloseable {
     return health;
   }
 
-  /** Positions the tap at the start of the minute {@link #REBUILD} ago. */
+  /**
+   * Positions the tap where counting must start again: {@link QualityWatch#SETTLED} before the last
+   * stored minute (the minutes stored last may lack records still on their way; each is counted
+   * again whole and replaces what was stored), at most {@link #MAX_REBUILD} ago.
+   */
   public void rebuild() {
-    Instant from = MinuteTallies.minuteOf(clock.instant().minus(REBUILD));
+    Instant bound = MinuteTallies.minuteOf(clock.instant().minus(MAX_REBUILD));
+    Instant from = bound;
+    try {
+      Instant resume = store.lastMinute(pipeline).map(m -> m.minus(QualityWatch.SETTLED)).orElse(bound);
+      from = resume.isAfter(bound) ? resume : bound;
+    } catch (StateStoreException e) {
+      // the state alarm reports the disk; counting the whole day again is the safe side
+    }
     String problem = tap.seek(from);
     TapHealth h = health;
     health = new TapHealth(h.polledAt(), h.lag(), h.newest(), problem, problem == null ? null : clock.instant(), h.records(),

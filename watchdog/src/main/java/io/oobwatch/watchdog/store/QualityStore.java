@@ -17,6 +17,9 @@ public interface QualityStore {
   /** The stored minutes beginning in {@code [from, to)}, oldest first. */
   List<Row> minutes(String pipeline, Instant from, Instant to);
 
+  /** The start of the newest stored minute; empty when none is stored. */
+  java.util.Optional<Instant> lastMinute(String pipeline);
+
   /** Saves an hour's tally (the merge of its minutes), replacing what was stored for it. */
   void saveHour(String pipeline, Row hour);
 

@@ -40,6 +40,14 @@ final class SqliteQualityStore implements QualityStore {
   }
 
   @Override
+  public java.util.Optional<Instant> lastMinute(String pipeline) {
+    List<Long> last = db.query("SELECT MAX(minute) FROM quality_minutes WHERE pipeline = ?", ps -> ps.setString(1, pipeline),
+        rs -> rs.getObject(1) == null ? null : rs.getLong(1));
+    return last.isEmpty() || last.get(0) == null ? java.util.Optional.empty()
+        : java.util.Optional.of(Instant.ofEpochSecond(last.get(0)));
+  }
+
+  @Override
   public void saveHour(String pipeline, Row hour) {
     db.update("INSERT OR REPLACE INTO quality_hours (pipeline, hour, tally) VALUES (?,?,?)", ps -> {
       ps.setString(1, pipeline);

@@ -113,4 +113,46 @@ class QualityConfigTest {
 
     assertThat(c.pipelines().get(0).quality()).isNull();
   }
+
+  /** {@code oobwatch validate -c FILE} as a user runs it: exit code, then what it printed. */
+  static String validate(Path config) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine cli = new picocli.CommandLine(io.oobwatch.watchdog.cli.Main.class);
+    cli.setOut(new java.io.PrintWriter(out));
+    cli.setErr(new java.io.PrintWriter(out));
+    int exit = cli.execute("validate", "-c", config.toString());
+    return exit + "\n" + out;
+  }
+
+  @Test
+  void theReadmesQualityExampleIsValidAndValidateExplainsWhatEachSignalPagesOn() throws Exception {
+    Path config = dir.resolve("oobwatch.yaml");
+    java.nio.file.Files.writeString(config, "instance: wd-1\n" + Readme.firstYamlAfter("## Quality and cost alerts\n"));
+
+    String printed = validate(config);
+
+    assertThat(printed).startsWith("0\n").contains(
+        "inference-logs: tap on kafka topic inference-logs (group oobwatch-wd-1, never commits); pages on\n",
+        "  refusal_rate: share of finish_reason in [content_filter] 5σ above its baseline over 5m (min 200 requests)\n",
+        "  safety_rate: share of safety_flag not in [none] 5σ above its baseline over 5m (min 200 requests)\n",
+        "  confidence: mean of confidence over 2m below 0.6\n",
+        "  latency: p95 of latency_ms over 2m above 4000.0\n",
+        "  request_tokens: one request's tokens_in + tokens_out above 50000 (once per session)\n",
+        "  cost_per_request: mean of cost_usd over 2m above 0.02\n");
+    assertThat(printed).contains("  daily_spend: ").doesNotContain("warning");
+  }
+
+  @Test
+  void validateWarnsWhatASigmaBelowTheDefaultCostsOnRealTraffic() throws Exception {
+    Path config = dir.resolve("oobwatch.yaml");
+    java.nio.file.Files.writeString(config, YAML);
+
+    String printed = validate(config);
+
+    assertThat(printed).startsWith("0\n").contains("  warning: refusal_rate: sigma 4 is below the default 5. The 5m window"
+        + " is judged every minute, about 10,000 times a week, and chance alone crosses a low line on some of those"
+        + " (3σ: about once in 740): on a simulated week of realistic traffic with no incident, a refusal and a safety"
+        + " rate gave 48 false pages at sigma 3, 2 at sigma 4, none at 5. Use 5 unless you want those pages.\n");
+    assertThat(printed).doesNotContain("warning: safety_rate");
+  }
 }

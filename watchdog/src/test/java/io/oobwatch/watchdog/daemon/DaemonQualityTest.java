@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.oobwatch.testkit.KafkaBroker;
 import io.oobwatch.watchdog.config.Config;
 import io.oobwatch.watchdog.config.ConfigLoader;
+import io.oobwatch.watchdog.quality.MinuteTallies;
+import io.oobwatch.watchdog.store.QualityStore;
+import io.oobwatch.watchdog.store.Stores;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -22,6 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -53,10 +58,11 @@ class DaemonQualityTest {
         "    tap:",
         "      kafka: { bootstrap: \"" + kafka.bootstrap() + "\", topic: inference-logs }",
         "    quality:",
-        "      refusal_rate: { field: finish_reason, in: [content_filter] }",
+        "      refusal_rate: { field: finish_reason, in: [content_filter], min_samples: 10 }",
         "      confidence: { field: confidence, mean_below: 0.6, min_samples: 10 }",
         ""));
     Config c = new ConfigLoader().load(config);
+    storedHoursOfTwoPercentRefusals(c, dir.resolve("state"));
     HttpClient http = HttpClient.newHttpClient();
     try (Daemon d = Daemon.start(c, Clock.systemUTC(), new PrintStream(new ByteArrayOutputStream(), true,
         StandardCharsets.UTF_8), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
@@ -78,7 +84,14 @@ class DaemonQualityTest {
       assertThat(history.path(1).path("points").path(0).path("value").asDouble()).isCloseTo(0.8, within(1e-9));
       assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/history/quality?pipeline=nope")).build(),
           HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
-      assertThat(get(http, base + "/metrics")).contains("oobwatch_quality_value{pipeline=\"inference-logs\",signal=\"tap\"}");
+      // the first round, at start: the refusal rate beside its baseline (the stored hours: a new install's last 3h)
+      JsonNode refusals = signal(status, "refusal_rate");
+      assertThat(refusals.path("value").asDouble()).isZero();
+      assertThat(refusals.path("baseline").asDouble()).isCloseTo(0.02, within(1e-12));
+      String metrics = get(http, base + "/metrics");
+      assertThat(metrics).contains("oobwatch_quality_value{pipeline=\"inference-logs\",signal=\"tap\"}")
+          .containsPattern("oobwatch_quality_baseline\\{pipeline=\"inference-logs\",signal=\"refusal_rate\"\\} 0\\.02\\b")
+          .containsPattern("oobwatch_quality_baseline\\{pipeline=\"inference-logs\",signal=\"confidence\"\\} 0\\.(8\\b|7999999)"); // a mean of sums
       // the tap stores its tallies every second: wait until all 50 records are in before stopping it
       await().atMost(Duration.ofSeconds(30)).until(() -> check(config).out().contains("(50 requests)"));
     }
@@ -86,7 +99,8 @@ class DaemonQualityTest {
     // check reads the figures the daemon's tap stored, beside their baselines
     Checked checked = check(config);
     int exit = checked.exit();
-    assertThat(checked.out()).containsPattern("inference-logs +refusal_rate +FIGURES +- +refusal rate 0\\.0% over 5m \\(50 requests\\)")
+    assertThat(checked.out()).containsPattern("inference-logs +refusal_rate +FIGURES +- +refusal rate 0\\.0% over 5m \\(50 requests\\),"
+        + " baseline 2\\.0% ± 2\\.0% \\(last 3h\\): 1\\.0σ below")
         .containsPattern("inference-logs +confidence +FIGURES +- +confidence mean 0\\.8 over 2m \\(50 requests\\)");
     assertThat(exit).isZero();
 
@@ -100,6 +114,44 @@ class DaemonQualityTest {
     assertThat(q.path("signals").findValuesAsText("rule")).containsExactly("rate-rise:refusal_rate", "mean:confidence");
     assertThat(q.path("signals").path(1).path("value").asDouble()).isCloseTo(0.8, within(1e-9));
     assertThat(q.path("signals").path(1).path("samples").asLong()).isEqualTo(50);
+    // σ: the binomial standard error of the 3h baseline at the window's 50 requests
+    assertThat(q.path("signals").path(0).path("baseline").asDouble()).isCloseTo(0.02, within(1e-12));
+    assertThat(q.path("signals").path(0).path("sigma").asDouble()).isCloseTo(Math.sqrt(0.02 * 0.98 / 50), within(1e-12));
+  }
+
+  /** One signal of the pipeline's quality in a /status answer. */
+  static JsonNode signal(String status, String name) throws Exception {
+    for (JsonNode s : new ObjectMapper().readTree(status).findValue("quality").findValues("signals").get(0)) {
+      if (s.path("name").asText().equals(name)) {
+        return s;
+      }
+    }
+    return new ObjectMapper().createObjectNode();
+  }
+
+  /**
+   * What an earlier run stored: the 4 closed hours before now and the current hour a day ago, 1,000
+   * requests each, 2% refused, confidence 0.8. The refusal rate's baseline is then a new install's
+   * (the last 3h: fewer than 3 past days), confidence's the same hour a day ago.
+   */
+  static void storedHoursOfTwoPercentRefusals(Config c, Path stateDir) {
+    io.oobwatch.watchdog.config.QualitySpec spec = c.pipelines().get(0).quality().spec();
+    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    List<Instant> starts = new ArrayList<>();
+    for (int h = 1; h <= 4; h++) {
+      starts.add(hour.minus(Duration.ofHours(h)));
+    }
+    starts.add(hour.minus(Duration.ofDays(1)));
+    try (Stores stores = Stores.open(stateDir)) {
+      for (Instant start : starts) {
+        MinuteTallies t = new MinuteTallies(spec);
+        for (int i = 0; i < 1000; i++) {
+          t.offer(("{\"request_id\":\"old_" + i + "\",\"finish_reason\":\"" + (i % 50 == 0 ? "content_filter" : "stop")
+              + "\",\"confidence\":0.8}").getBytes(StandardCharsets.UTF_8), start);
+        }
+        stores.quality().saveHour("inference-logs", new QualityStore.Row(start, t.minutes().get(start).encode()));
+      }
+    }
   }
 
   record Checked(int exit, String out) {}

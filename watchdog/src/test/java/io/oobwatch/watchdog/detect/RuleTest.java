@@ -25,6 +25,21 @@ class RuleTest {
   }
 
   @Test
+  void aRequestMaxRuleHasOneRulePerSessionThatItCoversAndThatReadsBack() {
+    Rule tokens = Rule.of(Rule.Kind.REQUEST_MAX, "request_tokens");
+    Rule session = tokens.session("sess/9:x");
+
+    assertThat(session.id()).isEqualTo("request-max:request_tokens/sess/9:x");
+    assertThat(Rule.parse(session.id())).contains(session);
+    assertThat(tokens.sessionOf(session)).contains("sess/9:x");
+    assertThat(session.withoutSession()).isEqualTo(tokens);
+    assertThat(tokens.covers(session.id())).isTrue();
+    assertThat(tokens.covers("request-max:request_tokens_in/sess_1")).isFalse();
+    assertThat(Rule.of(Rule.Kind.RATIO, "sink").covers("ratio:sink/source")).isFalse();
+    assertThatThrownBy(() -> Rule.of(Rule.Kind.MEAN, "confidence").session("s")).hasMessageContaining("not per session");
+  }
+
+  @Test
   void aPerCheckRuleNeedsItsCheckAndTheOthersTakeNone() {
     assertThatThrownBy(() -> new Rule(Rule.Kind.VOLUME_DROP, null)).hasMessageContaining("volume-drop needs the check");
     assertThatThrownBy(() -> new Rule(Rule.Kind.CANARY, "x")).hasMessageContaining("canary judges no check");

@@ -119,7 +119,65 @@ class MinuteTalliesTest {
     assertThat(read.measure("cost_usd").sum()).isEqualTo(0.5);
     assertThat(read.top("request_tokens")).isEqualTo(t.top("request_tokens"));
     assertThat(read.problems()).isEqualTo(t.problems());
+    assertThat(read.judged("refusal_rate")).isEqualTo(1);
+    assertThat(read.measure("cost_usd").highest()).containsExactly(new Tally.Example("req_1", 0.5));
     assertThat(read.encode()).isEqualTo(t.encode());
+  }
+
+  @Test
+  void aRecordWithoutARatesFieldIsLeftOutOfThatRateRatherThanDilutingIt() {
+    offer("{\"request_id\":\"r1\",\"finish_reason\":\"content_filter\"}");
+    offer("{\"request_id\":\"r2\",\"finish_reason\":\"stop\"}");
+    offer("{\"request_id\":\"r3\"}");
+    offer("{\"request_id\":\"r4\",\"finish_reason\":{\"code\":1}}");
+
+    Tally t = minute();
+    assertThat(t.records()).isEqualTo(4);
+    assertThat(t.judged("refusal_rate")).isEqualTo(2);
+    assertThat(t.matches("refusal_rate")).isEqualTo(1);
+    assertThat(t.problemsInWords()).contains("1 missing finish_reason", "1 wrong type finish_reason");
+    Signal.Rate rate = new Signal.Rate("refusal_rate", FieldPath.of("finish_reason"), Set.of("content_filter"), false, 5, 1,
+        Duration.ofMinutes(5));
+    assertThat(new RateRule(rate).judge(t, List.of(), t).finding().status()).startsWith("refusal rate 50.0% over 5m (2 requests)");
+  }
+
+  @Test
+  void eachNumericFieldKeepsTheRequestsOfItsLowestAndHighestValuesAcrossMerges() {
+    for (int i = 1; i <= 9; i++) {
+      tallies.offer(("{\"request_id\":\"req_" + i + "\",\"cost_usd\":" + i + "}").getBytes(StandardCharsets.UTF_8),
+          T.plusSeconds(i < 5 ? 0 : 60));
+    }
+    Tally merged = Tally.of(tallies.minutes().values());
+
+    assertThat(merged.measure("cost_usd").lowest()).extracting(Tally.Example::id).containsExactly("req_1", "req_2", "req_3");
+    assertThat(merged.measure("cost_usd").highest()).extracting(Tally.Example::id).containsExactly("req_9", "req_8", "req_7");
+  }
+
+  @Test
+  void aTallyStoredByTheFirstVersionIsReadWithEveryRecordJudgedByEveryRate() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      Codec.writeLong(out, 1); // version
+      Codec.writeLong(out, 40); // records
+      Codec.writeLong(out, 0); // synthetic
+      Codec.writeLong(out, 0); // problems
+      Codec.writeLong(out, 1); // matches: refusal_rate 2, no examples
+      out.writeUTF("refusal_rate");
+      Codec.writeLong(out, 2);
+      Codec.writeLong(out, 0);
+      Codec.writeLong(out, 0); // measures
+      Codec.writeLong(out, 0); // top requests
+    }
+
+    Tally old = Tally.decode(bytes.toByteArray());
+    offer("{\"request_id\":\"r\",\"finish_reason\":\"stop\"}");
+    offer("{\"request_id\":\"r\"}");
+    Tally merged = Tally.of(List.of(old, minute()));
+
+    assertThat(old.judged("refusal_rate")).isEqualTo(40);
+    assertThat(old.judged("safety_rate")).isEqualTo(40);
+    assertThat(merged.judged("refusal_rate")).isEqualTo(41);
+    assertThat(Tally.decode(merged.encode()).judged("refusal_rate")).isEqualTo(41);
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.oobwatch.watchdog.config.Signal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.oobwatch.watchdog.detect.Finding;
 import io.oobwatch.watchdog.detect.Finding.Condition;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,8 +54,9 @@ class QualityRulesTest {
 
     assertThat(j.finding().condition()).isEqualTo(Condition.BAD);
     assertThat(j.finding().summary()).isEqualTo("refusal rate 14.8% over 5m (1,203 requests)");
-    assertThat(j.finding().evidence())
-        .isEqualTo("Baseline 2.1% ± 0.4% (same hour, last 7 days): 31σ above. Examples: req_8f3a…, req_8f3a…, req_8f3a…");
+    // the three latest refusals, whole: each can be looked up
+    assertThat(j.finding().evidence()).isEqualTo("Baseline 2.1% ± 0.4% (same hour, last 7 days): 31σ above."
+        + " Examples: req_8f3a00af, req_8f3a00b0, req_8f3a00b1");
     assertThat(j.figure().value()).isEqualTo(178 / 1203.0);
     assertThat(j.figure().baseline()).isEqualTo(0.021);
     assertThat(j.figure().sigma()).isEqualTo(Math.sqrt(0.021 * 0.979 / 1203));
@@ -114,7 +116,8 @@ class QualityRulesTest {
   static Tally confidences(int n, double value) {
     MinuteTallies m = new MinuteTallies(QualitySpec.of(List.of(CONFIDENCE), null));
     for (int i = 0; i < n; i++) {
-      m.offer(("{\"confidence\":" + (value + (i % 2 == 0 ? 0.05 : -0.05)) + "}").getBytes(StandardCharsets.UTF_8), NOW);
+      m.offer(("{\"request_id\":\"req_c" + i + "\",\"confidence\":" + (value + (i % 2 == 0 ? 0.05 : -0.05)) + "}")
+          .getBytes(StandardCharsets.UTF_8), NOW);
     }
     return m.minutes().firstEntry().getValue();
   }
@@ -126,7 +129,8 @@ class QualityRulesTest {
     Judgement low = rule.judge(confidences(200, 0.55), List.of(confidences(200, 0.82)));
     assertThat(low.finding().condition()).isEqualTo(Condition.BAD);
     assertThat(low.finding().summary()).isEqualTo("confidence mean 0.55 over 2m (200 requests), below 0.6");
-    assertThat(low.finding().evidence()).isEqualTo("Same hour, last 1 days: 0.82.");
+    // the lowest confidences named, lowest first (all 0.5 here: the first three seen)
+    assertThat(low.finding().evidence()).isEqualTo("Same hour, last 1 days: 0.82. Lowest: req_c1, req_c3, req_c5");
     assertThat(low.figure().sigma()).isCloseTo(0.05 / Math.sqrt(200), org.assertj.core.api.Assertions.within(1e-4));
 
     assertThat(rule.judge(confidences(200, 0.61), List.of()).finding().condition()).isEqualTo(Condition.UNDECIDED);
@@ -153,20 +157,44 @@ class QualityRulesTest {
   }
 
   @Test
-  void anOversizedRequestPagesOncePerSessionNamingRequestAndSession() {
+  void anOversizedRequestPagesItsSessionNamingRequestAndSessionAndResolvesOnceTheSessionIsBackUnder() {
     RequestRule rule = new RequestRule(TOKENS);
     List<Tally.Request> recent = List.of(request("req_a", "sess_1", 1_200, NOW.minusSeconds(200)),
         request("req_big", "sess_9", 72_000, NOW.minusSeconds(30)));
 
-    Judgement j = rule.judge(recent, Set.of(), NOW);
+    Judgement j = rule.judge(recent, Set.of(), Set.of(), NOW);
     assertThat(j.finding().condition()).isEqualTo(Condition.BAD);
-    assertThat(j.finding().summary()).isEqualTo("request req_big used 72,000 tokens (max 50,000)");
-    assertThat(j.finding().evidence()).isEqualTo("Session sess_9.");
-    assertThat(j.sessions()).containsExactly("sess_9");
+    assertThat(j.sessions()).containsOnlyKeys("sess_9");
+    Finding page = j.sessions().get("sess_9");
+    assertThat(page.summary()).isEqualTo("request req_big used 72,000 tokens (max 50,000)");
+    assertThat(page.evidence()).isEqualTo("Session sess_9.");
 
-    assertThat(rule.judge(recent, Set.of("sess_9"), NOW).finding().condition()).isEqualTo(Condition.UNDECIDED);
-    assertThat(rule.judge(recent, Set.of("sess_9"), NOW.plus(Duration.ofMinutes(6))).finding().condition())
-        .isEqualTo(Condition.OK);
+    // its alert open: still bad (stays open); paged before and closed: undecided (never pages again)
+    assertThat(rule.judge(recent, Set.of("sess_9"), Set.of("sess_9"), NOW).sessions().get("sess_9").condition())
+        .isEqualTo(Condition.BAD);
+    assertThat(rule.judge(recent, Set.of("sess_9"), Set.of(), NOW).sessions().get("sess_9").condition())
+        .isEqualTo(Condition.UNDECIDED);
+    Judgement later = rule.judge(recent, Set.of("sess_9"), Set.of("sess_9"), NOW.plus(Duration.ofMinutes(6)));
+    assertThat(later.finding().condition()).isEqualTo(Condition.OK);
+    assertThat(later.sessions().get("sess_9").condition()).isEqualTo(Condition.OK);
+    assertThat(later.sessions().get("sess_9").status()).isEqualTo("no request of session sess_9 over max 50,000 in the last 5m");
+  }
+
+  @Test
+  void aSecondSessionOverTheMaxWhileTheFirstIsOpenIsPagedOnItsOwn() {
+    RequestRule rule = new RequestRule(TOKENS);
+    List<Tally.Request> recent = List.of(request("req_a1", "sess_a", 61_000, NOW.minusSeconds(240)),
+        request("req_b1", "sess_b", 55_000, NOW.minusSeconds(120)), request("req_b2", "sess_b", 80_000, NOW.minusSeconds(60)));
+
+    Judgement j = rule.judge(recent, Set.of("sess_a"), Set.of("sess_a"), NOW);
+
+    assertThat(j.sessions()).containsOnlyKeys("sess_a", "sess_b");
+    assertThat(j.sessions().get("sess_a").condition()).isEqualTo(Condition.BAD); // open: stays open, no new page
+    Finding b = j.sessions().get("sess_b");
+    assertThat(b.condition()).isEqualTo(Condition.BAD);
+    assertThat(b.summary()).isEqualTo("request req_b2 used 80,000 tokens (max 50,000)");
+    assertThat(j.finding().status()).isEqualTo("2 sessions with requests over max 50,000 in the last 5m;"
+        + " Sessions sess_a (req_a1, 61,000), sess_b (req_b2, 80,000).");
   }
 
   @Test
@@ -175,9 +203,26 @@ class QualityRulesTest {
         request("r2", "sess_7", 40_000, NOW.minusSeconds(120)), request("r3", "sess_7", 60_000, NOW.minusSeconds(60)),
         request("x", "sess_2", 30_000, NOW.minusSeconds(100)));
 
-    Judgement j = new RequestRule(TOKENS).judge(recent, Set.of(), NOW);
+    Judgement j = new RequestRule(TOKENS).judge(recent, Set.of(), Set.of(), NOW);
 
-    assertThat(j.finding().evidence()).isEqualTo("Runaway loop: session sess_7 grew 20,000 -> 40,000 -> 60,000 tokens over 3 turns.");
+    assertThat(j.sessions().get("sess_7").evidence())
+        .isEqualTo("Runaway loop: session sess_7 grew 20,000 -> 40,000 -> 60,000 tokens over 3 turns.");
+  }
+
+  @Test
+  void exampleIdsAreShownWholeWhereTheyFitAndAsDistinctPrefixesOtherwise() {
+    assertThat(Words.examples(List.of("req_1001aa", "req_1001ab", "req_1001ab"))).isEqualTo("req_1001aa, req_1001ab");
+    List<String> uuids = List.of("3f2a9c4e-1b7d-4e0a-9a51-6c2d8e7f0a11", "3f2a9c4e-1b7d-4e0a-9a51-6c2d8e7f0b22",
+        "9d0c1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f");
+    String shown = Words.examples(uuids);
+    assertThat(io.oobwatch.watchdog.page.SmsText.septets(io.oobwatch.watchdog.page.SmsText.toGsm7(shown)))
+        .isLessThanOrEqualTo(Words.EXAMPLE_SEPTETS);
+    // the first two share 33 characters, too many to tell them apart in the budget: the second is left out,
+    // and the other two are cut to the same length
+    assertThat(shown).isEqualTo("3f2a9c4e-1b7d-4e0a-9a51-6c…, 9d0c1e2f-3a4b-4c5d-8e6f-7a…");
+    assertThat(Words.examples(List.of("req_000000000000000001", "req_000000000000000002", "req_000000000000000003")))
+        .isEqualTo("req_000000000000000001, req_000000000000000002");
+    assertThat(Words.examples(List.of())).isEmpty();
   }
 
   @Test
@@ -195,14 +240,14 @@ class QualityRulesTest {
     hourly.put(today.plus(Duration.ofHours(10)), 7.5); // 10:15, so far
 
     Judgement j = new SpendRule(new Signal.DailySpend("daily_spend", FieldPath.of("cost_usd"), 500)).judge(hourly,
-        NOW, null);
+        NOW, null, List.of(new Tally.Example("req_77a1", 2.4), new Tally.Example("req_31f0", 1.9)));
 
     // spent 80 + 60 + 7.5; the rest at 3x: 13.75h x 30 = 412.5, and 170 at 11:00 + 11h x 30 reaches 500 at 22:00
     assertThat(j.figure().value()).isEqualTo(147.5 + 412.5);
     assertThat(j.figure().baseline()).isEqualTo(240.0);
     assertThat(j.finding().summary()).isEqualTo("daily spend forecast $560 today, cap $500");
     assertThat(j.finding().evidence()).isEqualTo("Spent $148 by 10:15Z, then the usual shape of the day x3.0 (the last 2h vs"
-        + " the same hours on recent days); crosses the cap at about 22:00Z.");
+        + " the same hours on recent days); crosses the cap at about 22:00Z. Costliest this hour: req_77a1, req_31f0");
   }
 
   @Test
@@ -211,8 +256,8 @@ class QualityRulesTest {
     Map<Instant, Double> quiet = new HashMap<>();
     quiet.put(NOW.minus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.HOURS), 1.0);
 
-    assertThat(rule.judge(quiet, NOW, NOW.minus(Duration.ofHours(3))).finding().condition()).isEqualTo(Condition.UNDECIDED);
-    assertThat(rule.judge(quiet, NOW, NOW.minus(Duration.ofHours(11))).finding().condition()).isEqualTo(Condition.OK);
+    assertThat(rule.judge(quiet, NOW, NOW.minus(Duration.ofHours(3)), List.of()).finding().condition()).isEqualTo(Condition.UNDECIDED);
+    assertThat(rule.judge(quiet, NOW, NOW.minus(Duration.ofHours(11)), List.of()).finding().condition()).isEqualTo(Condition.OK);
   }
 
   @Test

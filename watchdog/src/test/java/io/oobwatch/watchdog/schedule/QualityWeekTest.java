@@ -209,7 +209,7 @@ class QualityWeekTest {
     rig.minute();
     rig.minute();
     assertThat(rig.alerts()).isEmpty();
-    Alert a = pagesWithin(2, "request-max:request_tokens");
+    Alert a = pagesWithin(2, "request-max:request_tokens/sess_loop42");
 
     assertThat(a.summary()).matches("request req_\\w+ used 6\\d,\\d{3} tokens \\(max 50,000\\)");
     assertThat(page(a)).contains("Runaway loop: session sess_loop42 grew 20,", " -> 40,", "over 3 turns");

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The tap against a real Kafka broker: records counted into stored minutes (never kept raw),
- * canaries and bad records handled, no offset ever committed, and at start the last hour rebuilt
- * from the topic's retained history so that a restarted oobwatch judges at once.
+ * canaries and bad records (a record over 1 MB among them) handled, no offset ever committed, and
+ * at start everything since the last stored minute (the last day, with an empty state_dir) counted
+ * again from the topic's retained history, so that a restarted oobwatch judges at once.
  */
 class TapWatchTest {
   @RegisterExtension static final KafkaBroker kafka = new KafkaBroker();
@@ -105,7 +106,7 @@ class TapWatchTest {
   }
 
   @Test
-  void aRestartedTapRebuildsTheLastHourFromTheTopicAndTheRulesJudgeAtOnce() {
+  void aTapStartedWithAnEmptyStateDirRebuildsFromTheTopicAndTheRulesJudgeAtOnce() {
     kafka.createTopic("logs-b", 2);
     Instant now = clock.instant();
     InferenceTraffic traffic = new InferenceTraffic(2);
@@ -127,6 +128,7 @@ class TapWatchTest {
     tap.rebuild();
     readAll(produced);
 
+    assertThat(tap.health().rebuilt()).isEqualTo("rebuilt from " + MinuteTallies.minuteOf(now.minus(TapWatch.MAX_REBUILD)));
     assertThat(stored(now.minus(Duration.ofHours(1)), now.plusSeconds(60)).records()).isEqualTo(produced);
     Alerts alerts = new Alerts("wd-test", stores.alerts(), null, clock, () -> { });
     QualityWatch watch = new QualityWatch("wd-test", "inference", QualityWeekTest.SPEC, stores.quality(), alerts, clock,
@@ -157,5 +159,69 @@ class TapWatchTest {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
     return p;
+  }
+
+  @Test
+  void aRestartedTapCountsAgainFromShortlyBeforeItsLastStoredMinuteReplacingWhatWasStoredThere() {
+    kafka.createTopic("logs-d", 1);
+    Instant now = clock.instant();
+    InferenceTraffic traffic = new InferenceTraffic(4);
+    Instant last = MinuteTallies.minuteOf(now.minus(Duration.ofMinutes(10)));
+    Instant resume = last.minus(QualityWatch.SETTLED);
+    long since = 0;
+    for (Instant m = MinuteTallies.minuteOf(now.minus(Duration.ofMinutes(40))); m.isBefore(now); m = m.plusSeconds(60)) {
+      for (InferenceTraffic.Timed r : traffic.minute(m)) {
+        if (r.at().isBefore(now)) {
+          produce("logs-d", r.at(), new String(r.value(), StandardCharsets.UTF_8));
+          since += r.at().isBefore(resume) ? 0 : 1;
+        }
+      }
+    }
+    kafka.producer().flush();
+    tap("logs-d");
+    // what the previous run stored last: an incomplete minute
+    MinuteTallies before = new MinuteTallies(QualityWeekTest.SPEC);
+    before.offer("{\"request_id\":\"r\"}".getBytes(StandardCharsets.UTF_8), last);
+    stores.quality().saveMinutes("inference", List.of(new QualityStore.Row(last, before.minutes().get(last).encode())));
+
+    tap.rebuild();
+    readAll(since);
+
+    assertThat(tap.health().rebuilt()).isEqualTo("rebuilt from " + resume);
+    assertThat(tap.health().records()).isEqualTo(since);
+    assertThat(stored(now.minus(Duration.ofHours(1)), resume).records()).isZero();
+    assertThat(stored(resume, now.plusSeconds(60)).records()).isEqualTo(since);
+  }
+
+  @Test
+  void aRecordOverOneMegabyteThroughKafkaIsCountedAsTooLargeAndTheTapReadsOn() throws Exception {
+    int limit = 3 << 20;
+    try (Admin admin = Admin.create(adminProps())) {
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("logs-c", 1, (short) 1)
+          .configs(Map.of("max.message.bytes", String.valueOf(limit))))).all().get();
+    }
+    Instant minute = MinuteTallies.minuteOf(clock.instant());
+    Properties p = new Properties();
+    p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
+    p.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG, limit);
+    p.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+        org.apache.kafka.common.serialization.StringSerializer.class.getName());
+    p.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+        org.apache.kafka.common.serialization.StringSerializer.class.getName());
+    String huge = "{\"request_id\":\"" + "x".repeat(io.oobwatch.watchdog.config.QualitySpec.MAX_RECORD_BYTES) + "\"}";
+    try (org.apache.kafka.clients.producer.KafkaProducer<String, String> big = new org.apache.kafka.clients.producer.KafkaProducer<>(p)) {
+      big.send(new ProducerRecord<>("logs-c", null, minute.toEpochMilli(), null, huge)).get();
+      big.send(new ProducerRecord<>("logs-c", null, minute.plusSeconds(1).toEpochMilli(), null,
+          "{\"request_id\":\"r2\",\"finish_reason\":\"stop\",\"safety_flag\":\"none\"}")).get();
+    }
+    tap("logs-c").rebuild();
+
+    readAll(2);
+
+    Tally t = stored(minute, minute.plusSeconds(60));
+    assertThat(t.problemsInWords()).contains("1 over 1 MB");
+    assertThat(t.records()).isEqualTo(1);
+    assertThat(t.judged("refusal_rate")).isEqualTo(1);
+    assertThat(tap.health().problem()).isNull();
   }
 }
