@@ -218,7 +218,7 @@ public final class Daemon implements AutoCloseable {
       SignalWatch w = d.signalWatches.get(i);
       s.atFixedRate("signals of " + w.name(), Scheduler.spread(i, d.signalWatches.size(), w.every()), w.every(), () -> {
         w.tick();
-        d.pagingView.refresh();
+        d.pagingView.changed();
       });
     }
     // the tap reads on its own thread (a Kafka consumer); its rules are judged on the scheduler
@@ -288,7 +288,9 @@ public final class Daemon implements AutoCloseable {
     w.tick();
     if (w.snapshot().last() != judgedBefore) {
       canaryDays.refresh(w.name());
-      pagingView.refresh();
+      // read again on the next escalation tick (within a second), not here: a refresh per judged
+      // canary (20 a second at 200 pipelines) queued the workers on the view's lock
+      pagingView.changed();
     }
     return w.nextTickIn();
   }

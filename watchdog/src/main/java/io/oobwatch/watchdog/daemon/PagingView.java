@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The alerts and the paging side as {@code /status} shows them: read from the store by {@link
  * #refresh()} on the daemon's evaluation threads, published whole, so {@link #current()} answers
- * from memory on the HTTP server's I/O thread. Refreshed after a round that judged something,
- * after an ack or a silence, and on the escalation tick ({@link #tick()}): every second while
- * anything is open, pending, silenced or was just queued, else every {@link #QUIET_REFRESH} (a
- * quiet daemon pays for one reading per period, not one per second).
+ * from memory on the HTTP server's I/O thread. Refreshed after an ack or a silence, and on the
+ * escalation tick ({@link #tick()}): every second while anything is open, pending, silenced, was
+ * just queued or a round judged something ({@link #changed()}), else every {@link #QUIET_REFRESH}
+ * (a quiet daemon pays for one reading per period, not one per second; a busy one for one a second,
+ * not one per judged canary).
  */
 final class PagingView {
   private static final Logger log = LoggerFactory.getLogger(PagingView.class);
@@ -81,7 +82,10 @@ final class PagingView {
     return current;
   }
 
-  /** Pages were queued (an alert fired or resolved): the next {@link #tick()} reads again. */
+  /**
+   * Something may have changed (pages were queued, a round judged canaries or signals): the next
+   * {@link #tick()} reads again.
+   */
   void changed() {
     changed = true;
   }
