@@ -29,6 +29,7 @@ public final class ConfigYaml {
   private boolean http;
   private String apiTokenFile;
   private String apiToken;
+  private String publicUrl;
   private String pipeline;
   private Canary canary;
   private FakeTwilio twilio;
@@ -58,6 +59,15 @@ public final class ConfigYaml {
   public ConfigYaml apiToken(String file, String token) {
     apiTokenFile = file;
     apiToken = token;
+    return this;
+  }
+
+  /**
+   * The URL Twilio reaches this oobwatch at ({@code http.public_url}): its webhooks' signatures are
+   * checked against it. One off loopback keeps a {@link FakeTwilio} from calling back.
+   */
+  public ConfigYaml publicUrl(String url) {
+    publicUrl = url;
     return this;
   }
 
@@ -118,10 +128,18 @@ public final class ConfigYaml {
   /** The config's text. */
   public String yaml() {
     List<String> y = new ArrayList<>(List.of("instance: " + instance, "state_dir: state"));
-    if (http || apiTokenFile != null) {
-      y.add("http: { " + (http ? "listen: \"127.0.0.1:0\"" : "")
-          + (http && apiTokenFile != null ? ", " : "")
-          + (apiTokenFile != null ? "api_token_file: " + apiTokenFile : "") + " }");
+    List<String> httpKeys = new ArrayList<>();
+    if (http) {
+      httpKeys.add("listen: \"127.0.0.1:0\"");
+    }
+    if (apiTokenFile != null) {
+      httpKeys.add("api_token_file: " + apiTokenFile);
+    }
+    if (publicUrl != null) {
+      httpKeys.add("public_url: \"" + publicUrl + "\"");
+    }
+    if (!httpKeys.isEmpty()) {
+      y.add("http: { " + String.join(", ", httpKeys) + " }");
     }
     if (canary != null) {
       y.add("pipelines:");

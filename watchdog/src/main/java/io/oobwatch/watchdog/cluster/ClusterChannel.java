@@ -340,6 +340,11 @@ public final class ClusterChannel implements ClusterView, AutoCloseable {
     tcp.setValue("bind_addr", bindAddr);
     tcp.setValue("bind_port", c.bind().getPort());
     tcp.setValue("port_range", 0);
+    // the transport's connections to the others leave from bind too, not from whatever address the
+    // route picks: a firewall rule written for the members' addresses holds both ways, and a
+    // multi-homed host talks to the others on the network it was told to (FD_SOCK2's own sockets
+    // have no such setting; they leave by the route)
+    tcp.setClientBindAddr(bindAddr);
     // bytes and messages sent and received (counters only), for traffic(): what the cluster costs
     tcp.enableStats(true);
     tcp.getMessageStats().enable(true);

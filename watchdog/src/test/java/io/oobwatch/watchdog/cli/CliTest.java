@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.oobwatch.watchdog.config.Readme;
 import io.oobwatch.watchdog.demo.SimulatedPipeline;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -208,6 +211,20 @@ class CliTest {
     String e = err.toString(StandardCharsets.UTF_8);
     assertThat(e).contains("bad.yaml:3:").contains("unknown key \"evry\"; did you mean \"every\"?")
         .contains("\"nope\" is not an http:// or https:// URL").contains("problem(s); the config was not loaded");
+  }
+
+  @Test
+  void validateSaysWhatItReadOfTheReadmesClusterInTheWordsTheReadmeQuotes() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+    Matcher quoted = Pattern.compile("says what it read \\(\"(cluster [^\"]+)\"\\)").matcher(readme);
+    assertThat(quoted.find()).as("the README's Cluster section quotes what validate says of a cluster").isTrue();
+    Files.writeString(dir.resolve("cluster-secret"), "a-shared-secret-of-the-readme\n");
+    Path config = config("2s", pipeline.storeSearchUrl());
+    Files.writeString(config, Files.readString(config) + Readme.firstYamlAfter("## Cluster")
+        .replace("${OOBWATCH_CREDENTIALS:-/etc/oobwatch/credentials/}", ""));
+
+    assertThat(run("validate", "-c", config.toString())).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out()).contains("; " + quoted.group(1) + "\n");
   }
 
   @Test

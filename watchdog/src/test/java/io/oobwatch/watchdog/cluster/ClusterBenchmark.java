@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What the cluster costs: the time from an alert to its page with 1 member and with 3 (rank 0
  * sending, and rank 1 sending because rank 0 does not see the condition), the cluster's bytes per
- * second when idle, and the time from a healed partition to one view. Real JGroups channels on
+ * second when idle (at a 2 s peer_timeout, and at the default 15 s on its own), and the time from a healed partition to one view. Real JGroups channels on
  * loopback, the real dispatcher, gate and sync, SQLite stores. Prints its numbers; they are
  * recorded by hand in benchmarks/results.md. Run:
  * {@code mvn -B -pl watchdog -am verify -Pbenchmark -Dtest=ClusterBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
@@ -109,6 +109,28 @@ class ClusterBenchmark {
     return out;
   }
 
+  /**
+   * Bytes per second the members send together with nothing to say but heartbeats, merge probes
+   * and stability messages, over {@code seconds} (several merge rounds: MERGE3's longest interval is
+   * peer_timeout, at most 30 s).
+   */
+  static void idleTraffic(Members m, long seconds) throws InterruptedException {
+    long before = m.channels.stream().mapToLong(c -> c.traffic().sent()).sum();
+    Thread.sleep(seconds * 1000);
+    long after = m.channels.stream().mapToLong(c -> c.traffic().sent()).sum();
+    System.out.printf("BENCH idle: %.0f bytes/s sent by the %d members together (%d s, peer_timeout %s)%n",
+        (after - before) / (double) seconds, m.channels.size(), seconds, m.channels.get(0).config().peerTimeout());
+  }
+
+  /** The idle cost at the default peer_timeout (15 s): heartbeats every 3.75 s, merge probes within 15 s. */
+  @Test
+  void idleTrafficAtTheDefaultPeerTimeout() throws Exception {
+    try (Members m = new Members(3, Duration.ofSeconds(15), 1)) {
+      m.startAll();
+      idleTraffic(m, 120);
+    }
+  }
+
   @Test
   void pageLatencyIdleTrafficAndMergeTime() throws Exception {
     // 1 member
@@ -138,13 +160,7 @@ class ClusterBenchmark {
             + " max %.3f s%n", PEER_TIMEOUT, median(rank1), rank1.stream().max(Double::compare).orElseThrow());
         assertThat(median(all)).isLessThan(PEER_TIMEOUT.toMillis() / 1000.0);
 
-        // idle traffic: nothing to say but heartbeats, merge probes and stability messages
-        long idleSeconds = 60;
-        long before = m.channels.stream().mapToLong(c -> c.traffic().sent()).sum();
-        Thread.sleep(idleSeconds * 1000);
-        long after = m.channels.stream().mapToLong(c -> c.traffic().sent()).sum();
-        System.out.printf("BENCH idle: %.0f bytes/s sent by the 3 members together (%d s, peer_timeout %s)%n",
-            (after - before) / (double) idleSeconds, idleSeconds, PEER_TIMEOUT);
+        idleTraffic(m, 60);
 
         List<Double> merges = new ArrayList<>();
         for (int run = 0; run < 3; run++) {

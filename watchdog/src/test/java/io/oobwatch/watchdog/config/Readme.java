@@ -4,11 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The project's README as the config tests read its examples. */
-final class Readme {
+public final class Readme {
   private Readme() {}
 
   /** The first yaml block after {@code heading} (the start of a heading line, e.g. "## Datadog\n"). */
-  static String firstYamlAfter(String heading) throws Exception {
+  public static String firstYamlAfter(String heading) throws Exception {
     String readme = Files.readString(Path.of("..", "README.md"));
     int section = readme.indexOf("\n" + heading);
     if (section < 0) {

@@ -90,6 +90,11 @@ public final class LoopbackPipeline implements AutoCloseable {
     dropping = true;
   }
 
+  /** Records are stored again from now on: the connector recovered. */
+  public void flow() {
+    dropping = false;
+  }
+
   public void release() {
     CountDownLatch h = hang;
     hang = null;
