@@ -246,8 +246,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     try {
       TopicDescription d =
           a.describeTopics(List.of(topic)).allTopicNames().get(ADMIN_CALL.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-      return d.partitions().size() == partitions
-          && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+      if (d.partitions().size() != partitions
+          || !d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+        return false;
+      }
+      // the controller has elected the leaders; the broker may not have taken leadership yet, and a
+      // produce it refuses then (NOT_LEADER_OR_FOLLOWER) can leave an idempotent producer rejected
+      // with OutOfOrderSequence for good: ask each partition's leader for its end offset first
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends =
+          new java.util.HashMap<>();
+      for (int i = 0; i < partitions; i++) {
+        ends.put(new org.apache.kafka.common.TopicPartition(topic, i), org.apache.kafka.clients.admin.OffsetSpec.latest());
+      }
+      a.listOffsets(ends).all().get(ADMIN_CALL.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
     } catch (ExecutionException e) {
       return false;
     }

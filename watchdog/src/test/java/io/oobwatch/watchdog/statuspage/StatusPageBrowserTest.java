@@ -271,7 +271,9 @@ class StatusPageBrowserTest {
     pipeline.drop();
     await().atMost(Duration.ofSeconds(20)).until(() -> daemon.stores().alerts().openAlert("inference-logs", "canary").isPresent());
     openPage(Browser.PHONE);
-    await().atMost(ONE_REFRESH).until(() -> !browser.all("li.hop.broken").isEmpty());
+    // the alerts are read again on the daemon's escalation tick, within a second of the alert opening
+    await().atMost(ONE_REFRESH).until(() -> !browser.all("li.hop.broken").isEmpty()
+        && !browser.all("#alerts tr.alert").isEmpty());
 
     assertThat(browser.driver().executeScript("return window.innerWidth;")).isEqualTo(390L);
     assertThat(browser.overflowsSideways()).isFalse();
