@@ -56,7 +56,7 @@ public final class CanaryTracker implements AutoCloseable {
   private final Traffic[] traffic;
   private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
   private boolean prepared;
-  /** Why a poll found the newest canary in flight overdue, until asked (see {@link #overdue()}). */
+  /** Why the last poll found the newest canary in flight overdue, until asked (see {@link #overdue()}). */
   private String overdue;
 
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
@@ -251,9 +251,7 @@ public final class CanaryTracker implements AutoCloseable {
     }
     List<CanaryOutcome> finished = new ArrayList<>();
     Instant now = clock.instant();
-    if (overdue == null) {
-      overdue = newestOverdue(asked);
-    }
+    overdue = newestOverdue(asked);
     Iterator<InFlight> it = inFlight.values().iterator();
     while (it.hasNext()) {
       InFlight f = it.next();
@@ -274,7 +272,7 @@ public final class CanaryTracker implements AutoCloseable {
   }
 
   /**
-   * Why a poll found the newest canary in flight overdue since this was last asked ("canary #12 not
+   * Why the last poll found the newest canary in flight overdue, if not asked yet ("canary #12 not
    * in elasticsearch 2.3s after emission (99.9% arrive within 2.1s)"), or empty: a stage that
    * has not seen it, its hop above having passed it on, answered "not found" to a question asked later
    * after emission than the stage's learned p99.9, the slowest normal arrival (plus, for a stage that
